@@ -1,0 +1,109 @@
+/** What one progress response says about the job, read tolerantly (see the API notes in the README). */
+export interface JobProgress {
+  state: 'running' | 'completed' | 'failed' | 'cancelled'
+  /** The status word exactly as the API sent it, when it sent one. */
+  rawStatus?: string
+  instructions?: string
+  expectedOutcome?: string
+  /** The job's own error text, when it failed. */
+  error?: string
+  stage?: string
+  /** 0–100 */
+  percent?: number
+}
+
+const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done'])
+const CANCELLED = new Set(['cancelled', 'canceled'])
+const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification'])
+
+/** Where a finished job's fields may sit, in the order they are looked for. */
+const CONTAINERS = [[], ['result'], ['scenario'], ['data']] as const
+const TEXT_FIELDS = ['instructions', 'improved_instructions', 'generated_instructions'] as const
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function firstString(body: Json, fields: readonly string[]): string | undefined {
+  for (const path of CONTAINERS) {
+    const holder = path.length === 0 ? body : body[path[0] as string]
+    if (!isObject(holder)) continue
+    for (const field of fields) {
+      const value = holder[field]
+      if (typeof value === 'string') return value
+    }
+  }
+  return undefined
+}
+
+/** Turns an error field of any shape (string, {message}, {detail}, list) into one line of text. */
+export function describeError(value: unknown): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) {
+    const parts = value.map(describeError).filter((part): part is string => part !== undefined)
+    return parts.length > 0 ? parts.join('; ') : undefined
+  }
+  if (isObject(value)) {
+    for (const key of ['message', 'detail', 'error', 'reason']) {
+      const text = describeError(value[key])
+      if (text !== undefined) return text
+    }
+    return JSON.stringify(value)
+  }
+  return String(value)
+}
+
+function percentOf(body: Json): number | undefined {
+  for (const key of ['progress', 'percentage', 'percent', 'progress_percentage']) {
+    const value = body[key]
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value.replace('%', '')) : value
+    if (typeof number === 'number' && Number.isFinite(number) && number >= 0) {
+      // A fraction (0.4) and a percentage (40) both occur in sibling endpoints.
+      return number <= 1 && key === 'progress' && !Number.isInteger(number) ? number * 100 : Math.min(number, 100)
+    }
+  }
+  return undefined
+}
+
+function stageOf(body: Json): string | undefined {
+  for (const key of ['stage', 'step', 'phase', 'message']) {
+    const value = body[key]
+    if (typeof value === 'string' && value.trim() !== '') return value.trim()
+  }
+  return undefined
+}
+
+export function readProgress(body: unknown): JobProgress {
+  if (!isObject(body)) return { state: 'running' }
+  const statusValue = body.status ?? body.state
+  const rawStatus = typeof statusValue === 'string' ? statusValue : undefined
+  const word = rawStatus?.trim().toLowerCase()
+
+  const progress: JobProgress = { state: 'running' }
+  if (rawStatus !== undefined) progress.rawStatus = rawStatus
+  const stage = stageOf(body)
+  if (stage !== undefined) progress.stage = stage
+  const percent = percentOf(body)
+  if (percent !== undefined) progress.percent = percent
+
+  if (word !== undefined && SUCCESS.has(word)) {
+    progress.state = 'completed'
+    const instructions = firstString(body, TEXT_FIELDS)
+    if (instructions !== undefined) progress.instructions = instructions
+    const expected = firstString(body, ['expected_outcome_prompt', 'expected_outcome'])
+    if (expected !== undefined) progress.expectedOutcome = expected
+  } else if (word !== undefined && (FAILURE.has(word) || CANCELLED.has(word))) {
+    progress.state = CANCELLED.has(word) ? 'cancelled' : 'failed'
+    const error =
+      describeError(body.error) ??
+      describeError(body.detail) ??
+      describeError(body.errors) ??
+      (isObject(body.result) ? describeError(body.result.error) : undefined) ??
+      describeError(body.message)
+    if (error !== undefined) progress.error = error
+  }
+  return progress
+}

@@ -1,0 +1,134 @@
+/** How the poll loop should treat one answer (or failure to answer) from the API. Pure functions only. */
+export type Verdict =
+  | { kind: 'ok'; body: unknown }
+  /** Worth another try: the fault says nothing about the job. */
+  | { kind: 'transient'; reason: string; retryAfterMs?: number }
+  /** 404: a brand-new job may not be visible yet, so a few tries before giving up. */
+  | { kind: 'not-found'; reason: string }
+  /** Retrying cannot help; the message tells the user what to do. */
+  | { kind: 'fatal'; message: string }
+
+export const MAX_CONSECUTIVE_TRANSIENT = 7
+export const MAX_NOT_FOUND_RETRIES = 3
+
+const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'HPE_INVALID_CONSTANT',
+  'REQUEST_TIMEOUT'
+])
+
+export interface HttpAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, nowEpochMs: number): number | undefined {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - nowEpochMs)
+}
+
+/** The API's own words about an error: `detail`, or DRF field errors `{"field": ["msg"]}`. */
+export function apiErrorText(body: string): string | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null) return typeof parsed === 'string' ? parsed : undefined
+  const record = parsed as Record<string, unknown>
+  if (typeof record.detail === 'string') return record.detail
+  const parts: string[] = []
+  for (const [field, messages] of Object.entries(record)) {
+    const list = Array.isArray(messages) ? messages : [messages]
+    const text = list.filter(item => typeof item === 'string').join(' ')
+    if (text) parts.push(field === 'non_field_errors' ? text : `${field}: ${text}`)
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined
+}
+
+export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict {
+  const { status } = answer
+  if (status >= 200 && status < 300) {
+    try {
+      return { kind: 'ok', body: JSON.parse(answer.body) as unknown }
+    } catch {
+      return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` }
+    }
+  }
+  if (TRANSIENT_STATUS.has(status)) {
+    const verdict: Verdict = { kind: 'transient', reason: `HTTP ${status}` }
+    const retryAfterMs = parseRetryAfter(header(answer, 'retry-after'), nowEpochMs)
+    if (retryAfterMs !== undefined) verdict.retryAfterMs = retryAfterMs
+    return verdict
+  }
+  const detail = apiErrorText(answer.body)
+  const said = detail ? `: ${detail}` : ''
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'fatal',
+      message:
+        `Cekura refused the API key (HTTP ${status}${said}). Check the api-key secret: it must be a valid Cekura API key. ` +
+        'Workflows triggered from forks get no secrets, so the key is empty there.'
+    }
+  }
+  if (status === 404) return { kind: 'not-found', reason: `HTTP 404${said}` }
+  if (status >= 300 && status < 400) {
+    return { kind: 'fatal', message: `Cekura answered with a redirect (HTTP ${status}) that was not followed.` }
+  }
+  if (status >= 400 && status < 500) {
+    return { kind: 'fatal', message: `Cekura rejected the request (HTTP ${status}${said}).` }
+  }
+  return { kind: 'transient', reason: `HTTP ${status}` }
+}
+
+/** Network-level failures (no HTTP answer) are transient when they are the kind a later try can get past. */
+export function classifyNetworkError(error: unknown): Verdict {
+  const code = (error as { code?: unknown } | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
+    return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` }
+  }
+  if (typeof code === 'string' && code.startsWith('ERR_TLS') ) {
+    return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` }
+  }
+  return { kind: 'transient', reason: `network error: ${message}` }
+}
+
+export interface BackoffPolicy {
+  baseMs: number
+  capMs: number
+}
+
+/**
+ * Wait before retry number `attempt` (1 for the first retry): exponential backoff with full jitter,
+ * never shorter than a tenth of the base so a tight loop cannot form.
+ */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1))
+  return Math.max(policy.baseMs / 10, Math.round(random() * ceiling))
+}
