@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(632);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6237);
 
 
 process.on('unhandledRejection', reason => {
@@ -28391,7 +28391,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 632:
+/***/ 6237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28400,6 +28400,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(9402);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
@@ -28510,6 +28512,8 @@ function once(url, options, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/retry.ts
 const MAX_CONSECUTIVE_TRANSIENT = 7;
 const MAX_NOT_FOUND_RETRIES = 3;
+/** No single request waits longer than this, whatever time is left. */
+const REQUEST_TIMEOUT_MS = 30_000;
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const TRANSIENT_NETWORK_CODES = new Set([
     'ECONNRESET',
@@ -28544,6 +28548,31 @@ function parseRetryAfter(value, nowEpochMs) {
         return undefined;
     return Math.max(0, date - nowEpochMs);
 }
+/** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
+function fieldErrors(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return undefined;
+    const pairs = [];
+    for (const [field, messages] of Object.entries(parsed)) {
+        if (field === 'detail')
+            continue;
+        const list = Array.isArray(messages) ? messages : [messages];
+        const text = list
+            .map(item => (typeof item === 'string' ? item : JSON.stringify(item)))
+            .filter(Boolean)
+            .join(' ');
+        if (text)
+            pairs.push([field, text]);
+    }
+    return pairs.length > 0 ? pairs : undefined;
+}
 /** The API's own words about an error: `detail`, or DRF field errors `{"field": ["msg"]}`. */
 function apiErrorText(body) {
     let parsed;
@@ -28553,19 +28582,16 @@ function apiErrorText(body) {
     catch {
         return undefined;
     }
+    if (typeof parsed === 'string')
+        return parsed;
     if (typeof parsed !== 'object' || parsed === null)
-        return typeof parsed === 'string' ? parsed : undefined;
-    const record = parsed;
-    if (typeof record.detail === 'string')
-        return record.detail;
-    const parts = [];
-    for (const [field, messages] of Object.entries(record)) {
-        const list = Array.isArray(messages) ? messages : [messages];
-        const text = list.filter(item => typeof item === 'string').join(' ');
-        if (text)
-            parts.push(field === 'non_field_errors' ? text : `${field}: ${text}`);
-    }
-    return parts.length > 0 ? parts.join('; ') : undefined;
+        return undefined;
+    const detail = parsed.detail;
+    if (typeof detail === 'string')
+        return detail;
+    return fieldErrors(body)
+        ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
+        .join('; ');
 }
 function classifyAnswer(answer, nowEpochMs) {
     const { status } = answer;
@@ -28636,49 +28662,190 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 
 const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
+const START_PATHS = {
+    generate: '/test_framework/v1/scenarios/generate-instructions/',
+    improve: '/test_framework/v1/scenarios/improve_instructions/'
+};
+const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
+/** Network failures that prove the request never reached the server, so even a POST may be sent again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** A call failed for good; the message says what to do. `mayHaveStarted` marks a POST whose fate is unknown. */
+class ApiError extends Error {
+    status;
+    body;
+    name = 'ApiError';
+    constructor(message, status, body) {
+        super(message);
+        this.status = status;
+        this.body = body;
+    }
+}
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
 class CekuraClient {
     options;
     agents = new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: true });
+    sleep;
+    random;
     constructor(options) {
         this.options = options;
+        this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+        this.random = options.random ?? Math.random;
     }
-    progressUrl(progressId) {
-        const url = new URL(`${this.options.apiUrl}${PROGRESS_PATH}`);
-        url.searchParams.set('progress_id', progressId);
-        return url;
+    url(path) {
+        return new URL(`${this.options.apiUrl}${path}`);
+    }
+    async send(method, url, body, options) {
+        this.options.debug?.(`${method} ${url.href} (timeout ${Math.round(options.timeoutMs)}ms)`);
+        const headers = {
+            'X-CEKURA-API-KEY': this.options.apiKey,
+            Accept: 'application/json',
+            'User-Agent': USER_AGENT
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const answer = await request(url, {
+            method,
+            headers,
+            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+            timeoutMs: options.timeoutMs,
+            ...(options.signal ?? this.options.cancel ? { signal: options.signal ?? this.options.cancel } : {}),
+            agentFor: target => this.agents.getAgent(target.href)
+        });
+        this.options.debug?.(`HTTP ${answer.status}: ${answer.body.slice(0, 2000)}`);
+        return answer;
     }
     async getProgress(progressId, options) {
-        const url = this.progressUrl(progressId);
-        this.options.debug?.(`GET ${url.href} (timeout ${options.timeoutMs}ms)`);
+        const url = this.url(PROGRESS_PATH);
+        url.searchParams.set('progress_id', progressId);
         try {
-            const answer = await request(url, {
-                method: 'GET',
-                headers: {
-                    'X-CEKURA-API-KEY': this.options.apiKey,
-                    Accept: 'application/json',
-                    'User-Agent': USER_AGENT
-                },
-                timeoutMs: options.timeoutMs,
-                ...(options.signal ? { signal: options.signal } : {}),
-                agentFor: target => this.agents.getAgent(target.href)
-            });
-            this.options.debug?.(`HTTP ${answer.status}: ${answer.body.slice(0, 2000)}`);
-            return classifyAnswer(answer, Date.now());
+            return classifyAnswer(await this.send('GET', url, undefined, options), Date.now());
         }
         catch (error) {
             if (error instanceof RedirectError)
                 return { kind: 'fatal', message: error.message };
             this.options.debug?.(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-            if (error instanceof NetworkError || error instanceof Error)
-                return classifyNetworkError(error);
-            throw error;
+            return classifyNetworkError(error);
+        }
+    }
+    /**
+     * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
+     * anything else may already have started a job, and a second POST would start another.
+     */
+    async startJob(mode, body, deadline, 
+    /** Which input each body field came from, so a 400 can name it. */
+    fieldInputs = {}) {
+        const url = this.url(START_PATHS[mode]);
+        for (let attempt = 1;; attempt++) {
+            let answer;
+            try {
+                answer = await this.send('POST', url, body, { timeoutMs: timeLeft(deadline) });
+            }
+            catch (error) {
+                const code = error instanceof NetworkError ? error.code : undefined;
+                const reason = error instanceof Error ? error.message : String(error);
+                if (code !== undefined && NOT_SENT_CODES.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
+                    await this.sleep(Math.min(backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random), timeLeft(deadline)));
+                    continue;
+                }
+                if (code !== undefined && NOT_SENT_CODES.has(code)) {
+                    throw new ApiError(`Could not reach Cekura to start the ${mode} job (${reason}); no job was started.`);
+                }
+                throw new ApiError(`The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
+                    'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
+                    'or follow the job with progress-id if you can find it.');
+            }
+            if (answer.status < 200 || answer.status >= 300)
+                throw startRejected(mode, answer, fieldInputs);
+            const progressId = readProgressId(answer.body);
+            if (progressId === undefined) {
+                throw new ApiError(`Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
+                    `Response: ${answer.body.slice(0, 500)}`, answer.status, answer.body);
+            }
+            return progressId;
+        }
+    }
+    async getScenario(id, deadline) {
+        const answer = await this.idempotent('GET', scenarioPath(id), undefined, deadline, `read scenario ${id}`);
+        try {
+            const parsed = JSON.parse(answer.body);
+            if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+                return parsed;
+        }
+        catch {
+            // reported below
+        }
+        throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${answer.body.slice(0, 300)}`);
+    }
+    async patchScenario(id, body, deadline) {
+        await this.idempotent('PATCH', scenarioPath(id), body, deadline, `save the instructions into scenario ${id}`);
+    }
+    /** GET and PATCH can be sent again safely: transient faults are retried like polls. */
+    async idempotent(method, path, body, deadline, what) {
+        const url = this.url(path);
+        for (let attempt = 1;; attempt++) {
+            let verdict;
+            let answer;
+            try {
+                answer = await this.send(method, url, body, { timeoutMs: timeLeft(deadline) });
+                verdict = answer.status >= 200 && answer.status < 300 ? { kind: 'ok', body: null } : classifyAnswer(answer, Date.now());
+            }
+            catch (error) {
+                if (error instanceof RedirectError)
+                    throw new ApiError(error.message);
+                verdict = classifyNetworkError(error);
+            }
+            if (verdict.kind === 'ok' && answer)
+                return answer;
+            if (verdict.kind === 'transient' && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
+                const wait = verdict.retryAfterMs ?? backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random);
+                await this.sleep(Math.min(wait, timeLeft(deadline)));
+                continue;
+            }
+            if (verdict.kind === 'not-found') {
+                throw new ApiError(`Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404);
+            }
+            const why = verdict.kind === 'fatal' ? verdict.message : verdict.kind === 'transient' ? verdict.reason : 'no answer';
+            throw new ApiError(`Could not ${what}: ${why}`, answer?.status, answer?.body);
         }
     }
     /** Closes kept-alive sockets so nothing holds the process open. */
     close() {
         this.agents.dispose();
     }
+}
+function timeLeft(deadline) {
+    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now()));
+}
+function readProgressId(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const value = parsed?.progress_id ?? parsed?.data?.progress_id;
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim();
+        if (typeof value === 'number')
+            return String(value);
+    }
+    catch {
+        // no JSON, no id
+    }
+    return undefined;
+}
+function startRejected(mode, answer, fieldInputs) {
+    const verdict = classifyAnswer(answer, Date.now());
+    if (answer.status === 401 || answer.status === 403) {
+        return new ApiError(verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status, answer.body);
+    }
+    const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined;
+    if (fields) {
+        const lines = fields.map(([field, text]) => {
+            const input = fieldInputs[field];
+            return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`;
+        });
+        return new ApiError(`Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400, answer.body);
+    }
+    const detail = apiErrorText(answer.body);
+    const started = answer.status >= 500 || answer.status === 408 ? ' A job may have started: check the Cekura dashboard before re-running.' : '';
+    return new ApiError(`Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).${started}`, answer.status, answer.body);
 }
 
 ;// CONCATENATED MODULE: ./src/duration.ts
@@ -28736,7 +28903,11 @@ function formatDuration(ms) {
     return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 /** Input names, as action.yml declares them. */
 const INPUT = {
@@ -28747,12 +28918,22 @@ const INPUT = {
     maxPollInterval: 'max-poll-interval',
     apiUrl: 'api-url',
     failOnError: 'fail-on-error',
-    summary: 'summary'
+    summary: 'summary',
+    mode: 'mode',
+    agentId: 'agent-id',
+    extraInstructions: 'extra-instructions',
+    currentInstructions: 'current-instructions',
+    currentInstructionsFile: 'current-instructions-file',
+    scenarioId: 'scenario-id',
+    requestBody: 'request-body',
+    apply: 'apply'
 };
+const MODES = ['poll', 'generate', 'improve'];
 class InputError extends Error {
     name = 'InputError';
 }
 const DEFAULTS = {
+    [INPUT.apply]: 'false',
     [INPUT.timeout]: '10m',
     [INPUT.pollInterval]: '2s',
     [INPUT.maxPollInterval]: '30s',
@@ -28765,7 +28946,7 @@ const MIN_POLL_INTERVAL_MS = 100;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
 /** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
-function parseInputs(read) {
+function parseInputs(read, context) {
     const get = (name) => {
         const raw = read(name).trim();
         return raw === '' ? (DEFAULTS[name] ?? '') : raw;
@@ -28777,13 +28958,6 @@ function parseInputs(read) {
     }
     if (/[\r\n]/.test(apiKey)) {
         throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`);
-    }
-    const progressId = get(INPUT.progressId);
-    if (progressId === '') {
-        throw new InputError(`Input '${INPUT.progressId}' is required: the progress_id returned by the generate-instructions or improve_instructions call.`);
-    }
-    if (/[\r\n]/.test(progressId) || progressId.length > 200) {
-        throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
     }
     const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout));
     if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -28800,9 +28974,10 @@ function parseInputs(read) {
     if (pollIntervalMs > maxPollIntervalMs) {
         throw new InputError(`Input '${INPUT.pollInterval}' (${formatDuration(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${formatDuration(maxPollIntervalMs)}).`);
     }
-    return {
+    const settings = {
         apiKey,
-        progressId,
+        job: parseJob(get, context),
+        apply: inputs_boolean(INPUT.apply, get(INPUT.apply)),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
@@ -28810,6 +28985,142 @@ function parseInputs(read) {
         failOnError: inputs_boolean(INPUT.failOnError, get(INPUT.failOnError)),
         summary: inputs_boolean(INPUT.summary, get(INPUT.summary))
     };
+    const scenarioId = get(INPUT.scenarioId);
+    if (scenarioId !== '')
+        settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId);
+    if (settings.apply && settings.scenarioId === undefined) {
+        throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
+    }
+    return settings;
+}
+/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
+function parseJob(get, context) {
+    const given = (name) => get(name) !== '';
+    const modeText = get(INPUT.mode).toLowerCase();
+    if (modeText !== '' && !MODES.includes(modeText)) {
+        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`);
+    }
+    const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile);
+    const mode = modeText ||
+        (given(INPUT.progressId)
+            ? 'poll'
+            : given(INPUT.scenarioId) || hasCurrent
+                ? 'improve'
+                : given(INPUT.agentId)
+                    ? 'generate'
+                    : undefined);
+    if (mode === undefined) {
+        throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
+            `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
+            `and '${INPUT.extraInstructions}' to improve them.`);
+    }
+    const refuse = (names, why) => {
+        const set = names.filter(given);
+        if (set.length > 0) {
+            throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
+        }
+    };
+    if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
+        throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
+    }
+    if (mode === 'poll') {
+        refuse([INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody], `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`);
+        const progressId = get(INPUT.progressId);
+        if (progressId === '') {
+            throw new InputError(`Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`);
+        }
+        if (/[\r\n]/.test(progressId) || progressId.length > 200) {
+            throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
+        }
+        return { mode, progressId };
+    }
+    refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`);
+    const extraInstructions = get(INPUT.extraInstructions);
+    if (extraInstructions === '') {
+        throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`);
+    }
+    const requestBody = parseRequestBody(get(INPUT.requestBody));
+    const agentText = get(INPUT.agentId);
+    if (mode === 'generate') {
+        refuse([INPUT.currentInstructions, INPUT.currentInstructionsFile], `generate writes new instructions from the agent; use mode improve to rewrite existing text.`);
+        if (agentText === '')
+            throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`);
+        const job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody };
+        clashes(job, requestBody);
+        return job;
+    }
+    const job = { mode, extraInstructions, requestBody };
+    if (agentText !== '')
+        job.agentId = positiveInteger(INPUT.agentId, agentText);
+    if (given(INPUT.currentInstructions)) {
+        job.currentInstructions = get(INPUT.currentInstructions);
+        job.currentInstructionsInput = INPUT.currentInstructions;
+    }
+    else if (given(INPUT.currentInstructionsFile)) {
+        job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context);
+        job.currentInstructionsInput = INPUT.currentInstructionsFile;
+    }
+    if (!given(INPUT.scenarioId) && job.agentId === undefined) {
+        throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
+    }
+    clashes(job, requestBody);
+    return job;
+}
+/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
+function clashes(job, requestBody) {
+    const ours = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions };
+    if (job.mode === 'improve')
+        ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+    const both = Object.keys(requestBody).filter(key => key in ours);
+    if (both.length > 0) {
+        throw new InputError(`Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
+            `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`);
+    }
+}
+function parseRequestBody(text) {
+    if (text === '')
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
+    }
+    return parsed;
+}
+function positiveInteger(name, text) {
+    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+        throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
+    }
+    return Number(text);
+}
+/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
+function readWorkspaceFile(path, context) {
+    const name = INPUT.currentInstructionsFile;
+    const full = (0,external_node_path_namespaceObject.resolve)(context.workspace, path);
+    let real;
+    let root;
+    try {
+        root = (0,external_node_fs_namespaceObject.realpathSync)(context.workspace);
+        real = (0,external_node_fs_namespaceObject.realpathSync)(full);
+    }
+    catch {
+        throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
+    }
+    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
+    }
+    try {
+        return context.readFile(real);
+    }
+    catch (error) {
+        throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`);
+    }
 }
 function duration(name, text) {
     const ms = parseDuration(text);
@@ -28843,12 +29154,8 @@ function apiUrl(text) {
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
 
@@ -28863,7 +29170,10 @@ const OUTPUT = {
     result: 'result',
     error: 'error',
     polls: 'polls',
-    elapsedSeconds: 'elapsed-seconds'
+    elapsedSeconds: 'elapsed-seconds',
+    mode: 'mode',
+    scenarioId: 'scenario-id',
+    applied: 'applied'
 };
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
 function instructionsFilePath(progressId, runnerTemp) {
@@ -29013,8 +29323,7 @@ function nextPollDelay(elapsedMs, schedule, random) {
 
 
 
-/** No single request waits longer than this, whatever time is left. */
-const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000;
 const MAX_SHOWN_RESPONSE = 500;
@@ -29037,7 +29346,7 @@ function describe(progress) {
  * API or network trouble: every ending is an Outcome.
  */
 async function pollUntilDone(settings, deps) {
-    const start = deps.now();
+    const start = settings.startedAt ?? deps.now();
     const deadline = start + settings.timeoutMs;
     const signal = deps.cancel ?? new AbortController().signal;
     let polls = 0;
@@ -29159,6 +29468,93 @@ function redactJson(value, redact) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/diff.ts
+/** A line diff of two texts, for showing people what an improve job changed. Pure. */
+/** Above this many line pairs the texts are too different to diff cheaply; the caller says so. */
+const MAX_CELLS = 4_000_000;
+function lineDiff(before, after) {
+    const a = before.split('\n');
+    const b = after.split('\n');
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS)
+        return undefined;
+    // Longest common subsequence table, filled from the end so the walk below goes forward.
+    const width = midB.length + 1;
+    const lcs = new Uint32Array((midA.length + 1) * width);
+    for (let i = midA.length - 1; i >= 0; i--) {
+        for (let j = midB.length - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    const lines = a.slice(0, start).map(text => ({ op: ' ', text }));
+    let i = 0;
+    let j = 0;
+    while (i < midA.length || j < midB.length) {
+        if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
+            lines.push({ op: ' ', text: midA[i++] });
+            j++;
+        }
+        else if (j < midB.length && (i === midA.length || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j])) {
+            lines.push({ op: '+', text: midB[j++] });
+        }
+        else {
+            lines.push({ op: '-', text: midA[i++] });
+        }
+    }
+    for (const text of a.slice(endA))
+        lines.push({ op: ' ', text });
+    return lines;
+}
+/** Unified-style text: changed lines with `context` unchanged lines around them, `@@` between hunks. */
+function unifiedDiff(lines, context = 3) {
+    const keep = new Array(lines.length).fill(false);
+    lines.forEach((line, index) => {
+        if (line.op === ' ')
+            return;
+        for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k++)
+            keep[k] = true;
+    });
+    const out = [];
+    let oldLine = 1;
+    let newLine = 1;
+    let inHunk = false;
+    lines.forEach((line, index) => {
+        if (keep[index]) {
+            if (!inHunk)
+                out.push(`@@ line ${oldLine} → ${newLine} @@`);
+            inHunk = true;
+            out.push(`${line.op}${line.text}`);
+        }
+        else {
+            inHunk = false;
+        }
+        if (line.op !== '+')
+            oldLine++;
+        if (line.op !== '-')
+            newLine++;
+    });
+    return out.join('\n');
+}
+/** A fenced code block that no run of backticks inside the text can close early. */
+function fencedBlock(text, language = '') {
+    const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), match => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${text}\n${fence}`;
+}
+
 ;// CONCATENATED MODULE: ./src/render.ts
 /** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -29205,54 +29601,106 @@ function countLines(text) {
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
+
 /** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 /** Texts longer than this are collapsed. */
 const COLLAPSE_LINES = 30;
 const COLLAPSE_CHARS = 3000;
+const SIDE_TEXT_BYTES = 64 * 1024;
+const DIFF_BYTES = 192 * 1024;
 const STATUS_LABEL = {
     completed: '✅ completed',
     failed: '❌ failed',
     'timed-out': '⏱️ timed out',
     cancelled: '🚫 cancelled'
 };
-function textSection(title, text, maxBytes, whereWhole) {
+function cutNote(shown, total, whereWhole, limit) {
+    return `\n\n> [!NOTE]\n> Cut here: this shows the first ${shown} of ${total} characters, as ${limit}. The whole text is in ${whereWhole}.`;
+}
+/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
+function textSection(title, text, maxBytes, whereWhole, limit) {
     const fitted = fitEscaped(text, maxBytes);
     const lines = countLines(text);
     const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} characters)`;
     let block = preBlock(fitted.text);
-    if (fitted.truncated) {
-        block +=
-            `\n\n> [!NOTE]\n> Cut here: this summary shows the first ${fitted.text.length} of ${text.length} characters, ` +
-                `as GitHub limits a job summary to 1 MiB. The whole text is in ${whereWhole}.`;
-    }
+    if (fitted.truncated)
+        block += cutNote(fitted.text.length, text.length, whereWhole, limit);
     const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
     return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`;
 }
-/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
-function renderSummary(outcome, context) {
-    const parts = [];
-    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
-    parts.push([
+/** What an improve job changed, as a coloured diff block. */
+function diffSection(before, after, maxBytes) {
+    if (before === after)
+        return '### Changes\n\nThe new instructions are the same as the old ones.\n';
+    const lines = lineDiff(before, after);
+    if (lines === undefined)
+        return '### Changes\n\nThe texts are too large to compare here.\n';
+    let text = unifiedDiff(lines);
+    let note = '';
+    if (Buffer.byteLength(text) > maxBytes) {
+        const kept = [];
+        let used = 0;
+        for (const line of text.split('\n')) {
+            used += Buffer.byteLength(line) + 1;
+            if (used > maxBytes)
+                break;
+            kept.push(line);
+        }
+        note = `\n\n> [!NOTE]\n> Cut here: the diff is longer than this page can hold; compare the texts themselves.`;
+        text = kept.join('\n');
+    }
+    const added = lines.filter(line => line.op === '+').length;
+    const removed = lines.filter(line => line.op === '-').length;
+    const block = fencedBlock(text, 'diff') + note;
+    const label = `Changes (${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed)`;
+    const long = countLines(text) > COLLAPSE_LINES;
+    return `### Changes\n\n${long ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`;
+}
+/** The facts table shared by the summary and the comment. */
+function factsTable(report, apiHost) {
+    const { outcome } = report;
+    const rows = [
         '| | |',
         '| --- | --- |',
-        `| Progress id | ${codeCell(outcome.progressId)} |`,
+        `| Mode | ${report.mode} |`,
+        `| Progress id | ${outcome.progressId === '' ? '(no job started)' : codeCell(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
         `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
-        `| Polls | ${outcome.polls} |`,
-        `| API host | ${codeCell(context.apiHost)} |`
-    ].join('\n') + '\n');
+        `| Polls | ${outcome.polls} |`
+    ];
+    if (apiHost !== undefined)
+        rows.push(`| API host | ${codeCell(apiHost)} |`);
+    if (report.agentId !== undefined)
+        rows.push(`| Agent | ${report.agentId} |`);
+    if (report.scenarioId !== undefined)
+        rows.push(`| Scenario | ${report.scenarioId} |`);
+    if (report.applied !== undefined)
+        rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
+    return rows.join('\n') + '\n';
+}
+/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
+function renderSummary(report, context) {
+    const { outcome } = report;
+    const limit = 'GitHub limits a job summary to 1 MiB';
+    const parts = [];
+    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
+    parts.push(factsTable(report, context.apiHost));
     if (outcome.error !== '')
         parts.push(`### Error\n\n${preBlock(outcome.error)}\n`);
-    const fixed = Buffer.byteLength(parts.join('\n'));
-    const expectedBudget = Math.min(Buffer.byteLength(outcome.expectedOutcome) * 6, 64 * 1024);
+    if (report.extraInstructions !== undefined) {
+        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, 'the extra-instructions input', limit));
+    }
+    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192;
     if (outcome.status === 'completed') {
-        const instructionsBudget = SUMMARY_LIMIT_BYTES - fixed - expectedBudget - 4096;
         const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
-        parts.push(textSection('Instructions', outcome.instructions, instructionsBudget, whereWhole));
+        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, whereWhole, limit));
+        if (report.currentInstructions !== undefined) {
+            parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES));
+        }
     }
     if (outcome.expectedOutcome !== '') {
-        parts.push(textSection('Expected outcome', outcome.expectedOutcome, expectedBudget, 'the `expected-outcome` output'));
+        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, 'the `expected-outcome` output', limit));
     }
     return parts.join('\n');
 }
@@ -29266,19 +29714,22 @@ function renderSummary(outcome, context) {
 
 
 
+
 /** How long after a cancel signal the process may take before it exits regardless. */
 const CANCEL_GRACE_MS = 4000;
+/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
+const APPLY_MIN_MS = 5000;
 function sleep(ms, signal) {
     return new Promise(resolve => {
-        if (signal.aborted)
+        if (signal?.aborted)
             return resolve();
         const done = () => {
             clearTimeout(timer);
-            signal.removeEventListener('abort', done);
+            signal?.removeEventListener('abort', done);
             resolve();
         };
         const timer = setTimeout(done, ms);
-        signal.addEventListener('abort', done, { once: true });
+        signal?.addEventListener('abort', done, { once: true });
     });
 }
 /** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
@@ -29295,35 +29746,130 @@ function watchForCancel() {
     process.on('SIGTERM', onSignal);
     return controller.signal;
 }
-function redactOutcome(outcome, redact) {
-    return {
-        ...outcome,
-        progressId: redact(outcome.progressId),
-        instructions: redact(outcome.instructions),
-        expectedOutcome: redact(outcome.expectedOutcome),
-        error: redact(outcome.error),
-        lastResponse: redactJson(outcome.lastResponse, redact)
+function redactReport(report, redact) {
+    const { outcome } = report;
+    const redacted = {
+        ...report,
+        outcome: {
+            ...outcome,
+            progressId: redact(outcome.progressId),
+            instructions: redact(outcome.instructions),
+            expectedOutcome: redact(outcome.expectedOutcome),
+            error: redact(outcome.error),
+            lastResponse: redactJson(outcome.lastResponse, redact)
+        }
     };
+    if (report.extraInstructions !== undefined)
+        redacted.extraInstructions = redact(report.extraInstructions);
+    if (report.currentInstructions !== undefined)
+        redacted.currentInstructions = redact(report.currentInstructions);
+    return redacted;
 }
-async function publish(outcome, settings) {
-    const file = instructionsFilePath(outcome.progressId, process.env.RUNNER_TEMP);
+async function publish(report, settings) {
+    const { outcome } = report;
+    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
     try {
         writeInstructionsFile(file, outcome.instructions);
     }
     catch (error) {
         core/* warning */.$e(`Could not write the instructions file ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    for (const [name, value] of Object.entries(outputValues(outcome, file)))
+    const values = outputValues(outcome, file);
+    values[OUTPUT.mode] = report.mode;
+    values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
+    values[OUTPUT.applied] = String(report.applied === true);
+    for (const [name, value] of Object.entries(values))
         core/* setOutput */.uH(name, value);
     if (!settings.summary)
         return;
     try {
-        const markdown = renderSummary(outcome, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
+        const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
         await core/* summary */.z.addRaw(markdown, true).write();
     }
     catch (error) {
         core/* warning */.$e(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
+}
+/** The scenario's agent: an id, or an object holding one. */
+function agentOf(scenario) {
+    const agent = scenario.agent;
+    const id = typeof agent === 'object' && agent !== null ? agent.id : agent;
+    const number = typeof id === 'string' ? Number(id) : id;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+/** Fills what an improve job needs from its scenario, when the inputs left it out. */
+async function completeFromScenario(job, settings, client, deadline, report) {
+    if (job.mode !== 'improve' || settings.scenarioId === undefined)
+        return;
+    if (job.agentId !== undefined && job.currentInstructions !== undefined)
+        return;
+    const id = settings.scenarioId;
+    core/* info */.pq(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
+    const scenario = await client.getScenario(id, deadline);
+    if (job.agentId === undefined) {
+        const agent = agentOf(scenario);
+        if (agent === undefined) {
+            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${INPUT.agentId} input.`);
+        }
+        job.agentId = agent;
+        report.agentId = agent;
+    }
+    if (job.currentInstructions === undefined) {
+        if (typeof scenario.instructions !== 'string') {
+            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`);
+        }
+        job.currentInstructions = scenario.instructions;
+        report.currentInstructions = scenario.instructions;
+    }
+}
+/** Starts the job the inputs ask for and returns its progress id. */
+async function start(job, client, deadline) {
+    if (job.mode === 'poll')
+        return job.progressId;
+    const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
+    const fieldInputs = {
+        agent: INPUT.agentId,
+        extra_instructions: INPUT.extraInstructions
+    };
+    for (const key of Object.keys(job.requestBody))
+        fieldInputs[key] = INPUT.requestBody;
+    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
+        body.current_instructions = job.currentInstructions;
+        fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+    }
+    const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
+    // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
+    core/* setOutput */.uH(OUTPUT.progressId, progressId);
+    core/* info */.pq(`Started the ${job.mode} job: progress id ${progressId}.`);
+    return progressId;
+}
+/** Saves a finished text into the scenario; returns an error line, or undefined when saved. */
+async function apply(report, client, deadline) {
+    const id = report.scenarioId;
+    const body = { instructions: report.outcome.instructions };
+    if (report.outcome.expectedOutcome !== '')
+        body.expected_outcome_prompt = report.outcome.expectedOutcome;
+    try {
+        await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS));
+        core/* info */.pq(`Saved the new instructions into scenario ${id}.`);
+        return undefined;
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return `The instructions were produced but not saved to scenario ${id}: ${why} The text is in the instructions output and the instructions-file.`;
+    }
+}
+function failedBeforePolling(progressId, error, startedAt) {
+    return {
+        status: 'failed',
+        progressId,
+        instructions: '',
+        expectedOutcome: '',
+        error,
+        lastResponse: null,
+        polls: 0,
+        elapsedMs: performance.now() - startedAt
+    };
 }
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
@@ -29335,7 +29881,10 @@ async function run() {
     try {
         let settings;
         try {
-            settings = parseInputs(name => core/* getInput */.V4(name));
+            settings = parseInputs(name => core/* getInput */.V4(name), {
+                workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+                readFile: path => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')
+            });
         }
         catch (error) {
             if (error instanceof InputError) {
@@ -29344,33 +29893,70 @@ async function run() {
             }
             throw error;
         }
+        const startedAt = performance.now();
+        const deadline = Date.now() + settings.timeoutMs;
         const cancel = watchForCancel();
         const client = new CekuraClient({
             apiUrl: settings.apiUrl,
             apiKey: settings.apiKey,
-            debug: line => core/* debug */.Yz(redact(line))
+            debug: line => core/* debug */.Yz(redact(line)),
+            cancel
         });
-        core/* info */.pq(`Following Cekura job ${settings.progressId} at ${new URL(settings.apiUrl).host} ` +
-            `(timeout ${formatDuration(settings.timeoutMs)}; polls from every ${formatDuration(settings.pollIntervalMs)} ` +
-            `up to every ${formatDuration(settings.maxPollIntervalMs)}).`);
-        let outcome;
+        const { job } = settings;
+        const report = { mode: job.mode, outcome: failedBeforePolling('', '', startedAt) };
+        if (settings.scenarioId !== undefined)
+            report.scenarioId = settings.scenarioId;
+        if (job.mode !== 'poll') {
+            report.extraInstructions = job.extraInstructions;
+            if (job.agentId !== undefined)
+                report.agentId = job.agentId;
+            if (job.mode === 'improve' && job.currentInstructions !== undefined)
+                report.currentInstructions = job.currentInstructions;
+        }
+        const host = new URL(settings.apiUrl).host;
+        const timing = `timeout ${formatDuration(settings.timeoutMs)}; polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`;
         try {
-            outcome = await pollUntilDone(settings, {
-                source: client,
-                now: () => performance.now(),
-                sleep,
-                random: Math.random,
-                log: line => core/* info */.pq(redact(line)),
-                cancel
-            });
+            let progressId;
+            try {
+                core/* info */.pq(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
+                await completeFromScenario(job, settings, client, deadline, report);
+                progressId = await start(job, client, deadline);
+            }
+            catch (error) {
+                if (!(error instanceof ApiError))
+                    throw error;
+                report.outcome = cancel.aborted
+                    ? { ...failedBeforePolling('', 'The run was cancelled before the job was started or followed.', startedAt), status: 'cancelled' }
+                    : failedBeforePolling('', error.message, startedAt);
+            }
+            if (progressId !== undefined) {
+                report.outcome = await pollUntilDone({ ...settings, progressId, timeoutMs: settings.timeoutMs, startedAt }, {
+                    source: client,
+                    now: () => performance.now(),
+                    sleep,
+                    random: Math.random,
+                    log: line => core/* info */.pq(redact(line)),
+                    cancel
+                });
+                if (settings.apply) {
+                    report.applied = false;
+                    if (report.outcome.status === 'completed') {
+                        const problem = await apply(report, client, deadline);
+                        report.applied = problem === undefined;
+                        if (problem !== undefined)
+                            report.outcome = { ...report.outcome, error: problem };
+                    }
+                }
+            }
         }
         finally {
             client.close();
         }
-        outcome = redactOutcome(outcome, redact);
-        await publish(outcome, settings);
+        const final = redactReport(report, redact);
+        await publish(final, settings);
+        const { outcome } = final;
         const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`;
-        if (outcome.status === 'completed') {
+        if (outcome.status === 'completed' && outcome.error === '') {
             core/* info */.pq(`Job ${outcome.progressId} completed ${took}.`);
         }
         else if (settings.failOnError || outcome.status === 'cancelled') {

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { formatDuration, parseDuration } from './duration.js'
 
 /** Input names, as action.yml declares them. */
@@ -9,12 +11,42 @@ export const INPUT = {
   maxPollInterval: 'max-poll-interval',
   apiUrl: 'api-url',
   failOnError: 'fail-on-error',
-  summary: 'summary'
+  summary: 'summary',
+  mode: 'mode',
+  agentId: 'agent-id',
+  extraInstructions: 'extra-instructions',
+  currentInstructions: 'current-instructions',
+  currentInstructionsFile: 'current-instructions-file',
+  scenarioId: 'scenario-id',
+  requestBody: 'request-body',
+  apply: 'apply'
 } as const
+
+export const MODES = ['poll', 'generate', 'improve'] as const
+export type Mode = (typeof MODES)[number]
+
+/** What the action is to do: follow a job, or start one first. */
+export type Job =
+  | { mode: 'poll'; progressId: string }
+  | { mode: 'generate'; agentId: number; extraInstructions: string; requestBody: Record<string, unknown> }
+  | {
+      mode: 'improve'
+      /** Read from the scenario when not given. */
+      agentId?: number
+      extraInstructions: string
+      /** Read from the scenario when not given (and a scenario is). */
+      currentInstructions?: string
+      /** The input the current text came from, so API field errors can name it. */
+      currentInstructionsInput?: string
+      requestBody: Record<string, unknown>
+    }
 
 export interface Settings {
   apiKey: string
-  progressId: string
+  job: Job
+  /** The scenario the job is about, when known; `apply` writes the text into it. */
+  scenarioId?: number
+  apply: boolean
   timeoutMs: number
   pollIntervalMs: number
   maxPollIntervalMs: number
@@ -28,7 +60,14 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
+/** How parseInputs reaches the workspace; tests give their own. */
+export interface InputContext {
+  workspace: string
+  readFile: (path: string) => string
+}
+
 const DEFAULTS: Record<string, string> = {
+  [INPUT.apply]: 'false',
   [INPUT.timeout]: '10m',
   [INPUT.pollInterval]: '2s',
   [INPUT.maxPollInterval]: '30s',
@@ -43,7 +82,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)'
 
 /** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
-export function parseInputs(read: (name: string) => string): Settings {
+export function parseInputs(read: (name: string) => string, context: InputContext): Settings {
   const get = (name: string): string => {
     const raw = read(name).trim()
     return raw === '' ? (DEFAULTS[name] ?? '') : raw
@@ -58,16 +97,6 @@ export function parseInputs(read: (name: string) => string): Settings {
   }
   if (/[\r\n]/.test(apiKey)) {
     throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`)
-  }
-
-  const progressId = get(INPUT.progressId)
-  if (progressId === '') {
-    throw new InputError(
-      `Input '${INPUT.progressId}' is required: the progress_id returned by the generate-instructions or improve_instructions call.`
-    )
-  }
-  if (/[\r\n]/.test(progressId) || progressId.length > 200) {
-    throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`)
   }
 
   const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout))
@@ -88,15 +117,173 @@ export function parseInputs(read: (name: string) => string): Settings {
     )
   }
 
-  return {
+  const settings: Settings = {
     apiKey,
-    progressId,
+    job: parseJob(get, context),
+    apply: boolean(INPUT.apply, get(INPUT.apply)),
     timeoutMs,
     pollIntervalMs,
     maxPollIntervalMs,
     apiUrl: apiUrl(get(INPUT.apiUrl)),
     failOnError: boolean(INPUT.failOnError, get(INPUT.failOnError)),
     summary: boolean(INPUT.summary, get(INPUT.summary))
+  }
+  const scenarioId = get(INPUT.scenarioId)
+  if (scenarioId !== '') settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId)
+  if (settings.apply && settings.scenarioId === undefined) {
+    throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`)
+  }
+  return settings
+}
+
+/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
+function parseJob(get: (name: string) => string, context: InputContext): Job {
+  const given = (name: string): boolean => get(name) !== ''
+  const modeText = get(INPUT.mode).toLowerCase()
+  if (modeText !== '' && !(MODES as readonly string[]).includes(modeText)) {
+    throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`)
+  }
+  const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile)
+  const mode: Mode | undefined =
+    (modeText as Mode) ||
+    (given(INPUT.progressId)
+      ? 'poll'
+      : given(INPUT.scenarioId) || hasCurrent
+        ? 'improve'
+        : given(INPUT.agentId)
+          ? 'generate'
+          : undefined)
+  if (mode === undefined) {
+    throw new InputError(
+      `Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
+        `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
+        `and '${INPUT.extraInstructions}' to improve them.`
+    )
+  }
+  const refuse = (names: string[], why: string): void => {
+    const set = names.filter(given)
+    if (set.length > 0) {
+      throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`)
+    }
+  }
+  if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
+    throw new InputError(
+      `Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`
+    )
+  }
+
+  if (mode === 'poll') {
+    refuse(
+      [INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody],
+      `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`
+    )
+    const progressId = get(INPUT.progressId)
+    if (progressId === '') {
+      throw new InputError(
+        `Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`
+      )
+    }
+    if (/[\r\n]/.test(progressId) || progressId.length > 200) {
+      throw new InputError(
+        `Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`
+      )
+    }
+    return { mode, progressId }
+  }
+
+  refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`)
+  const extraInstructions = get(INPUT.extraInstructions)
+  if (extraInstructions === '') {
+    throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`)
+  }
+  const requestBody = parseRequestBody(get(INPUT.requestBody))
+  const agentText = get(INPUT.agentId)
+
+  if (mode === 'generate') {
+    refuse(
+      [INPUT.currentInstructions, INPUT.currentInstructionsFile],
+      `generate writes new instructions from the agent; use mode improve to rewrite existing text.`
+    )
+    if (agentText === '') throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`)
+    const job: Job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody }
+    clashes(job, requestBody)
+    return job
+  }
+
+  const job: Job = { mode, extraInstructions, requestBody }
+  if (agentText !== '') job.agentId = positiveInteger(INPUT.agentId, agentText)
+  if (given(INPUT.currentInstructions)) {
+    job.currentInstructions = get(INPUT.currentInstructions)
+    job.currentInstructionsInput = INPUT.currentInstructions
+  } else if (given(INPUT.currentInstructionsFile)) {
+    job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context)
+    job.currentInstructionsInput = INPUT.currentInstructionsFile
+  }
+  if (!given(INPUT.scenarioId) && job.agentId === undefined) {
+    throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`)
+  }
+  clashes(job, requestBody)
+  return job
+}
+
+/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
+function clashes(job: Job, requestBody: Record<string, unknown>): void {
+  const ours: Record<string, string> = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions }
+  if (job.mode === 'improve') ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
+  const both = Object.keys(requestBody).filter(key => key in ours)
+  if (both.length > 0) {
+    throw new InputError(
+      `Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
+        `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`
+    )
+  }
+}
+
+function parseRequestBody(text: string): Record<string, unknown> {
+  if (text === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new InputError(
+      `Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InputError(
+      `Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`
+    )
+  }
+  return parsed as Record<string, unknown>
+}
+
+function positiveInteger(name: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`)
+  }
+  return Number(text)
+}
+
+/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
+function readWorkspaceFile(path: string, context: InputContext): string {
+  const name = INPUT.currentInstructionsFile
+  const full = resolve(context.workspace, path)
+  let real: string
+  let root: string
+  try {
+    root = realpathSync(context.workspace)
+    real = realpathSync(full)
+  } catch {
+    throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`)
+  }
+  const inside = relative(root, real)
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`)
+  }
+  try {
+    return context.readFile(real)
+  } catch (error) {
+    throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`)
   }
 }
 

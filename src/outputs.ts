@@ -13,7 +13,10 @@ export const OUTPUT = {
   result: 'result',
   error: 'error',
   polls: 'polls',
-  elapsedSeconds: 'elapsed-seconds'
+  elapsedSeconds: 'elapsed-seconds',
+  mode: 'mode',
+  scenarioId: 'scenario-id',
+  applied: 'applied'
 } as const
 
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */

@@ -1,7 +1,9 @@
 import type { ProgressSource } from './cekura.js'
 import { formatDuration } from './duration.js'
 import { readProgress, type JobProgress } from './progress.js'
-import { backoffDelay, MAX_CONSECUTIVE_TRANSIENT, MAX_NOT_FOUND_RETRIES } from './retry.js'
+import { backoffDelay, MAX_CONSECUTIVE_TRANSIENT, MAX_NOT_FOUND_RETRIES, REQUEST_TIMEOUT_MS } from './retry.js'
+
+export { REQUEST_TIMEOUT_MS }
 import { nextPollDelay, type PollSchedule } from './schedule.js'
 
 export type Status = 'completed' | 'failed' | 'timed-out' | 'cancelled'
@@ -34,10 +36,9 @@ export interface PollDeps {
 export interface PollSettings extends PollSchedule {
   progressId: string
   timeoutMs: number
+  /** When the timeout started to run (on the `now` clock), if before the first poll. */
+  startedAt?: number
 }
-
-/** No single request waits longer than this, whatever time is left. */
-export const REQUEST_TIMEOUT_MS = 30_000
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000
 
@@ -63,7 +64,7 @@ function describe(progress: JobProgress): string {
  * API or network trouble: every ending is an Outcome.
  */
 export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Promise<Outcome> {
-  const start = deps.now()
+  const start = settings.startedAt ?? deps.now()
   const deadline = start + settings.timeoutMs
   const signal = deps.cancel ?? new AbortController().signal
 

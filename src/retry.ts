@@ -10,6 +10,8 @@ export type Verdict =
 
 export const MAX_CONSECUTIVE_TRANSIENT = 7
 export const MAX_NOT_FOUND_RETRIES = 3
+/** No single request waits longer than this, whatever time is left. */
+export const REQUEST_TIMEOUT_MS = 30_000
 
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -51,6 +53,28 @@ export function parseRetryAfter(value: string | undefined, nowEpochMs: number): 
   return Math.max(0, date - nowEpochMs)
 }
 
+/** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
+export function fieldErrors(body: string): Array<[field: string, message: string]> | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
+  const pairs: Array<[string, string]> = []
+  for (const [field, messages] of Object.entries(parsed as Record<string, unknown>)) {
+    if (field === 'detail') continue
+    const list = Array.isArray(messages) ? messages : [messages]
+    const text = list
+      .map(item => (typeof item === 'string' ? item : JSON.stringify(item)))
+      .filter(Boolean)
+      .join(' ')
+    if (text) pairs.push([field, text])
+  }
+  return pairs.length > 0 ? pairs : undefined
+}
+
 /** The API's own words about an error: `detail`, or DRF field errors `{"field": ["msg"]}`. */
 export function apiErrorText(body: string): string | undefined {
   let parsed: unknown
@@ -59,16 +83,13 @@ export function apiErrorText(body: string): string | undefined {
   } catch {
     return undefined
   }
-  if (typeof parsed !== 'object' || parsed === null) return typeof parsed === 'string' ? parsed : undefined
-  const record = parsed as Record<string, unknown>
-  if (typeof record.detail === 'string') return record.detail
-  const parts: string[] = []
-  for (const [field, messages] of Object.entries(record)) {
-    const list = Array.isArray(messages) ? messages : [messages]
-    const text = list.filter(item => typeof item === 'string').join(' ')
-    if (text) parts.push(field === 'non_field_errors' ? text : `${field}: ${text}`)
-  }
-  return parts.length > 0 ? parts.join('; ') : undefined
+  if (typeof parsed === 'string') return parsed
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const detail = (parsed as Record<string, unknown>).detail
+  if (typeof detail === 'string') return detail
+  return fieldErrors(body)
+    ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
+    .join('; ')
 }
 
 export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict {
