@@ -34,15 +34,17 @@ export class RedirectError extends Error {
 }
 
 /**
- * Sends one HTTP request and reads the whole answer. Redirects are followed only within the same
- * origin; the key must never travel elsewhere.
+ * Sends one HTTP request and reads the whole answer. A GET follows redirects within the same origin
+ * only; the key must never travel elsewhere.
  */
 export async function request(url: URL, options: RequestOptions): Promise<HttpAnswer> {
   const deadline = Date.now() + options.timeoutMs
   let current = url
   for (let hop = 0; ; hop++) {
     const answer = await once(current, options, Math.max(1, deadline - Date.now()))
-    const location = answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined
+    // Only reads follow redirects: a request that changes something is never sent a second time.
+    const location =
+      options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined
     if (location === undefined) return answer
     const next = new URL(location, current)
     if (next.origin !== url.origin) {

