@@ -28933,6 +28933,7 @@ const MODES = ['poll', 'generate', 'improve'];
 class InputError extends Error {
     name = 'InputError';
 }
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
 const DEFAULTS = {
     [INPUT.apply]: 'false',
     [INPUT.timeout]: '10m',

@@ -66,7 +66,8 @@ export interface InputContext {
   readFile: (path: string) => string
 }
 
-const DEFAULTS: Record<string, string> = {
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
+export const DEFAULTS: Record<string, string> = {
   [INPUT.apply]: 'false',
   [INPUT.timeout]: '10m',
   [INPUT.pollInterval]: '2s',
