@@ -1,0 +1,698 @@
+// A fake of Cekura's instructions-progress endpoint, speaking real HTTP on 127.0.0.1.
+//
+// Plain ESM JavaScript (types in JSDoc and fake-cekura.d.mts) so that the demo and a GitHub workflow can
+// run it with any Node >= 20 and no build step. The e2e tests start one per test; the CLI starts one that
+// runs until SIGINT/SIGTERM:
+//
+//   node __tests__/support/fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key test-key-123] [--verbose]
+//   -> prints "fake Cekura listening on http://127.0.0.1:8787"
+//
+// It answers GET <any prefix>/test_framework/v1/scenarios/instructions-progress/?progress_id=ID, so an
+// api-url with a path prefix works. Every request must carry X-CEKURA-API-KEY equal to the configured key
+// (default test-key-123, or $FAKE_CEKURA_API_KEY for the CLI), else 401 {"detail":"Invalid API key."}.
+//
+// What a job does is chosen by its progress id, so one server serves many cases. Named progress ids:
+//
+//   demo-complete        queued, then in_progress with stage/progress over ~3 s of wall time, then completed
+//                        with realistic multi-line instructions and an expected_outcome_prompt
+//   demo-fail            in_progress for ~1.5 s, then {"status":"failed","error":"LLM quota exceeded"}
+//   complete-after-<N>   completed on the Nth poll (queued, in_progress..., completed); e.g. complete-after-3
+//   complete-in-<MS>ms   completed once MS ms have passed since the job's first poll; e.g. complete-in-5000ms
+//   nested-result        completed on poll 2, text under "result"
+//   nested-scenario      completed on poll 2, text under "scenario"
+//   nested-data          completed on poll 2, text under "data"
+//   fail                 in_progress once, then failed with "LLM quota exceeded"
+//   needs-clarification  in_progress once, then status needs_clarification with an error
+//   cancelled-job        in_progress once, then status "canceled" (US spelling, as some Cekura services send)
+//   never                in_progress forever, with a creeping progress percentage
+//   flaky-5xx            500, 502 (HTML page), 503, then complete-after-2
+//   always-5xx           500 on every request
+//   rate-limited         429 with Retry-After: 1 once, then complete-after-2
+//   rate-limited-date    429 with Retry-After as an HTTP date >= 2 s ahead once, then complete-after-2
+//   bad-json             200 with a truncated JSON body twice, then complete-after-2
+//   hang                 accepts the request and never answers
+//   hang-once            hangs one request, then complete-after-2
+//   connection-reset     drops the connection unanswered twice, then complete-after-2
+//   slow                 every answer delayed by 1.5 s, completes on poll 2
+//   unauthorized         401 {"detail":"Invalid API key."} even with the right key
+//   forbidden            403 {"detail":"You do not have permission to perform this action."}
+//   bad-request          400 {"detail":"progress_id must be a valid UUID."}
+//   field-errors         400 {"progress_id":["Must be a valid UUID."]}
+//   not-found            404 {"detail":"Not found."} (any unregistered id does the same)
+//   redirect-other-host  302 to the same path on http://localhost:<other port>/ (a different origin); the
+//                        other host records its requests (server: "other") and would answer "completed"
+//   redirect-same-origin 302 to this server's own URL for progress id complete-after-1
+//   no-text              completed, but with no instructions anywhere
+//   echo-key             400 whose detail repeats the X-CEKURA-API-KEY it received
+//   echo-key-failed      failed job whose error repeats the X-CEKURA-API-KEY it received
+//   tricky-text          completed with instructions full of backticks, </pre>, <details>, pipes, @mentions
+//   long-text            completed with ~200 lines (~20 KB) of instructions
+//   huge-text            completed with instructions of about 1.2 MiB
+//
+// Tests add their own jobs with startFakeCekura({ jobs: { id: job } }) or fake.setJob(id, job), built with
+// the `jobs` and `replies` helpers below. A job is data: a list of phases, each answering with one reply
+// for a number of requests (`times`), until a wall-clock time after the job's first poll (`untilMs`), or
+// for ever (neither). Job state (request count, first-poll time) is per progress id and per server.
+
+import { createServer } from 'node:http'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * @typedef {object} RecordedRequest
+ * @property {'main' | 'other'} server  'other' = the redirect target host
+ * @property {string} method
+ * @property {string} path      decoded pathname, without the query
+ * @property {string} url       the request target as sent (path and raw query)
+ * @property {Record<string, string>} query   decoded query parameters (last value wins)
+ * @property {Record<string, string>} headers lowercased names, repeated values joined with ", "
+ * @property {string} body
+ * @property {number} at        performance.now() when the request arrived (monotonic ms)
+ * @property {string | undefined} progressId
+ * @property {{ status: number, headers: Record<string, string>, body: string } | undefined} response
+ *           undefined while unanswered (or for ever, for a hung request)
+ */
+
+/**
+ * @typedef {object} ReplyContext
+ * @property {string} progressId
+ * @property {string} key           the X-CEKURA-API-KEY the request carried
+ * @property {number} count         1 for the job's first request, 2 for the second, ...
+ * @property {number} elapsedMs     since the job's first request
+ * @property {RecordedRequest} request
+ * @property {string} selfOrigin    e.g. http://127.0.0.1:4321
+ * @property {string} otherOrigin   e.g. http://localhost:4322 (the redirect target)
+ */
+
+/**
+ * What the fake answers to one request.
+ * @typedef {object} Reply
+ * @property {number} [status]          default 200 (302 for redirects)
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [json]           body, serialised as JSON (Content-Type application/json)
+ * @property {string} [text]            body sent as is (malformed JSON, HTML error pages)
+ * @property {string} [contentType]     for `text`; default application/json
+ * @property {boolean} [hang]           accept and never answer
+ * @property {boolean} [reset]          drop the connection without answering (ECONNRESET / socket hang up)
+ * @property {string} [redirectTo]      absolute Location; status defaults to 302
+ * @property {number} [delayMs]         wait before answering
+ */
+
+/** @typedef {Reply | ((ctx: ReplyContext) => Reply)} ReplySpec */
+
+/**
+ * @typedef {object} Phase
+ * @property {ReplySpec} reply
+ * @property {number} [times]    answer this many requests, then move on
+ * @property {number} [untilMs]  answer while less than this many ms have passed since the first poll
+ */
+
+/** @typedef {{ phases: Phase[] }} Job */
+
+/**
+ * @typedef {object} FakeCekuraOptions
+ * @property {number} [port]      default 0 (any free port)
+ * @property {string} [host]      default 127.0.0.1
+ * @property {string} [apiKey]    default test-key-123
+ * @property {Record<string, Job>} [jobs]  extra or overriding jobs by progress id
+ * @property {(line: string) => void} [log] called with one line per request
+ */
+
+/**
+ * @typedef {object} FakeCekura
+ * @property {string} url          http://127.0.0.1:PORT (no trailing slash)
+ * @property {number} port
+ * @property {string} otherUrl     http://localhost:OTHERPORT, the redirect target
+ * @property {RecordedRequest[]} requests  every request to either host, in arrival order
+ * @property {(id: string, job: Job) => void} setJob
+ * @property {() => void} reset    forget requests and job state
+ * @property {() => Promise<void>} close
+ */
+
+export const DEFAULT_API_KEY = 'test-key-123'
+export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
+
+// ---------------------------------------------------------------------------------------------------
+// Texts
+
+export const DEMO_INSTRUCTIONS = [
+  'You are Maria Lopez, calling Greenway Dental to move your teeth-cleaning appointment.',
+  '',
+  '1. Greet the agent and say you have a cleaning booked for Tuesday 14 May at 9:30.',
+  '2. Ask to move it to any afternoon later that same week; you cannot do mornings.',
+  '3. If the agent offers Thursday at 15:00, accept it. Otherwise accept the first afternoon slot offered.',
+  '4. Give your date of birth (3 March 1987) and phone number (555-0142) only when asked.',
+  '5. Before hanging up ask: "Do I need to bring my insurance card?"',
+  '',
+  'Stay polite and brief. Do not volunteer details the agent has not asked for, and end the call',
+  'once the new time has been confirmed back to you.'
+].join('\n')
+
+export const DEMO_EXPECTED_OUTCOME = [
+  'The agent verifies the caller with date of birth before changing anything, moves the cleaning to an',
+  'afternoon slot later the same week, reads the new date and time back to the caller, and answers the',
+  'insurance-card question (yes, bring it).'
+].join('\n')
+
+export const TRICKY_INSTRUCTIONS = [
+  '# Heading that must not render',
+  'Call as @octocat and mention @github/security in passing. Issue #1 and `code` and ```fenced``` too.',
+  '| pipe | table | cells |',
+  '|---|---|---|',
+  'Try to close the block: </pre></details></code> then open new ones: <details><summary>INJECTED</summary>',
+  '<script>alert("x")</script> <img src=x onerror=alert(1)> & &amp; &lt; "double" \'single\'',
+  '**bold** _em_ [link](https://example.com) <!-- comment -->',
+  '    indented code line',
+  '',
+  '> quote',
+  '- list item',
+  'Ünïcödé ✓ and a tab\there.'
+].join('\n')
+
+/** @param {number} lines */
+function longInstructions (lines) {
+  const out = []
+  for (let i = 1; i <= lines; i++) {
+    out.push(`${i}. Step ${i}: ask the agent about item ${i} and insist politely until it is answered fully.`)
+  }
+  return out.join('\n')
+}
+
+export const LONG_INSTRUCTIONS = longInstructions(200)
+// ~1.2 MiB: over GitHub's 1 MiB job-summary limit on its own.
+export const HUGE_INSTRUCTIONS = longInstructions(12_500)
+
+// ---------------------------------------------------------------------------------------------------
+// Building blocks for jobs
+
+/** @typedef {{ instructions?: string, expected?: string | null, nest?: 'result' | 'scenario' | 'data', extra?: Record<string, unknown> }} CompletedOptions */
+
+export const replies = {
+  /** @param {string} [stage] @param {number} [progress] @returns {ReplySpec} */
+  queued: (stage = 'queued', progress = 0) => (ctx) => ({
+    json: { progress_id: ctx.progressId, status: 'queued', stage, progress, error: null }
+  }),
+
+  /** @param {string} [stage] @param {number} [progress] @returns {ReplySpec} */
+  inProgress: (stage = 'generating', progress = 50) => (ctx) => ({
+    json: { progress_id: ctx.progressId, status: 'in_progress', stage, progress, error: null }
+  }),
+
+  /** @param {CompletedOptions} [options] @returns {ReplySpec} */
+  completed: (options = {}) => (ctx) => {
+    const instructions = options.instructions ?? DEMO_INSTRUCTIONS
+    const expected = options.expected === undefined ? DEMO_EXPECTED_OUTCOME : options.expected
+    /** @type {Record<string, unknown>} */
+    const text = { instructions }
+    if (expected !== null) text.expected_outcome_prompt = expected
+    const body = options.nest
+      ? { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, [options.nest]: text }
+      : { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, ...text }
+    return { json: { ...body, ...options.extra } }
+  },
+
+  /** @param {string} [error] @param {string} [status] @returns {ReplySpec} */
+  failed: (error = 'LLM quota exceeded', status = 'failed') => (ctx) => ({
+    json: { progress_id: ctx.progressId, status, error }
+  }),
+
+  /** @param {number} status @param {unknown} [json] @returns {Reply} */
+  http: (status, json = { detail: `HTTP ${status}` }) => ({ status, json }),
+
+  /** @param {number} seconds @returns {Reply} */
+  retryAfter: (seconds) => ({
+    status: 429,
+    headers: { 'Retry-After': String(seconds) },
+    json: { detail: `Request was throttled. Expected available in ${seconds} seconds.` }
+  }),
+
+  /** Retry-After as an HTTP date at least `seconds` from now (rounded up to a whole second). */
+  /** @param {number} seconds @returns {ReplySpec} */
+  retryAfterDate: (seconds) => () => {
+    const at = new Date(Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000)
+    return {
+      status: 429,
+      headers: { 'Retry-After': at.toUTCString() },
+      json: { detail: 'Request was throttled.' }
+    }
+  },
+
+  /** @type {Reply} */
+  malformedJson: { status: 200, text: '{"status": "in_progress", "progress": 4', contentType: 'application/json' },
+
+  /** @type {Reply} */
+  htmlBadGateway: {
+    status: 502,
+    text: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
+    contentType: 'text/html'
+  },
+
+  /** @type {Reply} */
+  hang: { hang: true },
+
+  /** @type {Reply} */
+  reset: { reset: true },
+
+  /** @returns {ReplySpec} */
+  redirectToOtherHost: () => (ctx) => ({ redirectTo: ctx.otherOrigin + ctx.request.url }),
+
+  /** @param {string} progressId @returns {ReplySpec} */
+  redirectSameOrigin: (progressId) => (ctx) => {
+    const target = new URL(ctx.request.url, ctx.selfOrigin)
+    target.searchParams.set('progress_id', progressId)
+    return { redirectTo: target.href }
+  }
+}
+
+export const jobs = {
+  /**
+   * Completed on the nth poll: queued first, in_progress with rising percentages between.
+   * @param {number} n @param {CompletedOptions} [options] @returns {Job}
+   */
+  completeAfterPolls (n, options = {}) {
+    /** @type {Phase[]} */
+    const phases = []
+    if (n > 1) phases.push({ times: 1, reply: replies.queued() })
+    for (let i = 2; i < n; i++) {
+      phases.push({ times: 1, reply: replies.inProgress('generating', Math.round(((i - 1) / (n - 1)) * 100)) })
+    }
+    phases.push({ reply: replies.completed(options) })
+    return { phases }
+  },
+
+  /**
+   * Completed once `ms` of wall time have passed since the job's first poll; stage and percentage
+   * follow the clock until then.
+   * @param {number} ms @param {CompletedOptions} [options] @returns {Job}
+   */
+  completeAfterMs (ms, options = {}) {
+    return { phases: [...runningFor(ms), { reply: replies.completed(options) }] }
+  },
+
+  /**
+   * Running for `ms`, then failed with `error`.
+   * @param {number} ms @param {string} [error] @returns {Job}
+   */
+  failAfterMs (ms, error = 'LLM quota exceeded') {
+    return { phases: [...runningFor(ms), { reply: replies.failed(error) }] }
+  },
+
+  /**
+   * The same reply for ever.
+   * @param {ReplySpec} reply @returns {Job}
+   */
+  always (reply) {
+    return { phases: [{ reply }] }
+  },
+
+  /**
+   * `reply` for the first `times` requests, then `then`.
+   * @param {ReplySpec} reply @param {number} times @param {Job} then @returns {Job}
+   */
+  first (reply, times, then) {
+    return { phases: [{ reply, times }, ...then.phases] }
+  },
+
+  /**
+   * Each reply once, in order, then `then`.
+   * @param {ReplySpec[]} sequence @param {Job} then @returns {Job}
+   */
+  sequence (sequence, then) {
+    return { phases: [...sequence.map((reply) => ({ reply, times: 1 })), ...then.phases] }
+  }
+}
+
+/** @param {number} ms @returns {Phase[]} */
+function runningFor (ms) {
+  const queuedMs = Math.min(300, ms / 4)
+  return [
+    { untilMs: queuedMs, reply: replies.queued() },
+    {
+      untilMs: ms,
+      reply: (ctx) => {
+        const fraction = Math.min(0.99, ctx.elapsedMs / ms)
+        const stage = fraction < 0.4 ? 'analysing agent context' : fraction < 0.8 ? 'drafting instructions' : 'writing expected outcome'
+        return replies.inProgress(stage, Math.floor(fraction * 100))(ctx)
+      }
+    }
+  ]
+}
+
+/** @type {Record<string, Job>} */
+export const NAMED_JOBS = {
+  'demo-complete': jobs.completeAfterMs(3000),
+  'demo-fail': jobs.failAfterMs(1500, 'LLM quota exceeded'),
+  'nested-result': jobs.completeAfterPolls(2, { nest: 'result' }),
+  'nested-scenario': jobs.completeAfterPolls(2, { nest: 'scenario' }),
+  'nested-data': jobs.completeAfterPolls(2, { nest: 'data' }),
+  fail: jobs.first(replies.inProgress(), 1, jobs.always(replies.failed('LLM quota exceeded'))),
+  'needs-clarification': jobs.first(replies.inProgress(), 1,
+    jobs.always(replies.failed('The request is ambiguous: which agent should the caller talk to?', 'needs_clarification'))),
+  'cancelled-job': jobs.first(replies.inProgress(), 1, jobs.always(replies.failed('Cancelled by a user.', 'canceled'))),
+  never: jobs.always((ctx) => replies.inProgress('generating', Math.min(99, ctx.count))(ctx)),
+  'flaky-5xx': jobs.sequence(
+    [replies.http(500, { detail: 'A server error occurred.' }), replies.htmlBadGateway, replies.http(503, { detail: 'Service temporarily unavailable.' })],
+    jobs.completeAfterPolls(2)),
+  'always-5xx': jobs.always(replies.http(500, { detail: 'A server error occurred.' })),
+  'rate-limited': jobs.first(replies.retryAfter(1), 1, jobs.completeAfterPolls(2)),
+  'rate-limited-date': jobs.first(replies.retryAfterDate(2), 1, jobs.completeAfterPolls(2)),
+  'bad-json': jobs.first(replies.malformedJson, 2, jobs.completeAfterPolls(2)),
+  hang: jobs.always(replies.hang),
+  'hang-once': jobs.first(replies.hang, 1, jobs.completeAfterPolls(2)),
+  'connection-reset': jobs.first(replies.reset, 2, jobs.completeAfterPolls(2)),
+  slow: {
+    phases: [
+      { times: 1, reply: (ctx) => ({ ...resolveReply(replies.inProgress(), ctx), delayMs: 1500 }) },
+      { reply: (ctx) => ({ ...resolveReply(replies.completed(), ctx), delayMs: 1500 }) }
+    ]
+  },
+  unauthorized: jobs.always(replies.http(401, { detail: 'Invalid API key.' })),
+  forbidden: jobs.always(replies.http(403, { detail: 'You do not have permission to perform this action.' })),
+  'bad-request': jobs.always(replies.http(400, { detail: 'progress_id must be a valid UUID.' })),
+  'field-errors': jobs.always(replies.http(400, { progress_id: ['Must be a valid UUID.'] })),
+  'not-found': jobs.always(replies.http(404, { detail: 'Not found.' })),
+  'redirect-other-host': jobs.always(replies.redirectToOtherHost()),
+  'redirect-same-origin': jobs.always(replies.redirectSameOrigin('complete-after-1')),
+  'no-text': jobs.always((ctx) => ({
+    json: { progress_id: ctx.progressId, status: 'completed', error: null, note: 'generator returned nothing' }
+  })),
+  'echo-key': jobs.always((ctx) => replies.http(400, {
+    detail: `API key ${ctx.key} has no access to progress ${ctx.progressId}.`
+  })),
+  'echo-key-failed': jobs.first(replies.inProgress(), 1, jobs.always((ctx) => ({
+    json: { progress_id: ctx.progressId, status: 'failed', error: `Quota exceeded for API key ${ctx.key}.` }
+  }))),
+  'tricky-text': jobs.completeAfterPolls(2, {
+    instructions: TRICKY_INSTRUCTIONS,
+    expected: 'Expected: the agent answers | pipes | and </pre> <details> `ticks` @octocat & "quotes".'
+  }),
+  'long-text': jobs.completeAfterPolls(2, { instructions: LONG_INSTRUCTIONS }),
+  'huge-text': jobs.completeAfterPolls(2, { instructions: HUGE_INSTRUCTIONS, expected: null })
+}
+
+/** Progress ids with a number in them: complete-after-<N> and complete-in-<MS>ms. */
+/** @type {Array<[RegExp, (match: RegExpExecArray) => Job]>} */
+const JOB_PATTERNS = [
+  [/^complete-after-(\d{1,4})$/, (m) => jobs.completeAfterPolls(Math.max(1, Number(m[1])))],
+  [/^complete-in-(\d{1,7})ms$/, (m) => jobs.completeAfterMs(Number(m[1]))]
+]
+
+/** The answer to an unregistered progress id. */
+const UNKNOWN_JOB = NAMED_JOBS['not-found']
+
+/** @param {ReplySpec} spec @param {ReplyContext} ctx @returns {Reply} */
+function resolveReply (spec, ctx) {
+  return typeof spec === 'function' ? spec(ctx) : spec
+}
+
+/**
+ * The phase answering the job's `count`th request (1-based) at `elapsedMs` after its first.
+ * @param {Job} job @param {number} count @param {number} elapsedMs @returns {Phase}
+ */
+function currentPhase (job, count, elapsedMs) {
+  let before = count - 1
+  for (const phase of job.phases) {
+    if (phase.times !== undefined) {
+      if (before < phase.times) return phase
+      before -= phase.times
+    } else if (phase.untilMs !== undefined) {
+      if (elapsedMs < phase.untilMs) return phase
+    } else {
+      return phase
+    }
+  }
+  const last = job.phases[job.phases.length - 1]
+  if (!last) throw new Error('a fake Cekura job needs at least one phase')
+  return last
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The server
+
+/**
+ * @param {FakeCekuraOptions} [options]
+ * @returns {Promise<FakeCekura>}
+ */
+export async function startFakeCekura (options = {}) {
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY
+  const host = options.host ?? '127.0.0.1'
+  /** @type {Map<string, Job>} */
+  const custom = new Map(Object.entries(options.jobs ?? {}))
+  /** @type {Map<string, { count: number, firstAt: number }>} */
+  const state = new Map()
+  /** @type {RecordedRequest[]} */
+  const requests = []
+  /** @type {Set<import('node:http').ServerResponse>} */
+  const hung = new Set()
+  const log = options.log ?? (() => {})
+
+  /** @param {string} id @returns {Job} */
+  function jobFor (id) {
+    const found = custom.get(id) ?? NAMED_JOBS[id]
+    if (found) return found
+    for (const [pattern, make] of JOB_PATTERNS) {
+      const match = pattern.exec(id)
+      if (match) return make(match)
+    }
+    return UNKNOWN_JOB
+  }
+
+  const origins = { self: '', other: '' }
+
+  /**
+   * @param {'main' | 'other'} server
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handle (server, req, res) {
+    const at = performance.now()
+    const chunks = []
+    for await (const chunk of req) chunks.push(chunk)
+    const target = new URL(req.url ?? '/', 'http://fake.invalid')
+    /** @type {Record<string, string>} */
+    const headers = {}
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    }
+    /** @type {RecordedRequest} */
+    const record = {
+      server,
+      method: req.method ?? '',
+      path: decodeURIComponent(target.pathname),
+      url: req.url ?? '/',
+      query: Object.fromEntries(target.searchParams),
+      headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      at,
+      progressId: target.searchParams.get('progress_id') ?? undefined,
+      response: undefined
+    }
+    requests.push(record)
+
+    const reply = await decide(server, record)
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+    log(`${record.method} ${record.url} -> ${reply.hang ? 'hang' : reply.reset ? 'reset' : reply.redirectTo ? 302 : (reply.status ?? 200)}`)
+    if (reply.reset) {
+      res.socket?.destroy()
+      return
+    }
+    if (reply.hang) {
+      hung.add(res)
+      res.on('close', () => hung.delete(res))
+      return
+    }
+    send(record, res, reply)
+  }
+
+  /**
+   * @param {'main' | 'other'} server @param {RecordedRequest} record
+   * @returns {Promise<Reply>}
+   */
+  async function decide (server, record) {
+    if (server === 'other') {
+      // A client that followed the redirect: answer as if all were well, so such a client would report
+      // success and the test notices.
+      return { json: { status: 'completed', instructions: 'served by the redirect target host' } }
+    }
+    if (!record.path.endsWith(PROGRESS_PATH)) return { status: 404, json: { detail: 'Not found.' } }
+    if (record.method !== 'GET') return { status: 405, json: { detail: `Method "${record.method}" not allowed.` } }
+    if (record.headers['x-cekura-api-key'] !== apiKey) return { status: 401, json: { detail: 'Invalid API key.' } }
+    const id = record.progressId
+    if (id === undefined || id === '') return { status: 400, json: { progress_id: ['This field is required.'] } }
+
+    const now = performance.now()
+    const entry = state.get(id) ?? { count: 0, firstAt: now }
+    entry.count += 1
+    state.set(id, entry)
+    const ctx = {
+      progressId: id,
+      key: record.headers['x-cekura-api-key'] ?? '',
+      count: entry.count,
+      elapsedMs: now - entry.firstAt,
+      request: record,
+      selfOrigin: origins.self,
+      otherOrigin: origins.other
+    }
+    const job = jobFor(id)
+    return resolveReply(currentPhase(job, entry.count, ctx.elapsedMs).reply, ctx)
+  }
+
+  /**
+   * @param {RecordedRequest} record
+   * @param {import('node:http').ServerResponse} res
+   * @param {Reply} reply
+   */
+  function send (record, res, reply) {
+    /** @type {Record<string, string>} */
+    const headers = { ...reply.headers }
+    let status = reply.status ?? 200
+    let body = ''
+    if (reply.redirectTo !== undefined) {
+      status = reply.status ?? 302
+      headers.Location = reply.redirectTo
+      body = JSON.stringify({ detail: 'Moved.' })
+      headers['Content-Type'] = 'application/json'
+    } else if (reply.text !== undefined) {
+      body = reply.text
+      headers['Content-Type'] = reply.contentType ?? 'application/json'
+    } else {
+      body = JSON.stringify(reply.json ?? {})
+      headers['Content-Type'] = 'application/json'
+    }
+    headers['Content-Length'] = String(Buffer.byteLength(body))
+    record.response = { status, headers, body }
+    res.writeHead(status, headers)
+    res.end(body)
+  }
+
+  /** @param {'main' | 'other'} server */
+  function listener (server) {
+    /** @type {import('node:http').RequestListener} */
+    return (req, res) => {
+      handle(server, req, res).catch((error) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'application/json' })
+          res.end(JSON.stringify({ detail: `fake Cekura broke: ${String(error)}` }))
+        }
+      })
+    }
+  }
+
+  const main = createServer(listener('main'))
+  await listen(main, options.port ?? 0, host)
+  const port = /** @type {import('node:net').AddressInfo} */ (main.address()).port
+
+  // The redirect target: another origin ("localhost" instead of 127.0.0.1, and another port). It listens
+  // on both loopback addresses because "localhost" may resolve to ::1 first, and a client that wrongly
+  // follows the redirect must reach it so that the leak is recorded rather than hidden by ECONNREFUSED.
+  const others = [createServer(listener('other'))]
+  await listen(others[0], 0, '127.0.0.1')
+  const otherPort = /** @type {import('node:net').AddressInfo} */ (others[0].address()).port
+  const otherV6 = createServer(listener('other'))
+  try {
+    await listen(otherV6, otherPort, '::1')
+    others.push(otherV6)
+  } catch {
+    // No IPv6 loopback here; localhost then means 127.0.0.1 only.
+  }
+
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  origins.self = url
+  origins.other = `http://localhost:${otherPort}`
+
+  return {
+    url,
+    port,
+    otherUrl: origins.other,
+    requests,
+    setJob (id, job) {
+      custom.set(id, job)
+      state.delete(id)
+    },
+    reset () {
+      requests.length = 0
+      state.clear()
+    },
+    async close () {
+      for (const res of hung) res.destroy()
+      await Promise.all([main, ...others].map((server) => new Promise((resolve) => {
+        server.close(() => resolve(undefined))
+        server.closeAllConnections()
+      })))
+    }
+  }
+}
+
+/**
+ * @param {import('node:http').Server} server @param {number} port @param {string} host
+ * @returns {Promise<void>}
+ */
+function listen (server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CLI
+
+/** @param {string[]} argv */
+function parseArgs (argv) {
+  /** @type {{ port: number, host: string, apiKey: string, verbose: boolean }} */
+  const args = {
+    port: 8787,
+    host: '127.0.0.1',
+    apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
+    verbose: false
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const next = argv[++i]
+      if (next === undefined) throw new Error(`${arg} needs a value`)
+      return next
+    }
+    if (arg === '--port') args.port = Number(value())
+    else if (arg === '--host') args.host = value()
+    else if (arg === '--api-key') args.apiKey = value()
+    else if (arg === '--verbose') args.verbose = true
+    else throw new Error(`unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--verbose]`)
+  }
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
+  return args
+}
+
+function isMain () {
+  if (!process.argv[1]) return false
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isMain()) {
+  let args
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (error) {
+    console.error(String(error instanceof Error ? error.message : error))
+    process.exit(2)
+  }
+  const fake = await startFakeCekura({
+    port: args.port,
+    host: args.host,
+    apiKey: args.apiKey,
+    log: args.verbose ? (line) => console.error(`fake Cekura: ${line}`) : undefined
+  })
+  console.log(`fake Cekura listening on ${fake.url}`)
+  const stop = () => {
+    fake.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
