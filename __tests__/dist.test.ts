@@ -1,6 +1,6 @@
 // Users run the committed dist/, not src/: it must be exactly what `npm run build` makes of the sources.
-// The build goes to a temporary folder with the same ncc flags as the build script, then both trees are
-// compared file list and bytes. (ncc's output does not depend on the output folder's name.)
+// The build script (scripts/build.mjs: ncc, then the licenses file) writes to a temporary folder, then
+// both trees are compared file list and bytes. (ncc's output does not depend on the output folder's name.)
 
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = join(repoRoot, 'dist')
 const ncc = join(repoRoot, 'node_modules', '.bin', 'ncc')
+const buildScript = join(repoRoot, 'scripts', 'build.mjs')
 const rebuild = 'run `npm run build` and commit dist/'
 
 function filesUnder(dir: string): string[] {
@@ -38,8 +39,8 @@ describe('dist/', () => {
     }
     expect(existsSync(ncc)).toBe(true) // npm ci installs @vercel/ncc
 
-    // The ncc script is started with the Node that runs the tests, whatever PATH says.
-    const args = [ncc, 'build', 'src/index.ts', '-o', outDir, '--source-map', '--license', 'licenses.txt']
+    // The build script is started with the Node that runs the tests, whatever PATH says.
+    const args = [buildScript, outDir]
     try {
       await promisify(execFile)(process.execPath, args, {
         cwd: repoRoot,

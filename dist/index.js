@@ -12,7 +12,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28374,12 +28372,12 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6237);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1447);
 
 
 process.on('unhandledRejection', reason => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`);
     process.exit(1);
 });
 // Exit explicitly: a kept-alive socket must not hold the step open once the outputs are written.
@@ -28391,7 +28389,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6237:
+/***/ 1447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28402,8 +28400,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(9402);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: external "node:http"
@@ -28651,6 +28649,33 @@ function backoffDelay(attempt, policy, random) {
     return Math.max(policy.baseMs / 10, Math.round(random() * ceiling));
 }
 
+;// CONCATENATED MODULE: ./src/redact.ts
+const REDACTED = '***';
+/**
+ * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
+ * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
+ * misbehaving server may echo a key back.
+ */
+function redactor(...secrets) {
+    const forms = [
+        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+    ]
+        .filter(form => form.length > 0)
+        .sort((a, b) => b.length - a.length);
+    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+}
+/** Redacts every string inside a JSON value. */
+function redactJson(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map(item => redactJson(item, redact));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by a unit test; sent in the User-Agent header.
 const ACTION_NAME = 'cekura-instructions-action';
@@ -28658,6 +28683,7 @@ const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/cekura.ts
+
 
 
 
@@ -28687,10 +28713,14 @@ class CekuraClient {
     agents = new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: true });
     sleep;
     random;
+    /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
+    quote;
     constructor(options) {
         this.options = options;
         this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
         this.random = options.random ?? Math.random;
+        const redact = redactor(options.apiKey);
+        this.quote = (body, length) => redact(body).slice(0, length);
     }
     url(path) {
         return new URL(`${this.options.apiUrl}${path}`);
@@ -28712,7 +28742,7 @@ class CekuraClient {
             ...(options.signal ?? this.options.cancel ? { signal: options.signal ?? this.options.cancel } : {}),
             agentFor: target => this.agents.getAgent(target.href)
         });
-        this.options.debug?.(`HTTP ${answer.status}: ${answer.body.slice(0, 2000)}`);
+        this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`);
         return answer;
     }
     async getProgress(progressId, options) {
@@ -28760,7 +28790,7 @@ class CekuraClient {
             const progressId = readProgressId(answer.body);
             if (progressId === undefined) {
                 throw new ApiError(`Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
-                    `Response: ${answer.body.slice(0, 500)}`, answer.status, answer.body);
+                    `Response: ${this.quote(answer.body, 500)}`, answer.status, answer.body);
             }
             return progressId;
         }
@@ -28775,7 +28805,7 @@ class CekuraClient {
         catch {
             // reported below
         }
-        throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${answer.body.slice(0, 300)}`);
+        throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`);
     }
     async patchScenario(id, body, deadline) {
         await this.idempotent('PATCH', scenarioPath(id), body, deadline, `save the instructions into scenario ${id}`);
@@ -28927,7 +28957,10 @@ const INPUT = {
     currentInstructionsFile: 'current-instructions-file',
     scenarioId: 'scenario-id',
     requestBody: 'request-body',
-    apply: 'apply'
+    apply: 'apply',
+    prComment: 'pr-comment',
+    githubToken: 'github-token',
+    commentHeader: 'comment-header'
 };
 const MODES = ['poll', 'generate', 'improve'];
 class InputError extends Error {
@@ -28941,7 +28974,8 @@ const DEFAULTS = {
     [INPUT.maxPollInterval]: '30s',
     [INPUT.apiUrl]: 'https://api.cekura.ai',
     [INPUT.failOnError]: 'true',
-    [INPUT.summary]: 'true'
+    [INPUT.summary]: 'true',
+    [INPUT.prComment]: 'false'
 };
 const MAX_TIMEOUT_MS = 6 * 3_600_000;
 const MIN_POLL_INTERVAL_MS = 100;
@@ -28985,7 +29019,10 @@ function parseInputs(read, context) {
         maxPollIntervalMs,
         apiUrl: apiUrl(get(INPUT.apiUrl)),
         failOnError: inputs_boolean(INPUT.failOnError, get(INPUT.failOnError)),
-        summary: inputs_boolean(INPUT.summary, get(INPUT.summary))
+        summary: inputs_boolean(INPUT.summary, get(INPUT.summary)),
+        prComment: inputs_boolean(INPUT.prComment, get(INPUT.prComment)),
+        githubToken: read(INPUT.githubToken).trim(),
+        commentHeader: commentHeader(read(INPUT.commentHeader).trim())
     };
     const scenarioId = get(INPUT.scenarioId);
     if (scenarioId !== '')
@@ -29155,6 +29192,12 @@ function apiUrl(text) {
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
+function commentHeader(text) {
+    if (/[\r\n]/.test(text) || text.length > 100) {
+        throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
+    }
+    return text;
+}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -29175,7 +29218,9 @@ const OUTPUT = {
     elapsedSeconds: 'elapsed-seconds',
     mode: 'mode',
     scenarioId: 'scenario-id',
-    applied: 'applied'
+    applied: 'applied',
+    commentId: 'comment-id',
+    commentUrl: 'comment-url'
 };
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
 function instructionsFilePath(progressId, runnerTemp) {
@@ -29205,22 +29250,33 @@ function outputValues(outcome, instructionsFile) {
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
 const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification']);
-/** Where a finished job's fields may sit, in the order they are looked for. */
-const CONTAINERS = [[], ['result'], ['scenario'], ['data']];
-const TEXT_FIELDS = ['instructions', 'improved_instructions', 'generated_instructions'];
+/** Where a finished job's text may sit, in the order it is looked for (see the API notes in the README). */
+const TEXT_PATHS = [
+    ['instructions'],
+    ['result', 'instructions'],
+    ['scenario', 'instructions'],
+    ['data', 'instructions'],
+    ['improved_instructions'],
+    ['generated_instructions']
+];
+const EXPECTED_PATHS = [
+    ['expected_outcome_prompt'],
+    ['result', 'expected_outcome_prompt'],
+    ['scenario', 'expected_outcome_prompt'],
+    ['data', 'expected_outcome_prompt'],
+    ['expected_outcome']
+];
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function firstString(body, fields) {
-    for (const path of CONTAINERS) {
-        const holder = path.length === 0 ? body : body[path[0]];
-        if (!isObject(holder))
-            continue;
-        for (const field of fields) {
-            const value = holder[field];
-            if (typeof value === 'string')
-                return value;
-        }
+/** The first path holding a string with more than white space in it. */
+function firstText(body, paths) {
+    for (const path of paths) {
+        let value = body;
+        for (const key of path)
+            value = isObject(value) ? value[key] : undefined;
+        if (typeof value === 'string' && value.trim() !== '')
+            return value;
     }
     return undefined;
 }
@@ -29280,10 +29336,10 @@ function readProgress(body) {
         progress.percent = percent;
     if (word !== undefined && SUCCESS.has(word)) {
         progress.state = 'completed';
-        const instructions = firstString(body, TEXT_FIELDS);
+        const instructions = firstText(body, TEXT_PATHS);
         if (instructions !== undefined)
             progress.instructions = instructions;
-        const expected = firstString(body, ['expected_outcome_prompt', 'expected_outcome']);
+        const expected = firstText(body, EXPECTED_PATHS);
         if (expected !== undefined)
             progress.expectedOutcome = expected;
     }
@@ -29329,10 +29385,16 @@ function nextPollDelay(elapsedMs, schedule, random) {
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000;
 const MAX_SHOWN_RESPONSE = 500;
-/** A response, redacted by the caller, cut to a size that fits in one error line. */
-function preview(body) {
-    const text = JSON.stringify(body) ?? String(body);
+/** An error line longer than this is cut: it goes into an output, the log and the summary. */
+const MAX_ERROR = 2000;
+/** A response, redacted, then cut to a size that fits in one error line (in that order, so no piece of a secret is left). */
+function preview(body, redact = text => text) {
+    const text = redact(JSON.stringify(body) ?? String(body));
     return text.length > MAX_SHOWN_RESPONSE ? `${text.slice(0, MAX_SHOWN_RESPONSE)}… (${text.length} characters)` : text;
+}
+function clip(text, redact = same => same) {
+    const shown = redact(text);
+    return shown.length > MAX_ERROR ? `${shown.slice(0, MAX_ERROR)}… (${shown.length} characters)` : shown;
 }
 function describe(progress) {
     const parts = [progress.rawStatus ?? 'no status yet'];
@@ -29361,7 +29423,7 @@ async function pollUntilDone(settings, deps) {
         progressId: settings.progressId,
         instructions: status === 'completed' ? (progress?.instructions ?? '') : '',
         expectedOutcome: progress?.expectedOutcome ?? '',
-        error,
+        error: clip(error, deps.redact),
         lastResponse,
         polls,
         elapsedMs: deps.now() - start
@@ -29396,14 +29458,14 @@ async function pollUntilDone(settings, deps) {
             lastSeen = describe(progress);
             if (progress.state === 'completed') {
                 if (progress.instructions === undefined) {
-                    return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body)}`, progress);
+                    return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
                 deps.log(`[${formatDuration(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
                 deps.log(`[${formatDuration(elapsed)}] ${lastSeen}`);
-                const why = progress.error ?? `no error message; response: ${preview(verdict.body)}`;
+                const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
@@ -29445,29 +29507,47 @@ async function pollUntilDone(settings, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const REDACTED = '***';
-/**
- * Returns a function that replaces the secret, raw or URL-encoded, wherever it appears. Applied to
- * everything we write: outputs, files, the summary and log lines, since a misbehaving server may echo
- * the key back.
- */
-function redactor(secret) {
-    const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])]
-        .filter(form => form.length > 0)
-        .sort((a, b) => b.length - a.length);
-    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+;// CONCATENATED MODULE: ./src/render.ts
+/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
 }
-/** Redacts every string inside a JSON value. */
-function redactJson(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map(item => redactJson(item, redact));
-    if (typeof value === 'object' && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
+/**
+ * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
+ * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
+ * parsing, which keeps a leading newline of the text itself.
+ */
+function preBlock(text) {
+    return `<pre>\n${escapeHtml(text)}</pre>`;
+}
+/** Inline code for a table cell: pipes and line breaks must not end the cell. */
+function codeCell(text) {
+    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
+}
+/** Collapses a block behind a summary line when it is long. */
+function collapsible(title, body, open) {
+    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
+}
+/**
+ * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
+ * cuts an entity or a character in half.
+ */
+function fitEscaped(text, maxBytes) {
+    let used = 0;
+    let end = 0;
+    for (const char of text) {
+        const escaped = HTML_ESCAPES[char] ?? char;
+        const size = Buffer.byteLength(escaped);
+        if (used + size > maxBytes)
+            return { text: text.slice(0, end), truncated: true };
+        used += size;
+        end += char.length;
     }
-    return value;
+    return { text, truncated: false };
+}
+function countLines(text) {
+    return text === '' ? 0 : text.split('\n').length;
 }
 
 ;// CONCATENATED MODULE: ./src/diff.ts
@@ -29557,49 +29637,6 @@ function fencedBlock(text, language = '') {
     return `${fence}${language}\n${text}\n${fence}`;
 }
 
-;// CONCATENATED MODULE: ./src/render.ts
-/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
-const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
-}
-/**
- * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
- * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
- * parsing, which keeps a leading newline of the text itself.
- */
-function preBlock(text) {
-    return `<pre>\n${escapeHtml(text)}</pre>`;
-}
-/** Inline code for a table cell: pipes and line breaks must not end the cell. */
-function codeCell(text) {
-    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r?\n/g, ' ')}</code>`;
-}
-/** Collapses a block behind a summary line when it is long. */
-function collapsible(title, body, open) {
-    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
-}
-/**
- * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
- * cuts an entity or a character in half.
- */
-function fitEscaped(text, maxBytes) {
-    let used = 0;
-    let end = 0;
-    for (const char of text) {
-        const escaped = HTML_ESCAPES[char] ?? char;
-        const size = Buffer.byteLength(escaped);
-        if (used + size > maxBytes)
-            return { text: text.slice(0, end), truncated: true };
-        used += size;
-        end += char.length;
-    }
-    return { text, truncated: false };
-}
-function countLines(text) {
-    return text === '' ? 0 : text.split('\n').length;
-}
-
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
@@ -29625,11 +29662,11 @@ function textSection(title, text, maxBytes, whereWhole, limit) {
     const fitted = fitEscaped(text, maxBytes);
     const lines = countLines(text);
     const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} characters)`;
-    let block = preBlock(fitted.text);
-    if (fitted.truncated)
-        block += cutNote(fitted.text.length, text.length, whereWhole, limit);
+    const block = preBlock(fitted.text);
+    // The note stays outside the collapsed block, where a reader sees it without opening the text.
+    const note = fitted.truncated ? cutNote(fitted.text.length, text.length, whereWhole, limit) : '';
     const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
-    return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`;
+    return `### ${title}\n\n${long ? collapsible(label, block, false) : block}${note}\n`;
 }
 /** What an improve job changed, as a coloured diff block. */
 function diffSection(before, after, maxBytes) {
@@ -29689,7 +29726,7 @@ function renderSummary(report, context) {
     parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
     parts.push(factsTable(report, context.apiHost));
     if (outcome.error !== '')
-        parts.push(`### Error\n\n${preBlock(outcome.error)}\n`);
+        parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
     if (report.extraInstructions !== undefined) {
         parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, 'the extra-instructions input', limit));
     }
@@ -29707,7 +29744,315 @@ function renderSummary(report, context) {
     return parts.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/comment.ts
+
+
+/** GitHub rejects a comment body longer than this. */
+const COMMENT_LIMIT_CHARS = 65_536;
+/**
+ * What a rendered comment stays under, in UTF-8 bytes (never fewer than characters, however GitHub
+ * counts them). The margin absorbs the little text added around the budgeted parts.
+ */
+const COMMENT_TARGET_BYTES = 60_000;
+/** Texts longer than this are collapsed, as in the job summary. */
+const comment_COLLAPSE_LINES = 30;
+const comment_COLLAPSE_CHARS = 3000;
+/** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
+const ERROR_BYTES = 4000;
+const REQUEST_BYTES = 4000;
+const EXPECTED_BYTES = 8000;
+const comment_DIFF_BYTES = 16_000;
+/** Room for the instructions heading, its collapsible wrapper and its truncation note. */
+const FRAME_RESERVE_BYTES = 1500;
+const MAX_SHOWN_HEADER = 100;
+const LIMIT = `GitHub limits a comment to ${COMMENT_LIMIT_CHARS.toLocaleString('en-US')} characters`;
+const MARKER_NAME = 'cekura-instructions-action';
+/**
+ * The hidden first line that lets a later run find this comment again. Characters that could end the
+ * HTML comment early (`>`, `!`, line breaks) are percent-encoded, so no header can break out of it.
+ */
+function commentMarker(header) {
+    const key = header.trim() === '' ? 'default' : header.trim();
+    const safe = Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
+        ? char
+        : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
+    return `<!-- ${MARKER_NAME}:${safe} -->`;
+}
+/** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
+function workflowRunUrl(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    // Only characters that cannot end a Markdown link or a table cell.
+    if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))
+        return undefined;
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId))
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}`;
+}
+/**
+ * GitHub ignores `@mentions` and `#123` / `GH-123` references inside `<pre>` and code blocks, which
+ * is where the texts go. This is a second line of defence, in the comment's copy only (the outputs,
+ * the file and the job summary keep the exact text): a zero-width joiner after `@`, `#` and `GH-`
+ * means that even a renderer that did scan the text would notify no one and add no cross-reference
+ * to any issue. The text still reads the same.
+ */
+function defang(text) {
+    return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
+}
+/**
+ * The longest start of `text` whose defanged, escaped form fits in `maxBytes`. Defanging can add a
+ * lot (three bytes per `@` or `#`), so the byte budget handed to fitEscaped is searched for.
+ */
+function fitDefanged(text, maxBytes) {
+    const budget = Math.max(0, maxBytes);
+    const fits = (part) => Buffer.byteLength(escapeHtml(defang(part))) <= budget;
+    const plain = fitEscaped(text, budget);
+    if (fits(plain.text))
+        return plain;
+    // A longer start never takes fewer bytes, so the largest budget that still fits is found by halving.
+    let low = 0;
+    let high = budget;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(fitEscaped(text, middle).text))
+            low = middle;
+        else
+            high = middle;
+    }
+    return fitEscaped(text, low);
+}
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+/**
+ * A titled `<pre>` section like the summary's, shown defanged. The counts and the cut are those of
+ * the text itself, not of its defanged copy.
+ */
+function comment_textSection(title, text, maxBytes, whereWhole) {
+    const fitted = fitDefanged(text, maxBytes);
+    const lines = countLines(text);
+    let block = preBlock(defang(fitted.text));
+    if (fitted.truncated) {
+        block +=
+            `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, ` +
+                `as ${LIMIT}. The whole text is in ${whereWhole}.`;
+    }
+    const long = lines > comment_COLLAPSE_LINES || text.length > comment_COLLAPSE_CHARS;
+    const label = `${title} (${plural(lines, 'line')}, ${plural(text.length, 'character')})`;
+    return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`;
+}
+/**
+ * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
+ * hidden marker that finds it again. Pure: the caller posts it.
+ */
+function renderComment(report, context) {
+    const { outcome } = report;
+    const header = context.header.trim();
+    const oneLine = header.replace(/\s+/g, ' ');
+    const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine;
+    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
+    const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
+    const head = [
+        commentMarker(header),
+        `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${STATUS_LABEL[outcome.status]}\n`
+    ];
+    let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined);
+    if (context.runUrl !== undefined) {
+        table += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
+    }
+    head.push(table);
+    if (outcome.error !== '') {
+        const error = fitDefanged(outcome.error, ERROR_BYTES);
+        head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
+    }
+    if (report.extraInstructions !== undefined) {
+        head.push(comment_textSection('Request', report.extraInstructions, REQUEST_BYTES, 'the extra-instructions input'));
+    }
+    // The parts after the instructions are made first, so the instructions get whatever room is left.
+    const tail = [];
+    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
+        // Defanging line by line keeps equal lines equal, so the diff is the same diff.
+        tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), comment_DIFF_BYTES));
+    }
+    if (outcome.expectedOutcome !== '') {
+        tail.push(comment_textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, whereWhole('expected-outcome')));
+    }
+    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`);
+    const body = [...head];
+    if (outcome.status === 'completed') {
+        const used = Buffer.byteLength([...head, ...tail].join('\n'));
+        const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
+        body.push(comment_textSection('Instructions', outcome.instructions, room, whereWhole('instructions')));
+    }
+    return [...body, ...tail].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/pr-comment.ts
+
+
+
+
+const PER_PAGE = 100;
+/** 30,000 comments: far past any real PR, and a stop should the API keep saying "next". */
+const MAX_PAGES = 300;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const PERMISSION_HINT = 'Add `permissions: pull-requests: write` to the job (or the workflow) so that the token may comment. ' +
+    'Workflows run for pull requests from forks get a read-only token whatever they ask for; ' +
+    'there the comment is skipped and the job summary still has the result.';
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Which pull request a run is for, from the event name, the event payload and GITHUB_REPOSITORY. */
+function pullRequestFromEvent(eventName, payload, repository) {
+    const name = eventName ?? '';
+    if (!isRecord(payload)) {
+        return { kind: 'none', reason: `the ${name || 'unknown'} event has no readable payload (GITHUB_EVENT_PATH)` };
+    }
+    let number;
+    if (name === 'issue_comment') {
+        const issue = payload.issue;
+        if (!isRecord(issue) || !isRecord(issue.pull_request)) {
+            return { kind: 'none', reason: 'this issue_comment event is on an issue, not a pull request' };
+        }
+        number = issue.number;
+    }
+    else if (name === 'pull_request' || name === 'pull_request_target') {
+        number = isRecord(payload.pull_request) ? payload.pull_request.number : payload.number;
+    }
+    else {
+        return { kind: 'none', reason: `the ${name || 'unknown'} event is not for a pull request` };
+    }
+    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
+        return { kind: 'none', reason: `the ${name} event payload has no pull request number` };
+    }
+    let fullName = repository ?? '';
+    if (fullName === '' && isRecord(payload.repository) && typeof payload.repository.full_name === 'string') {
+        fullName = payload.repository.full_name;
+    }
+    const [owner, repo, ...rest] = fullName.split('/');
+    if (!owner || !repo || rest.length > 0) {
+        return { kind: 'none', reason: `the repository is unknown (GITHUB_REPOSITORY is ${JSON.stringify(repository ?? '')})` };
+    }
+    return { kind: 'pull-request', owner, repo, number };
+}
+function readPayload(path, log) {
+    if (!path)
+        return undefined;
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch (error) {
+        log.debug(`Could not read the event payload ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+    }
+}
+/**
+ * The HTTP status GitHub answered with. Octokit gives network failures status 500 too, but no
+ * response; those had no answer at all.
+ */
+function errorStatus(error) {
+    if (!isRecord(error) || typeof error.status !== 'number' || !isRecord(error.response))
+        return undefined;
+    return error.status;
+}
+function errorMessage(error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/** Whether a `Link` header offers another page. */
+function hasNextPage(link) {
+    return link !== undefined && /<[^<>]*>;\s*rel="next"/.test(link);
+}
+/**
+ * Creates or updates our comment on the run's pull request. Never throws: every problem is a notice
+ * or a warning, and the step's outcome stays the job's. Resolves to the comment, or undefined when
+ * none was written.
+ */
+async function postComment(options) {
+    const log = options.log ?? core;
+    try {
+        const target = pullRequestFromEvent(process.env.GITHUB_EVENT_NAME, readPayload(process.env.GITHUB_EVENT_PATH, log), process.env.GITHUB_REPOSITORY);
+        if (target.kind === 'none') {
+            log.notice(`pr-comment is on, but ${target.reason}, so no pull-request comment was written.`);
+            return undefined;
+        }
+        if (options.token.trim() === '') {
+            log.warning('pr-comment is on, but github-token is empty, so no pull-request comment was written.');
+            return undefined;
+        }
+        return await upsert(target, options, log);
+    }
+    catch (error) {
+        const status = errorStatus(error);
+        const message = errorMessage(error);
+        if (status === 403 && /resource not accessible by integration/i.test(message)) {
+            log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`);
+        }
+        else if (status === 401) {
+            log.warning(`Could not write the pull-request comment: GitHub rejected the github-token (401 ${message}).`);
+        }
+        else {
+            const api = process.env.GITHUB_API_URL || 'https://api.github.com';
+            log.warning(`Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`);
+        }
+        return undefined;
+    }
+}
+async function upsert(target, options, log) {
+    const marker = commentMarker(options.header);
+    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
+    const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    // Loaded here, not at the top, so that runs without a comment never pay for loading it.
+    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    // getOctokit's defaults carry the base URL (GITHUB_API_URL, for GitHub Enterprise Server) and a fetch
+    // that goes through HTTPS_PROXY unless NO_PROXY exempts the host. The options here are merged over
+    // those defaults shallowly, so they must not set `baseUrl` or `request`: the signal goes with each
+    // call instead, where it is merged deeply.
+    const octokit = github.getOctokit(options.token, { userAgent: USER_AGENT });
+    const where = { owner: target.owner, repo: target.repo };
+    const request = { signal };
+    let existing;
+    // Page by number rather than following the Link URLs, which would drop the signal and could point
+    // the token at another host.
+    for (let page = 1; page <= MAX_PAGES && existing === undefined; page++) {
+        const response = await octokit.rest.issues.listComments({
+            ...where,
+            issue_number: target.number,
+            per_page: PER_PAGE,
+            page,
+            request
+        });
+        // Our body starts with the marker; a quote of our comment in someone's reply does not.
+        existing = response.data.find(comment => comment.body?.startsWith(marker));
+        if (!hasNextPage(response.headers.link) || response.data.length === 0)
+            break;
+    }
+    const pr = `${target.owner}/${target.repo}#${target.number}`;
+    if (existing !== undefined) {
+        if (existing.body === body) {
+            log.info(`The comment on ${pr} is already up to date: ${existing.html_url}`);
+            return { id: existing.id, url: existing.html_url };
+        }
+        try {
+            const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body, request });
+            log.info(`Updated the comment on ${pr}: ${data.html_url}`);
+            return { id: data.id, url: data.html_url };
+        }
+        catch (error) {
+            // Deleted between listing and updating: write a new one instead.
+            if (errorStatus(error) !== 404)
+                throw error;
+            log.debug(`Comment ${existing.id} was gone when updating it; creating a new one.`);
+        }
+    }
+    const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: target.number, body, request });
+    log.info(`Commented on ${pr}: ${data.html_url}`);
+    return { id: data.id, url: data.html_url };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -29740,7 +30085,7 @@ function watchForCancel() {
     const onSignal = (signal) => {
         if (controller.signal.aborted)
             return;
-        core/* info */.pq(`Received ${signal}: the run is being cancelled; stopping the wait.`);
+        core.info(`Received ${signal}: the run is being cancelled; stopping the wait.`);
         controller.abort();
         setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
     };
@@ -29767,30 +30112,49 @@ function redactReport(report, redact) {
         redacted.currentInstructions = redact(report.currentInstructions);
     return redacted;
 }
-async function publish(report, settings) {
+async function publish(report, settings, redact) {
     const { outcome } = report;
     const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
     try {
         writeInstructionsFile(file, outcome.instructions);
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the instructions file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        core.warning(`Could not write the instructions file ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const values = outputValues(outcome, file);
     values[OUTPUT.mode] = report.mode;
     values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
     values[OUTPUT.applied] = String(report.applied === true);
     for (const [name, value] of Object.entries(values))
-        core/* setOutput */.uH(name, value);
-    if (!settings.summary)
-        return;
-    try {
-        const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
-        await core/* summary */.z.addRaw(markdown, true).write();
+        core.setOutput(name, value);
+    if (settings.summary) {
+        try {
+            const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        }
     }
-    catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    // After the summary, so that a slow or failing comment never costs the summary.
+    let comment;
+    if (settings.prComment) {
+        comment = await postComment({
+            token: settings.githubToken,
+            header: settings.commentHeader,
+            body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
+            // After a cancel the runner kills the step within seconds; the comment must not hold up the exit.
+            timeoutMs: report.outcome.status === 'cancelled' ? 2500 : 30_000,
+            log: {
+                info: line => core.info(redact(line)),
+                notice: line => core.notice(redact(line)),
+                warning: line => core.warning(redact(line)),
+                debug: line => core.debug(redact(line))
+            }
+        });
     }
+    core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
+    core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
 }
 /** The scenario's agent: an id, or an object holding one. */
 function agentOf(scenario) {
@@ -29806,7 +30170,7 @@ async function completeFromScenario(job, settings, client, deadline, report) {
     if (job.agentId !== undefined && job.currentInstructions !== undefined)
         return;
     const id = settings.scenarioId;
-    core/* info */.pq(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
+    core.info(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
     const scenario = await client.getScenario(id, deadline);
     if (job.agentId === undefined) {
         const agent = agentOf(scenario);
@@ -29841,8 +30205,8 @@ async function start(job, client, deadline) {
     }
     const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
     // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-    core/* setOutput */.uH(OUTPUT.progressId, progressId);
-    core/* info */.pq(`Started the ${job.mode} job: progress id ${progressId}.`);
+    core.setOutput(OUTPUT.progressId, progressId);
+    core.info(`Started the ${job.mode} job: progress id ${progressId}.`);
     return progressId;
 }
 /** Saves a finished text into the scenario; returns an error line, or undefined when saved. */
@@ -29853,7 +30217,7 @@ async function apply(report, client, deadline) {
         body.expected_outcome_prompt = report.outcome.expectedOutcome;
     try {
         await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS));
-        core/* info */.pq(`Saved the new instructions into scenario ${id}.`);
+        core.info(`Saved the new instructions into scenario ${id}.`);
         return undefined;
     }
     catch (error) {
@@ -29876,21 +30240,25 @@ function failedBeforePolling(progressId, error, startedAt) {
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
     // Masked before anything else can log it, even before the inputs are checked.
-    const rawKey = core/* getInput */.V4(INPUT.apiKey).trim();
+    const rawKey = core.getInput(INPUT.apiKey).trim();
     if (rawKey !== '')
-        core/* setSecret */.Pq(rawKey);
-    const redact = redactor(rawKey);
+        core.setSecret(rawKey);
+    // The runner masks github.token itself; a personal token passed in is masked here.
+    const rawToken = core.getInput(INPUT.githubToken).trim();
+    if (rawToken !== '')
+        core.setSecret(rawToken);
+    const redact = redactor(rawKey, rawToken);
     try {
         let settings;
         try {
-            settings = parseInputs(name => core/* getInput */.V4(name), {
+            settings = parseInputs(name => core.getInput(name), {
                 workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
                 readFile: path => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')
             });
         }
         catch (error) {
             if (error instanceof InputError) {
-                core/* setFailed */.C1(redact(error.message));
+                core.setFailed(redact(error.message));
                 return;
             }
             throw error;
@@ -29901,7 +30269,7 @@ async function run() {
         const client = new CekuraClient({
             apiUrl: settings.apiUrl,
             apiKey: settings.apiKey,
-            debug: line => core/* debug */.Yz(redact(line)),
+            debug: line => core.debug(redact(line)),
             cancel
         });
         const { job } = settings;
@@ -29920,7 +30288,7 @@ async function run() {
         try {
             let progressId;
             try {
-                core/* info */.pq(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
+                core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
                 await completeFromScenario(job, settings, client, deadline, report);
                 progressId = await start(job, client, deadline);
             }
@@ -29937,8 +30305,9 @@ async function run() {
                     now: () => performance.now(),
                     sleep,
                     random: Math.random,
-                    log: line => core/* info */.pq(redact(line)),
-                    cancel
+                    log: line => core.info(redact(line)),
+                    cancel,
+                    redact
                 });
                 if (settings.apply) {
                     report.applied = false;
@@ -29955,25 +30324,25 @@ async function run() {
             client.close();
         }
         const final = redactReport(report, redact);
-        await publish(final, settings);
+        await publish(final, settings, redact);
         const { outcome } = final;
         const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`;
         if (outcome.status === 'completed' && outcome.error === '') {
-            core/* info */.pq(`Job ${outcome.progressId} completed ${took}.`);
+            core.info(`Job ${outcome.progressId} completed ${took}.`);
         }
         else if (settings.failOnError || outcome.status === 'cancelled') {
-            core/* setFailed */.C1(outcome.error);
+            core.setFailed(outcome.error);
         }
         else {
-            core/* warning */.$e(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
+            core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
         }
     }
     catch (error) {
         // Our own bug, not the user's: a clear one-line message rather than a stack trace.
         const message = error instanceof Error ? error.message : String(error);
-        core/* setFailed */.C1(redact(`Unexpected error in the action: ${message}`));
+        core.setFailed(redact(`Unexpected error in the action: ${message}`));
         if (error instanceof Error && error.stack)
-            core/* debug */.Yz(redact(error.stack));
+            core.debug(redact(error.stack));
     }
 }
 
@@ -29991,6 +30360,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -30155,6 +30531,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -30176,26 +30559,58 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 9402:
+/***/ 3340:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30203,7 +30618,7 @@ const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -30218,7 +30633,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -30268,12 +30683,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -30310,13 +30725,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -30326,8 +30741,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -30336,21 +30751,21 @@ const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -30360,7 +30775,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -30398,7 +30813,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -30456,13 +30871,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -30481,7 +30896,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -30500,13 +30915,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -30529,7 +30944,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -30552,7 +30967,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -30648,7 +31063,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -30795,7 +31210,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -30829,7 +31244,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -30852,7 +31267,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30879,7 +31294,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -31372,13 +31787,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -31669,7 +32084,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31904,16 +32319,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -31933,8 +32348,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -31950,7 +32365,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -31975,10 +32390,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -31988,7 +32403,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -31999,7 +32414,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -32008,8 +32423,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -32104,8 +32519,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -32119,7 +32534,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -32188,10 +32603,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -32226,8 +32641,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -32235,7 +32650,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32243,7 +32658,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32258,7 +32673,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -33057,7 +33472,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -33182,7 +33597,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -33191,6 +33606,9 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -33307,6 +33725,28 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -33321,6 +33761,69 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

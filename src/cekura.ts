@@ -12,6 +12,7 @@ import {
   type HttpAnswer,
   type Verdict
 } from './retry.js'
+import { redactor } from './redact.js'
 import { USER_AGENT } from './version.js'
 
 export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
@@ -65,10 +66,14 @@ export class CekuraClient implements ProgressSource {
   private readonly agents = new HttpClient(USER_AGENT, [], { keepAlive: true })
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
+  private readonly quote: (body: string, length: number) => string
 
   constructor(private readonly options: ClientOptions) {
     this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
     this.random = options.random ?? Math.random
+    const redact = redactor(options.apiKey)
+    this.quote = (body, length) => redact(body).slice(0, length)
   }
 
   url(path: string): URL {
@@ -91,7 +96,7 @@ export class CekuraClient implements ProgressSource {
       ...(options.signal ?? this.options.cancel ? { signal: options.signal ?? this.options.cancel } : {}),
       agentFor: target => this.agents.getAgent(target.href) as Agent
     })
-    this.options.debug?.(`HTTP ${answer.status}: ${answer.body.slice(0, 2000)}`)
+    this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`)
     return answer
   }
 
@@ -144,7 +149,7 @@ export class CekuraClient implements ProgressSource {
       if (progressId === undefined) {
         throw new ApiError(
           `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
-            `Response: ${answer.body.slice(0, 500)}`,
+            `Response: ${this.quote(answer.body, 500)}`,
           answer.status,
           answer.body
         )
@@ -161,7 +166,7 @@ export class CekuraClient implements ProgressSource {
     } catch {
       // reported below
     }
-    throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${answer.body.slice(0, 300)}`)
+    throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`)
   }
 
   async patchScenario(id: number, body: Record<string, unknown>, deadline: number): Promise<void> {

@@ -19,7 +19,10 @@ export const INPUT = {
   currentInstructionsFile: 'current-instructions-file',
   scenarioId: 'scenario-id',
   requestBody: 'request-body',
-  apply: 'apply'
+  apply: 'apply',
+  prComment: 'pr-comment',
+  githubToken: 'github-token',
+  commentHeader: 'comment-header'
 } as const
 
 export const MODES = ['poll', 'generate', 'improve'] as const
@@ -54,6 +57,11 @@ export interface Settings {
   apiUrl: string
   failOnError: boolean
   summary: boolean
+  /** Post or update the pull-request comment. */
+  prComment: boolean
+  githubToken: string
+  /** Keeps this step's comment apart from others on the same pull request; '' for the default one. */
+  commentHeader: string
 }
 
 export class InputError extends Error {
@@ -74,7 +82,8 @@ export const DEFAULTS: Record<string, string> = {
   [INPUT.maxPollInterval]: '30s',
   [INPUT.apiUrl]: 'https://api.cekura.ai',
   [INPUT.failOnError]: 'true',
-  [INPUT.summary]: 'true'
+  [INPUT.summary]: 'true',
+  [INPUT.prComment]: 'false'
 }
 
 const MAX_TIMEOUT_MS = 6 * 3_600_000
@@ -127,7 +136,10 @@ export function parseInputs(read: (name: string) => string, context: InputContex
     maxPollIntervalMs,
     apiUrl: apiUrl(get(INPUT.apiUrl)),
     failOnError: boolean(INPUT.failOnError, get(INPUT.failOnError)),
-    summary: boolean(INPUT.summary, get(INPUT.summary))
+    summary: boolean(INPUT.summary, get(INPUT.summary)),
+    prComment: boolean(INPUT.prComment, get(INPUT.prComment)),
+    githubToken: read(INPUT.githubToken).trim(),
+    commentHeader: commentHeader(read(INPUT.commentHeader).trim())
   }
   const scenarioId = get(INPUT.scenarioId)
   if (scenarioId !== '') settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId)
@@ -320,4 +332,11 @@ function apiUrl(text: string): string {
     )
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+function commentHeader(text: string): string {
+  if (/[\r\n]/.test(text) || text.length > 100) {
+    throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`)
+  }
+  return text
 }

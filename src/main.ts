@@ -7,6 +7,8 @@ import { instructionsFilePath, OUTPUT, outputValues, writeInstructionsFile } fro
 import { pollUntilDone, type Outcome } from './poll.js'
 import { redactJson, redactor } from './redact.js'
 import type { Report } from './report.js'
+import { renderComment, workflowRunUrl } from './comment.js'
+import { postComment } from './pr-comment.js'
 import { renderSummary } from './summary.js'
 
 /** How long after a cancel signal the process may take before it exits regardless. */
@@ -59,7 +61,7 @@ function redactReport(report: Report, redact: (text: string) => string): Report 
   return redacted
 }
 
-async function publish(report: Report, settings: Settings): Promise<void> {
+async function publish(report: Report, settings: Settings, redact: (text: string) => string): Promise<void> {
   const { outcome } = report
   const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP)
   try {
@@ -73,13 +75,34 @@ async function publish(report: Report, settings: Settings): Promise<void> {
   values[OUTPUT.applied] = String(report.applied === true)
   for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
 
-  if (!settings.summary) return
-  try {
-    const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file })
-    await core.summary.addRaw(markdown, true).write()
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+  if (settings.summary) {
+    try {
+      const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file })
+      await core.summary.addRaw(markdown, true).write()
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
+
+  // After the summary, so that a slow or failing comment never costs the summary.
+  let comment: { id: number; url: string } | undefined
+  if (settings.prComment) {
+    comment = await postComment({
+      token: settings.githubToken,
+      header: settings.commentHeader,
+      body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
+      // After a cancel the runner kills the step within seconds; the comment must not hold up the exit.
+      timeoutMs: report.outcome.status === 'cancelled' ? 2500 : 30_000,
+      log: {
+        info: line => core.info(redact(line)),
+        notice: line => core.notice(redact(line)),
+        warning: line => core.warning(redact(line)),
+        debug: line => core.debug(redact(line))
+      }
+    })
+  }
+  core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id))
+  core.setOutput(OUTPUT.commentUrl, comment?.url ?? '')
 }
 
 /** The scenario's agent: an id, or an object holding one. */
@@ -169,7 +192,10 @@ export async function run(): Promise<void> {
   // Masked before anything else can log it, even before the inputs are checked.
   const rawKey = core.getInput(INPUT.apiKey).trim()
   if (rawKey !== '') core.setSecret(rawKey)
-  const redact = redactor(rawKey)
+  // The runner masks github.token itself; a personal token passed in is masked here.
+  const rawToken = core.getInput(INPUT.githubToken).trim()
+  if (rawToken !== '') core.setSecret(rawToken)
+  const redact = redactor(rawKey, rawToken)
 
   try {
     let settings: Settings
@@ -227,7 +253,8 @@ export async function run(): Promise<void> {
             sleep,
             random: Math.random,
             log: line => core.info(redact(line)),
-            cancel
+            cancel,
+            redact
           }
         )
         if (settings.apply) {
@@ -244,7 +271,7 @@ export async function run(): Promise<void> {
     }
 
     const final = redactReport(report, redact)
-    await publish(final, settings)
+    await publish(final, settings, redact)
 
     const { outcome } = final
     const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`

@@ -16,7 +16,9 @@ export const OUTPUT = {
   elapsedSeconds: 'elapsed-seconds',
   mode: 'mode',
   scenarioId: 'scenario-id',
-  applied: 'applied'
+  applied: 'applied',
+  commentId: 'comment-id',
+  commentUrl: 'comment-url'
 } as const
 
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */

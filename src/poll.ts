@@ -31,6 +31,8 @@ export interface PollDeps {
   log: (line: string) => void
   /** Aborts the wait: the runner is cancelling the step. */
   cancel?: AbortSignal
+  /** Hides secrets in response text the loop quotes in an error. */
+  redact?: (text: string) => string
 }
 
 export interface PollSettings extends PollSchedule {
@@ -43,11 +45,18 @@ export interface PollSettings extends PollSchedule {
 const BACKOFF_BASE_MS = 1000
 
 const MAX_SHOWN_RESPONSE = 500
+/** An error line longer than this is cut: it goes into an output, the log and the summary. */
+const MAX_ERROR = 2000
 
-/** A response, redacted by the caller, cut to a size that fits in one error line. */
-export function preview(body: unknown): string {
-  const text = JSON.stringify(body) ?? String(body)
+/** A response, redacted, then cut to a size that fits in one error line (in that order, so no piece of a secret is left). */
+export function preview(body: unknown, redact: (text: string) => string = text => text): string {
+  const text = redact(JSON.stringify(body) ?? String(body))
   return text.length > MAX_SHOWN_RESPONSE ? `${text.slice(0, MAX_SHOWN_RESPONSE)}… (${text.length} characters)` : text
+}
+
+function clip(text: string, redact: (text: string) => string = same => same): string {
+  const shown = redact(text)
+  return shown.length > MAX_ERROR ? `${shown.slice(0, MAX_ERROR)}… (${shown.length} characters)` : shown
 }
 
 function describe(progress: JobProgress): string {
@@ -79,7 +88,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
     progressId: settings.progressId,
     instructions: status === 'completed' ? (progress?.instructions ?? '') : '',
     expectedOutcome: progress?.expectedOutcome ?? '',
-    error,
+    error: clip(error, deps.redact),
     lastResponse,
     polls,
     elapsedMs: deps.now() - start
@@ -119,7 +128,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
         if (progress.instructions === undefined) {
           return end(
             'failed',
-            `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body)}`,
+            `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`,
             progress
           )
         }
@@ -128,7 +137,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
       }
       if (progress.state === 'failed' || progress.state === 'cancelled') {
         deps.log(`[${formatDuration(elapsed)}] ${lastSeen}`)
-        const why = progress.error ?? `no error message; response: ${preview(verdict.body)}`
+        const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`
         return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress)
       }
       waitMs = nextPollDelay(elapsed, settings, deps.random)

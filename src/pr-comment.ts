@@ -99,8 +99,13 @@ function readPayload(path: string | undefined, log: CommentLog): unknown {
   }
 }
 
+/**
+ * The HTTP status GitHub answered with. Octokit gives network failures status 500 too, but no
+ * response; those had no answer at all.
+ */
 function errorStatus(error: unknown): number | undefined {
-  return isRecord(error) && typeof error.status === 'number' ? error.status : undefined
+  if (!isRecord(error) || typeof error.status !== 'number' || !isRecord(error.response)) return undefined
+  return error.status
 }
 
 function errorMessage(error: unknown): string {
@@ -142,7 +147,8 @@ export async function postComment(options: PostCommentOptions): Promise<PostedCo
     } else if (status === 401) {
       log.warning(`Could not write the pull-request comment: GitHub rejected the github-token (401 ${message}).`)
     } else {
-      log.warning(`Could not write the pull-request comment (${status === undefined ? 'no answer' : `HTTP ${status}`}): ${message}`)
+      const api = process.env.GITHUB_API_URL || 'https://api.github.com'
+      log.warning(`Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`)
     }
     return undefined
   }

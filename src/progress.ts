@@ -16,9 +16,22 @@ const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done'
 const CANCELLED = new Set(['cancelled', 'canceled'])
 const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification'])
 
-/** Where a finished job's fields may sit, in the order they are looked for. */
-const CONTAINERS = [[], ['result'], ['scenario'], ['data']] as const
-const TEXT_FIELDS = ['instructions', 'improved_instructions', 'generated_instructions'] as const
+/** Where a finished job's text may sit, in the order it is looked for (see the API notes in the README). */
+const TEXT_PATHS = [
+  ['instructions'],
+  ['result', 'instructions'],
+  ['scenario', 'instructions'],
+  ['data', 'instructions'],
+  ['improved_instructions'],
+  ['generated_instructions']
+] as const
+const EXPECTED_PATHS = [
+  ['expected_outcome_prompt'],
+  ['result', 'expected_outcome_prompt'],
+  ['scenario', 'expected_outcome_prompt'],
+  ['data', 'expected_outcome_prompt'],
+  ['expected_outcome']
+] as const
 
 type Json = Record<string, unknown>
 
@@ -26,14 +39,12 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function firstString(body: Json, fields: readonly string[]): string | undefined {
-  for (const path of CONTAINERS) {
-    const holder = path.length === 0 ? body : body[path[0] as string]
-    if (!isObject(holder)) continue
-    for (const field of fields) {
-      const value = holder[field]
-      if (typeof value === 'string') return value
-    }
+/** The first path holding a string with more than white space in it. */
+function firstText(body: Json, paths: ReadonlyArray<readonly string[]>): string | undefined {
+  for (const path of paths) {
+    let value: unknown = body
+    for (const key of path) value = isObject(value) ? value[key] : undefined
+    if (typeof value === 'string' && value.trim() !== '') return value
   }
   return undefined
 }
@@ -91,9 +102,9 @@ export function readProgress(body: unknown): JobProgress {
 
   if (word !== undefined && SUCCESS.has(word)) {
     progress.state = 'completed'
-    const instructions = firstString(body, TEXT_FIELDS)
+    const instructions = firstText(body, TEXT_PATHS)
     if (instructions !== undefined) progress.instructions = instructions
-    const expected = firstString(body, ['expected_outcome_prompt', 'expected_outcome'])
+    const expected = firstText(body, EXPECTED_PATHS)
     if (expected !== undefined) progress.expectedOutcome = expected
   } else if (word !== undefined && (FAILURE.has(word) || CANCELLED.has(word))) {
     progress.state = CANCELLED.has(word) ? 'cancelled' : 'failed'

@@ -1,12 +1,14 @@
 export const REDACTED = '***'
 
 /**
- * Returns a function that replaces the secret, raw or URL-encoded, wherever it appears. Applied to
- * everything we write: outputs, files, the summary and log lines, since a misbehaving server may echo
- * the key back.
+ * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
+ * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
+ * misbehaving server may echo a key back.
  */
-export function redactor(secret: string): (text: string) => string {
-  const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])]
+export function redactor(...secrets: string[]): (text: string) => string {
+  const forms = [
+    ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+  ]
     .filter(form => form.length > 0)
     .sort((a, b) => b.length - a.length)
   return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text)

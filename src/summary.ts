@@ -34,10 +34,11 @@ export function textSection(title: string, text: string, maxBytes: number, where
   const fitted = fitEscaped(text, maxBytes)
   const lines = countLines(text)
   const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} characters)`
-  let block = preBlock(fitted.text)
-  if (fitted.truncated) block += cutNote(fitted.text.length, text.length, whereWhole, limit)
+  const block = preBlock(fitted.text)
+  // The note stays outside the collapsed block, where a reader sees it without opening the text.
+  const note = fitted.truncated ? cutNote(fitted.text.length, text.length, whereWhole, limit) : ''
   const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS
-  return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`
+  return `### ${title}\n\n${long ? collapsible(label, block, false) : block}${note}\n`
 }
 
 /** What an improve job changed, as a coloured diff block. */
@@ -92,7 +93,7 @@ export function renderSummary(report: Report, context: SummaryContext): string {
   const parts: string[] = []
   parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`)
   parts.push(factsTable(report, context.apiHost))
-  if (outcome.error !== '') parts.push(`### Error\n\n${preBlock(outcome.error)}\n`)
+  if (outcome.error !== '') parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`)
   if (report.extraInstructions !== undefined) {
     parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, 'the extra-instructions input', limit))
   }

@@ -19,6 +19,8 @@ describe('the names in src match action.yml', () => {
     const declared = Object.fromEntries(
       Object.entries(action.inputs)
         .filter(([, input]) => input.default !== undefined && input.default !== '')
+        // An expression such as the github.token default is only known on the runner.
+        .filter(([, input]) => !String(input.default).startsWith('${{'))
         .map(([name, input]) => [name, String(input.default)])
     )
     expect(DEFAULTS).toEqual(declared)

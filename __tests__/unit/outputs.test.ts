@@ -1,0 +1,143 @@
+import { isAbsolute, join, sep } from 'node:path'
+import { tmpdir } from 'node:os'
+import { instructionsFilePath, OUTPUT, outputValues } from '../../src/outputs.js'
+import type { Outcome } from '../../src/poll.js'
+
+const FILE = '/home/runner/work/_temp/cekura-instructions/p-1.txt'
+
+function outcome(overrides: Partial<Outcome> = {}): Outcome {
+  return {
+    status: 'completed',
+    progressId: 'p-1',
+    instructions: 'line 1\nline 2 "quoted" 😀',
+    expectedOutcome: 'The agent reschedules.',
+    error: '',
+    lastResponse: { status: 'completed', instructions: 'line 1\nline 2 "quoted" 😀' },
+    polls: 4,
+    elapsedMs: 12_345,
+    ...overrides
+  }
+}
+
+const ISSUE_2_OUTPUTS = [
+  'status',
+  'progress-id',
+  'instructions',
+  'expected-outcome',
+  'instructions-file',
+  'result',
+  'error',
+  'polls',
+  'elapsed-seconds'
+]
+
+describe('OUTPUT', () => {
+  it('includes every output of the contract in issue 2', () => {
+    expect(Object.values(OUTPUT)).toEqual(expect.arrayContaining(ISSUE_2_OUTPUTS))
+  })
+})
+
+describe('outputValues', () => {
+  it('sets every output of a completed job', () => {
+    const values = outputValues(outcome(), FILE)
+    expect(values).toEqual({
+      status: 'completed',
+      'progress-id': 'p-1',
+      instructions: 'line 1\nline 2 "quoted" 😀',
+      'expected-outcome': 'The agent reschedules.',
+      'instructions-file': FILE,
+      result: '{"status":"completed","instructions":"line 1\\nline 2 \\"quoted\\" 😀"}',
+      error: '',
+      polls: '4',
+      'elapsed-seconds': '12.3'
+    })
+  })
+
+  it('gives result as JSON that parses back to the last response', () => {
+    const lastResponse = { status: 'failed', error: { message: 'x' }, list: [1, 'two', null] }
+    const values = outputValues(outcome({ status: 'failed', lastResponse }), FILE)
+    expect(JSON.parse(values.result as string)).toEqual(lastResponse)
+  })
+
+  it('leaves result empty when no response was read', () => {
+    expect(outputValues(outcome({ lastResponse: null }), FILE).result).toBe('')
+  })
+
+  it.each(['failed', 'timed-out', 'cancelled'] as const)('sets every output on a %s ending too', status => {
+    const values = outputValues(
+      outcome({ status, instructions: '', expectedOutcome: '', error: 'Why it ended.', polls: 0, elapsedMs: 0 }),
+      FILE
+    )
+    for (const name of ISSUE_2_OUTPUTS) expect(typeof values[name]).toBe('string')
+    expect(values.status).toBe(status)
+    expect(values.instructions).toBe('')
+    expect(values.error).toBe('Why it ended.')
+    expect(values.polls).toBe('0')
+    expect(values['elapsed-seconds']).toBe('0.0')
+  })
+
+  it('makes the error one line', () => {
+    const values = outputValues(outcome({ status: 'failed', error: 'first line\n  second line\r\n\r\nthird  ' }), FILE)
+    expect(values.error).toBe('first line second line third  ')
+    expect(values.error).not.toMatch(/[\r\n]/)
+  })
+
+  it.each([
+    [0, '0.0'],
+    [49, '0.0'],
+    [50, '0.1'],
+    [1000, '1.0'],
+    [59_960, '60.0'],
+    [600_000, '600.0']
+  ])('gives elapsed-seconds for %d ms as %s', (elapsedMs, text) => {
+    expect(outputValues(outcome({ elapsedMs }), FILE)['elapsed-seconds']).toBe(text)
+  })
+
+  it('keeps the instructions exactly, newlines and all', () => {
+    const instructions = '\n  leading and trailing  \n\n```\n<pre>|</pre>\n'
+    expect(outputValues(outcome({ instructions }), FILE).instructions).toBe(instructions)
+  })
+})
+
+describe('instructionsFilePath', () => {
+  it('is an absolute path under RUNNER_TEMP', () => {
+    const path = instructionsFilePath('3f2a-uuid', '/home/runner/work/_temp')
+    expect(path).toBe(join('/home/runner/work/_temp', 'cekura-instructions', '3f2a-uuid.txt'))
+    expect(isAbsolute(path)).toBe(true)
+  })
+
+  it('falls back to the system temp folder without RUNNER_TEMP', () => {
+    for (const runnerTemp of [undefined, '']) {
+      const path = instructionsFilePath('abc', runnerTemp)
+      expect(path.startsWith(tmpdir() + sep)).toBe(true)
+      expect(isAbsolute(path)).toBe(true)
+    }
+  })
+
+  it('cannot be steered out of its folder by the progress id', () => {
+    const dir = join('/runner/temp', 'cekura-instructions')
+    for (const id of ['../../etc/passwd', '..', '/abs/path', 'a\\b', 'x/../../y', '..\\..\\z']) {
+      const path = instructionsFilePath(id, '/runner/temp')
+      expect(path.startsWith(dir + sep)).toBe(true)
+      expect(path.slice(dir.length + 1)).not.toContain(sep)
+      expect(path.slice(dir.length + 1)).not.toContain('/')
+      expect(path.endsWith('.txt')).toBe(true)
+    }
+  })
+
+  it('keeps only safe characters and a bounded length', () => {
+    const path = instructionsFilePath('a b:c*d?"<>|é😀' + 'x'.repeat(500), '/t')
+    const name = path.slice(join('/t', 'cekura-instructions').length + 1)
+    expect(name).toMatch(/^[A-Za-z0-9._-]+\.txt$/)
+    expect(name.length).toBeLessThanOrEqual(104)
+  })
+
+  it('gives different ids different files and the same id the same file', () => {
+    expect(instructionsFilePath('job-1', '/t')).not.toBe(instructionsFilePath('job-2', '/t'))
+    expect(instructionsFilePath('job-1', '/t')).toBe(instructionsFilePath('job-1', '/t'))
+  })
+
+  it('names the file even for an empty id', () => {
+    expect(instructionsFilePath('', '/t')).toBe(join('/t', 'cekura-instructions', 'job.txt'))
+  })
+})

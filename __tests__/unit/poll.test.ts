@@ -1,0 +1,585 @@
+import type { CallOptions, ProgressSource } from '../../src/cekura.js'
+import { pollUntilDone, preview, REQUEST_TIMEOUT_MS, type Outcome, type PollDeps, type PollSettings } from '../../src/poll.js'
+import { redactor } from '../../src/redact.js'
+import type { Verdict } from '../../src/retry.js'
+
+// ---------------------------------------------------------------------------------------------
+// A scripted world: a fake monotonic clock, a sleep that only moves that clock, and a progress
+// source that answers from a script. Nothing really waits and nothing touches the network.
+// ---------------------------------------------------------------------------------------------
+
+/** One scripted answer: a verdict, optionally taking time; or a request that hangs until its own timeout. */
+type Step =
+  | Verdict
+  | { answer: Verdict; takesMs: number }
+  | { hang: true }
+  | { abortDuringRequest: true }
+
+interface RequestRecord {
+  at: number
+  progressId: string
+  timeoutMs: number
+  /** Time left before the deadline when the request was sent. */
+  left: number
+  signal: AbortSignal | undefined
+}
+
+interface SleepRecord {
+  at: number
+  ms: number
+  left: number
+}
+
+interface World {
+  settings: PollSettings
+  deps: PollDeps
+  controller: AbortController
+  requests: RequestRecord[]
+  sleeps: SleepRecord[]
+  logs: string[]
+  readonly clock: number
+  /** Moves the fake clock, as time passing outside a sleep or request would. */
+  advance: (ms: number) => void
+  start: number
+  deadline: number
+}
+
+const START = 1_000_000 // the monotonic clock is not zero when the action starts
+
+const RUNNING: Verdict = { kind: 'ok', body: { status: 'processing' } }
+const running = (extra: Record<string, unknown> = {}): Verdict => ({ kind: 'ok', body: { status: 'processing', ...extra } })
+const completed = (extra: Record<string, unknown> = { instructions: 'Call and ask for a refund.' }): Verdict => ({
+  kind: 'ok',
+  body: { status: 'completed', ...extra }
+})
+const transient = (reason = 'HTTP 503', retryAfterMs?: number): Verdict =>
+  retryAfterMs === undefined ? { kind: 'transient', reason } : { kind: 'transient', reason, retryAfterMs }
+const NOT_FOUND: Verdict = { kind: 'not-found', reason: 'HTTP 404: Not found.' }
+
+function isVerdict(step: Step): step is Verdict {
+  return 'kind' in step
+}
+
+function world(
+  script: Step[],
+  options: {
+    settings?: Partial<PollSettings>
+    random?: () => number
+    /** Called at each sleep before the clock moves; return true to stop the sleep early (as an abort does). */
+    onSleep?: (w: World, ms: number) => boolean | void
+    /** What the source answers once the script is used up; by default the job stays running. */
+    afterScript?: Step
+  } = {}
+): World {
+  let clock = START
+  const controller = new AbortController()
+  const settings: PollSettings = {
+    progressId: 'prog-123',
+    timeoutMs: 600_000,
+    pollIntervalMs: 2000,
+    maxPollIntervalMs: 30_000,
+    ...options.settings
+  }
+  const start = settings.startedAt ?? START
+  const w: World = {
+    settings,
+    controller,
+    requests: [],
+    sleeps: [],
+    logs: [],
+    get clock() {
+      return clock
+    },
+    advance: ms => {
+      clock += ms
+    },
+    start,
+    deadline: start + settings.timeoutMs,
+    deps: undefined as unknown as PollDeps
+  }
+  const remaining = [...script]
+
+  const source: ProgressSource = {
+    async getProgress(progressId: string, call: CallOptions): Promise<Verdict> {
+      w.requests.push({ at: clock, progressId, timeoutMs: call.timeoutMs, left: w.deadline - clock, signal: call.signal })
+      const step = remaining.length > 0 ? (remaining.shift() as Step) : (options.afterScript ?? RUNNING)
+      if (isVerdict(step)) return step
+      if ('hang' in step) {
+        // The server never answers: the request ends at its own timeout.
+        clock += call.timeoutMs
+        return { kind: 'transient', reason: 'network error REQUEST_TIMEOUT' }
+      }
+      if ('abortDuringRequest' in step) {
+        clock += 300
+        controller.abort()
+        return { kind: 'transient', reason: 'network error: This operation was aborted' }
+      }
+      if (step.takesMs > call.timeoutMs) {
+        clock += call.timeoutMs
+        return { kind: 'transient', reason: 'network error REQUEST_TIMEOUT' }
+      }
+      clock += step.takesMs
+      return step.answer
+    }
+  }
+
+  w.deps = {
+    source,
+    now: () => clock,
+    sleep: async (ms: number, signal: AbortSignal): Promise<void> => {
+      w.sleeps.push({ at: clock, ms, left: w.deadline - clock })
+      if (signal.aborted) return
+      if (options.onSleep?.(w, ms) === true) return
+      clock += ms
+    },
+    random: options.random ?? (() => 0.5),
+    log: line => w.logs.push(line),
+    cancel: controller.signal
+  }
+  return w
+}
+
+async function run(w: World): Promise<Outcome> {
+  return pollUntilDone(w.settings, w.deps)
+}
+
+/** The invariants of every run: nothing waits past the deadline, no request outlives 30 s or the deadline. */
+function expectDeadlineRespected(w: World): void {
+  for (const sleep of w.sleeps) {
+    expect(sleep.ms).toBeGreaterThanOrEqual(0)
+    expect(sleep.ms).toBeLessThanOrEqual(sleep.left)
+  }
+  for (const request of w.requests) {
+    expect(request.left).toBeGreaterThan(0)
+    expect(request.timeoutMs).toBeGreaterThan(0)
+    expect(request.timeoutMs).toBe(Math.min(REQUEST_TIMEOUT_MS, request.left))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('pollUntilDone: the job finishes', () => {
+  it('completes after N polls, the first one immediate, with the text and expected outcome', async () => {
+    const w = world([RUNNING, RUNNING, RUNNING, completed({ instructions: 'Be rude.', expected_outcome_prompt: 'Agent stays calm.' })])
+    const outcome = await run(w)
+    expect(outcome).toEqual({
+      status: 'completed',
+      progressId: 'prog-123',
+      instructions: 'Be rude.',
+      expectedOutcome: 'Agent stays calm.',
+      error: '',
+      lastResponse: { status: 'completed', instructions: 'Be rude.', expected_outcome_prompt: 'Agent stays calm.' },
+      polls: 4,
+      // waits of 2 s, 2 s, then sqrt(2 × 4 s) = 2.828 s (no jitter at random 0.5)
+      elapsedMs: 6828
+    })
+    expect(w.requests[0]?.at).toBe(START)
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 2000, 2828])
+    expect(w.requests.map(r => r.progressId)).toEqual(['prog-123', 'prog-123', 'prog-123', 'prog-123'])
+    expectDeadlineRespected(w)
+  })
+
+  it('completes on the first poll without sleeping', async () => {
+    const w = world([completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(1)
+    expect(outcome.elapsedMs).toBe(0)
+    expect(w.sleeps).toHaveLength(0)
+  })
+
+  it('reads nested results and tolerant status words', async () => {
+    const w = world([running({ status: 'QUEUED' }), completed({ status: 'Succeeded', result: { instructions: 'nested text' } })])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.instructions).toBe('nested text')
+    expect(outcome.expectedOutcome).toBe('')
+  })
+
+  it('counts the time a request takes in the elapsed time', async () => {
+    const w = world([{ answer: RUNNING, takesMs: 700 }, { answer: completed(), takesMs: 1300 }])
+    const outcome = await run(w)
+    // 700 ms request, a wait scheduled at 0.7 s of age (still 2 s), then 1300 ms
+    expect(outcome.elapsedMs).toBe(700 + 2000 + 1300)
+  })
+
+  it('logs one readable line per poll: elapsed, status, stage and percentage, next poll', async () => {
+    const w = world([running({ stage: 'drafting', progress: 40 }), running({ status: 'processing' }), completed()])
+    await run(w)
+    expect(w.logs).toHaveLength(3)
+    expect(w.logs[0]).toMatch(/^\[0ms\] processing, drafting, 40%; next poll in 2s$/)
+    expect(w.logs[1]).toMatch(/^\[2s\] processing; next poll in 2s$/)
+    expect(w.logs[2]).toMatch(/^\[4s\] completed.*instructions received/)
+  })
+
+  it('passes the cancel signal to every request, so a cancel also stops a request in flight', async () => {
+    const w = world([RUNNING, completed()])
+    await run(w)
+    for (const request of w.requests) expect(request.signal).toBe(w.controller.signal)
+  })
+})
+
+describe('pollUntilDone: the job ends badly', () => {
+  it('fails when Cekura reports the job failed, with its error', async () => {
+    const w = world([RUNNING, RUNNING, { kind: 'ok', body: { status: 'failed', error: 'The LLM refused the request.' } }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(3)
+    expect(outcome.instructions).toBe('')
+    expect(outcome.error).toContain('The LLM refused the request.')
+    expect(outcome.error).toContain('failed')
+    expect(outcome.lastResponse).toEqual({ status: 'failed', error: 'The LLM refused the request.' })
+    expect(outcome.elapsedMs).toBe(4000)
+  })
+
+  it('shows the response when a failed job gives no reason', async () => {
+    const w = world([{ kind: 'ok', body: { status: 'error', job: 'j-77' } }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.error).toContain('j-77')
+  })
+
+  it('ends as cancelled when Cekura reports the job cancelled', async () => {
+    const w = world([RUNNING, { kind: 'ok', body: { status: 'canceled', detail: 'Cancelled by a user.' } }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('cancelled')
+    expect(outcome.polls).toBe(2)
+    expect(outcome.error).toContain('Cancelled by a user.')
+    expect(outcome.instructions).toBe('')
+  })
+
+  it('fails when a finished job sent no text, showing the response', async () => {
+    const w = world([RUNNING, completed({ note: 'nothing here', result: { other: 1 } })])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(2)
+    expect(outcome.instructions).toBe('')
+    expect(outcome.error).toMatch(/no instructions/)
+    expect(outcome.error).toContain('nothing here')
+    expect(outcome.lastResponse).toEqual({ status: 'completed', note: 'nothing here', result: { other: 1 } })
+  })
+
+  it('cuts a huge error from the job to a readable length', async () => {
+    const w = world([{ kind: 'ok', body: { status: 'failed', error: 'E'.repeat(100_000) } }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.error.length).toBeLessThan(2100)
+    expect(outcome.error.startsWith('Cekura reported the job as failed: EEE')).toBe(true)
+  })
+
+  it('redacts the error with deps.redact, the key echoed whole or cut', async () => {
+    const key = 'ck_live_0a1b2c3d4e5f6a7b8c9d'
+    const w = world([{ kind: 'ok', body: { status: 'failed', error: `invalid key ${key} sent` } }])
+    const outcome = await pollUntilDone(w.settings, { ...w.deps, redact: redactor(key) })
+    expect(outcome.error).toContain('invalid key *** sent')
+    expect(outcome.error).not.toContain(key)
+  })
+
+  it('cuts a large response shown in the error', async () => {
+    const w = world([completed({ junk: 'x'.repeat(100_000) })])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.error.length).toBeLessThan(1000)
+    expect(outcome.error).toMatch(/100\d{3} characters/)
+  })
+
+  // Regression (found by this test): "A finished job with no text is an error ... never a silent
+  // empty output" (API notes); an empty instructions field once ended as completed with empty output.
+  it('fails when a finished job sent an empty text', async () => {
+    const w = world([completed({ instructions: '' })])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.error).not.toBe('')
+  })
+})
+
+describe('pollUntilDone: the deadline', () => {
+  it('times out a job that never finishes at exactly the deadline, with the right poll count', async () => {
+    const w = world([], { settings: { timeoutMs: 30_000 } })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(30_000)
+    // Polls at 0, 2, 4, 6.828, 10.523, 15.111, 20.608 and 27.028 s: each wait is max(2 s, sqrt(2 × age)).
+    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4000, 6828, 10_523, 15_111, 20_608, 27_028])
+    expect(outcome.polls).toBe(8)
+    // The last wait would be 7.35 s, but only 2.972 s were left.
+    expect(w.sleeps.at(-1)).toEqual({ at: START + 27_028, ms: 2972, left: 2972 })
+    expect(w.clock).toBe(w.deadline)
+    expect(outcome.error).toContain('30s')
+    expect(outcome.error).toMatch(/timeout/)
+    expect(outcome.error).toContain('8 polls')
+    expect(outcome.lastResponse).toEqual({ status: 'processing' })
+    expect(outcome.instructions).toBe('')
+    expectDeadlineRespected(w)
+  })
+
+  it.each([
+    [1000, 0],
+    [10_000, 0.999999],
+    [59_000, 0],
+    [120_000, 0.3],
+    [601_000, 0.999999],
+    [3_600_000, 0.5]
+  ])('never sleeps or waits on a request past a %d ms deadline (random %d)', async (timeoutMs, r) => {
+    const w = world([], { settings: { timeoutMs }, random: () => r })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(timeoutMs)
+    expect(outcome.polls).toBe(w.requests.length)
+    expectDeadlineRespected(w)
+  })
+
+  it('ends at the deadline while a request hangs, having given it only the time left', async () => {
+    const w = world([{ hang: true }], { settings: { timeoutMs: 10_000 } })
+    const outcome = await run(w)
+    expect(w.requests).toHaveLength(1)
+    expect(w.requests[0]?.timeoutMs).toBe(10_000)
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.polls).toBe(1)
+    expect(outcome.elapsedMs).toBe(10_000)
+    expect(w.sleeps).toHaveLength(0)
+  })
+
+  it('gives each request min(30 s, time left)', async () => {
+    const w = world([RUNNING, { hang: true }, { hang: true }], { settings: { timeoutMs: 45_000 } })
+    const outcome = await run(w)
+    // t=0 ok (30 s of 45); t=2 s hangs for 30 s; backoff 0.5 s; t=32.5 s hangs for the 12.5 s left
+    expect(w.requests.map(r => [r.at - START, r.timeoutMs])).toEqual([
+      [0, 30_000],
+      [2000, 30_000],
+      [32_500, 12_500]
+    ])
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(45_000)
+    expectDeadlineRespected(w)
+  })
+
+  it('gives a short timeout its whole length for the first request', async () => {
+    const w = world([completed()], { settings: { timeoutMs: 20_000 } })
+    await run(w)
+    expect(w.requests[0]?.timeoutMs).toBe(20_000)
+    const long = world([completed()], { settings: { timeoutMs: 600_000 } })
+    await run(long)
+    expect(long.requests[0]?.timeoutMs).toBe(30_000)
+  })
+
+  it('counts the deadline from startedAt when the timeout began before the first poll', async () => {
+    const w = world([], { settings: { timeoutMs: 10_000, startedAt: START - 8000 } })
+    const outcome = await run(w)
+    expect(w.requests[0]?.timeoutMs).toBe(2000)
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(10_000)
+    expectDeadlineRespected(w)
+  })
+})
+
+describe('pollUntilDone: transient faults', () => {
+  it('fails after 7 transient faults in a row, saying what kept failing', async () => {
+    const w = world(Array.from({ length: 7 }, () => transient('HTTP 502')), { random: () => 1 })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(7)
+    expect(outcome.error).toContain('HTTP 502')
+    expect(outcome.error).toContain('7')
+    // exponential backoff with full jitter (here at its top), capped by max-poll-interval
+    expect(w.sleeps.map(s => s.ms)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000])
+    expect(outcome.elapsedMs).toBe(61_000)
+    expect(outcome.lastResponse).toBeNull()
+    expectDeadlineRespected(w)
+  })
+
+  it('completes after 6 transient faults then an answer', async () => {
+    const w = world([...Array.from({ length: 6 }, () => transient()), completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(7)
+    expect(outcome.instructions).toBe('Call and ask for a refund.')
+  })
+
+  it('counts only faults in a row: an answer in between starts the count again', async () => {
+    const six = Array.from({ length: 6 }, () => transient('network error ECONNRESET'))
+    const w = world([...six, RUNNING, ...six, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(14)
+  })
+
+  it('keeps the backoff within full jitter bounds', async () => {
+    const w = world(Array.from({ length: 6 }, () => transient()).concat([completed()]), { random: () => 0 })
+    await run(w)
+    // at random 0 each wait is the floor, a tenth of the 1 s base
+    expect(w.sleeps.map(s => s.ms)).toEqual([100, 100, 100, 100, 100, 100])
+  })
+
+  it('honours Retry-After', async () => {
+    const w = world([transient('HTTP 429', 7000), completed()], { random: () => 0 })
+    const outcome = await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([7000])
+    expect(outcome.status).toBe('completed')
+    expect(outcome.elapsedMs).toBe(7000)
+    expect(w.logs[0]).toMatch(/Retry-After/)
+  })
+
+  it('honours a Retry-After longer than max-poll-interval', async () => {
+    const w = world([transient('HTTP 429', 45_000), completed()])
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([45_000])
+  })
+
+  it('caps Retry-After at the time left, then times out at the deadline', async () => {
+    const w = world([transient('HTTP 429', 3_600_000)], { settings: { timeoutMs: 10_000 } })
+    const outcome = await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([10_000])
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.polls).toBe(1)
+    expect(outcome.elapsedMs).toBe(10_000)
+    expect(outcome.error).toContain('HTTP 429')
+    expectDeadlineRespected(w)
+  })
+})
+
+describe('pollUntilDone: 404 and fatal answers', () => {
+  it('retries a 404 three times, then fails naming the progress id', async () => {
+    const w = world([NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(4)
+    expect(w.sleeps).toHaveLength(3)
+    expect(outcome.error).toContain("'prog-123'")
+    expect(outcome.error).toContain('progress-id')
+    expect(outcome.error).toContain('HTTP 404')
+  })
+
+  it('completes when a 404 is followed by an answer', async () => {
+    const w = world([NOT_FOUND, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(2)
+  })
+
+  it('completes after three 404s then an answer', async () => {
+    const w = world([NOT_FOUND, NOT_FOUND, NOT_FOUND, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(4)
+  })
+
+  it('fails at once on a fatal answer, after one poll and no sleep', async () => {
+    const message = 'Cekura refused the API key (HTTP 401). Check the api-key secret.'
+    const w = world([{ kind: 'fatal', message }, completed()])
+    const outcome = await run(w)
+    expect(outcome).toMatchObject({ status: 'failed', polls: 1, error: message, elapsedMs: 0, instructions: '' })
+    expect(w.sleeps).toHaveLength(0)
+    expect(w.requests).toHaveLength(1)
+  })
+
+  it('fails at once on a fatal answer after earlier progress, keeping the last response', async () => {
+    const w = world([running({ stage: 'drafting' }), { kind: 'fatal', message: 'Cekura rejected the request (HTTP 400).' }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(2)
+    expect(outcome.lastResponse).toEqual({ status: 'processing', stage: 'drafting' })
+  })
+})
+
+describe('pollUntilDone: cancellation', () => {
+  it('ends as cancelled without a request when the signal is already aborted', async () => {
+    const w = world([completed()])
+    w.controller.abort()
+    const outcome = await run(w)
+    expect(outcome.status).toBe('cancelled')
+    expect(outcome.polls).toBe(0)
+    expect(outcome.elapsedMs).toBe(0)
+    expect(w.requests).toHaveLength(0)
+    expect(outcome.error).toMatch(/cancel/)
+    expect(outcome.lastResponse).toBeNull()
+  })
+
+  it('ends as cancelled when the signal aborts during a sleep', async () => {
+    const w = world([], {
+      onSleep: (current, ms) => {
+        if (current.sleeps.length !== 3) return false
+        // The runner cancels half-way through the third wait, which then ends early.
+        current.advance(ms / 2)
+        current.controller.abort()
+        return true
+      }
+    })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('cancelled')
+    expect(outcome.polls).toBe(3)
+    expect(w.requests).toHaveLength(3)
+    // polls at 0, 2 and 4 s; the third wait (2.828 s) is cut at its half
+    expect(outcome.elapsedMs).toBe(4000 + 1414)
+    expect(outcome.lastResponse).toEqual({ status: 'processing' })
+  })
+
+  it('ends as cancelled when the signal aborts during a request, without sleeping', async () => {
+    const w = world([RUNNING, { abortDuringRequest: true }, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('cancelled')
+    expect(outcome.polls).toBe(2)
+    expect(outcome.elapsedMs).toBe(2300)
+    expect(w.sleeps).toHaveLength(1)
+  })
+
+  it('passes the cancel signal to every sleep', async () => {
+    const seen: AbortSignal[] = []
+    const w = world([RUNNING, RUNNING, completed()])
+    const sleep = w.deps.sleep
+    w.deps.sleep = async (ms, signal) => {
+      seen.push(signal)
+      return sleep(ms, signal)
+    }
+    await run(w)
+    expect(seen).toHaveLength(2)
+    for (const signal of seen) expect(signal).toBe(w.controller.signal)
+  })
+
+  it('works without a cancel signal', async () => {
+    const w = world([RUNNING, completed()])
+    delete w.deps.cancel
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(w.requests[0]?.signal).toBeInstanceOf(AbortSignal)
+  })
+})
+
+describe('preview', () => {
+  it('shows a small response whole, as JSON', () => {
+    expect(preview({ status: 'completed', n: 1 })).toBe('{"status":"completed","n":1}')
+  })
+
+  it('cuts a large response and says how long it was', () => {
+    const text = preview({ junk: 'y'.repeat(2000) })
+    expect(text.length).toBeLessThan(600)
+    expect(text).toMatch(/2011 characters\)$/)
+  })
+
+  it('copes with values JSON cannot show', () => {
+    expect(preview(undefined)).toBe('undefined')
+  })
+
+  it('redacts before it cuts', () => {
+    const key = 'k'.repeat(40)
+    const body = { echo: `${'p'.repeat(480)}${key}` }
+    const text = preview(body, redactor(key))
+    expect(text).not.toContain('kkkk')
+    expect(text).toContain('***')
+    expect(text.length).toBeLessThan(600)
+  })
+
+  // Regression (found by this test): the response was cut before it was redacted, so an echoed key
+  // straddling the cut left its first characters in the error output, the log and the summary. The
+  // API notes ask for the "(redacted, truncated)" response, in that order; main.ts passes its
+  // redactor in deps.redact.
+  it('leaves no piece of an echoed key that straddles the cut', async () => {
+    const key = 'ck_live_7f3a9b2c4d5e6f708192a3b4c5d6e7f8'
+    const padding = 'p'.repeat(500 - '{"status":"completed","echo":"'.length - 12)
+    const w = world([completed({ echo: `${padding}${key}` })])
+    const redact = redactor(key)
+    const outcome = await pollUntilDone(w.settings, { ...w.deps, redact })
+    const shown = redact(outcome.error)
+    expect(shown).not.toContain(key.slice(0, 8))
+  })
+})
