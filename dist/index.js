@@ -28531,6 +28531,17 @@ const TRANSIENT_NETWORK_CODES = new Set([
     'HPE_INVALID_CONSTANT',
     'REQUEST_TIMEOUT'
 ]);
+/** Certificate problems: retrying cannot fix them, and they may mean someone is in the middle. */
+const TLS_CERTIFICATE_CODES = new Set([
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_REVOKED'
+]);
 function header(answer, name) {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -28583,6 +28594,11 @@ function apiErrorText(body) {
     }
     if (typeof parsed === 'string')
         return parsed;
+    // DRF sends errors that belong to no field as a bare list of messages.
+    if (Array.isArray(parsed)) {
+        const messages = parsed.filter((item) => typeof item === 'string');
+        return messages.length > 0 ? messages.join(' ') : undefined;
+    }
     if (typeof parsed !== 'object' || parsed === null)
         return undefined;
     const detail = parsed.detail;
@@ -28635,7 +28651,7 @@ function classifyNetworkError(error) {
     if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
         return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` };
     }
-    if (typeof code === 'string' && code.startsWith('ERR_TLS')) {
+    if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
         return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` };
     }
     return { kind: 'transient', reason: `network error: ${message}` };
@@ -28921,10 +28937,10 @@ function parseDuration(text) {
 }
 /** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (ms < 999.5)
         return `${Math.max(0, Math.round(ms))}ms`;
-    const seconds = ms / 1000;
-    if (seconds < 59.95)
+    const seconds = Math.round(ms / 100) / 10;
+    if (seconds < 60)
         return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
     const wholeSeconds = Math.round(seconds);
     const minutes = Math.floor(wholeSeconds / 60);
@@ -30330,7 +30346,8 @@ async function run() {
         if (outcome.status === 'completed' && outcome.error === '') {
             core.info(`Job ${outcome.progressId} completed ${took}.`);
         }
-        else if (settings.failOnError || outcome.status === 'cancelled') {
+        else if (settings.failOnError || cancel.aborted) {
+            // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
             core.setFailed(outcome.error);
         }
         else {

@@ -38,9 +38,9 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
-  const seconds = ms / 1000
-  if (seconds < 59.95) return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`
+  if (ms < 999.5) return `${Math.max(0, Math.round(ms))}ms`
+  const seconds = Math.round(ms / 100) / 10
+  if (seconds < 60) return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`
   const wholeSeconds = Math.round(seconds)
   const minutes = Math.floor(wholeSeconds / 60)
   const pad = (n: number): string => String(n).padStart(2, '0')

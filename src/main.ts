@@ -277,7 +277,8 @@ export async function run(): Promise<void> {
     const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`
     if (outcome.status === 'completed' && outcome.error === '') {
       core.info(`Job ${outcome.progressId} completed ${took}.`)
-    } else if (settings.failOnError || outcome.status === 'cancelled') {
+    } else if (settings.failOnError || cancel.aborted) {
+      // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
       core.setFailed(outcome.error)
     } else {
       core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`)

@@ -32,6 +32,18 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'REQUEST_TIMEOUT'
 ])
 
+/** Certificate problems: retrying cannot fix them, and they may mean someone is in the middle. */
+const TLS_CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED'
+])
+
 export interface HttpAnswer {
   status: number
   headers: Record<string, string | string[] | undefined>
@@ -84,6 +96,11 @@ export function apiErrorText(body: string): string | undefined {
     return undefined
   }
   if (typeof parsed === 'string') return parsed
+  // DRF sends errors that belong to no field as a bare list of messages.
+  if (Array.isArray(parsed)) {
+    const messages = parsed.filter((item): item is string => typeof item === 'string')
+    return messages.length > 0 ? messages.join(' ') : undefined
+  }
   if (typeof parsed !== 'object' || parsed === null) return undefined
   const detail = (parsed as Record<string, unknown>).detail
   if (typeof detail === 'string') return detail
@@ -134,7 +151,7 @@ export function classifyNetworkError(error: unknown): Verdict {
   if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
     return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` }
   }
-  if (typeof code === 'string' && code.startsWith('ERR_TLS') ) {
+  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
     return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` }
   }
   return { kind: 'transient', reason: `network error: ${message}` }

@@ -60,6 +60,14 @@ describe('a job that does not complete', () => {
     expectKeySafe(result)
   })
 
+  test('a job Cekura cancelled, with fail-on-error false: status cancelled, the step passes', async () => {
+    const result = await run({ inputs: { ...fastInputs(ctx.fake, 'cancelled-job'), 'fail-on-error': 'false' } })
+
+    expect(result.code).toBe(0)
+    expectNotCompletedOutputs(result, 'cancelled')
+    expectKeySafe(result)
+  })
+
   test('completed without any text: failed, the error says so and shows the response', async () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'no-text') })
 

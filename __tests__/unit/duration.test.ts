@@ -89,3 +89,9 @@ describe('formatDuration', () => {
     }
   })
 })
+
+describe('formatDuration at the edge of a second', () => {
+  it('rounds 999.6 ms up to a second, not to "1000ms"', () => {
+    expect(formatDuration(999.6)).toBe('1s')
+  })
+})

@@ -224,3 +224,13 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, { baseMs: 1000, capMs: 500 }, () => 1)).toBe(500)
   })
 })
+
+describe('answers without a field', () => {
+  it('shows a bare DRF list of messages', () => {
+    expect(apiErrorText('["Job limit reached.", "Try later."]')).toBe('Job limit reached. Try later.')
+  })
+  it('treats certificate problems as fatal, not as network blips', () => {
+    const error = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' })
+    expect(classifyNetworkError(error).kind).toBe('fatal')
+  })
+})
