@@ -1,20 +1,34 @@
-// npm run demo [-- --job <progress-id>] [-- --debug]
+// npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]
 //
 // Tries the action without a Cekura account: starts the fake Cekura server on 127.0.0.1, runs the
 // committed dist/index.js against it the way the GitHub runner would (Node 24, INPUT_* variables, real
-// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), shows the log as the runner shows it, then the outputs
-// and the rendered job summary. Builds nothing. Exits with the action's exit code.
+// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), shows the log as the runner shows it, then the outputs,
+// the rendered job summary and what the fake server saw. Builds nothing. Exits with the action's exit code.
 //
-// --job picks another of the fake's named progress ids (listed at the top of
-// __tests__/support/fake-cekura.mjs), e.g. demo-fail, flaky-5xx, rate-limited, never.
+// --mode poll (the default) follows a job started elsewhere, progress id demo-complete.
+// --mode generate starts a job that writes instructions for agent 1234.
+// --mode improve rewrites the stored scenario 9876 (agent 1234) and, with apply, saves the new text
+//   back into it (--no-apply leaves the scenario as it is).
+// --job picks another behaviour for the job: in mode poll one of the fake's named progress ids (listed at
+// the top of __tests__/support/fake-cekura.mjs), e.g. demo-fail, flaky-5xx, rate-limited, never; in modes
+// generate and improve what the started job does, answer-in-3000ms by default, or e.g. demo-fail, never.
 
-import { startFakeCekura } from '../__tests__/support/fake-cekura.mjs'
+import {
+  CLI_START_JOB, DEMO_AGENT_ID, DEMO_SCENARIO_ID, startFakeCekura
+} from '../__tests__/support/fake-cekura.mjs'
 import { createLogView, runAction } from '../__tests__/support/run-action.mjs'
 
-const usage = 'usage: npm run demo [-- --job <progress-id>] [--timeout <duration>] [--debug]'
+const usage = 'usage: npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]'
+const MODES = ['poll', 'generate', 'improve']
+
+const GENERATE_REQUEST = [
+  'A caller who wants to move a dental cleaning from Tuesday morning to any afternoon later that week.',
+  'They give their date of birth only when asked and ask whether to bring their insurance card.'
+].join('\n')
+const IMPROVE_REQUEST = 'Make the caller impatient; they have called twice already.'
 
 function parseArgs (argv) {
-  const args = { job: 'demo-complete', timeout: '1m', debug: false }
+  const args = { mode: 'poll', job: undefined, apply: true, timeout: '1m', debug: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = () => {
@@ -23,6 +37,8 @@ function parseArgs (argv) {
       return next
     }
     if (arg === '--job') args.job = value()
+    else if (arg === '--mode') args.mode = value()
+    else if (arg === '--no-apply') args.apply = false
     else if (arg === '--timeout') args.timeout = value()
     else if (arg === '--debug') args.debug = true
     else if (arg === '--help' || arg === '-h') {
@@ -30,7 +46,25 @@ function parseArgs (argv) {
       process.exit(0)
     } else throw new Error(`unknown argument ${arg}\n${usage}`)
   }
+  if (!MODES.includes(args.mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}, got '${args.mode}'\n${usage}`)
+  if (!args.apply && args.mode !== 'improve') throw new Error(`--no-apply is for --mode improve\n${usage}`)
   return args
+}
+
+/** The inputs a workflow would give for each mode (besides key, URL and timings). */
+function modeInputs (args) {
+  if (args.mode === 'generate') {
+    return { mode: 'generate', 'agent-id': String(DEMO_AGENT_ID), 'extra-instructions': GENERATE_REQUEST }
+  }
+  if (args.mode === 'improve') {
+    return {
+      mode: 'improve',
+      'scenario-id': String(DEMO_SCENARIO_ID),
+      'extra-instructions': IMPROVE_REQUEST,
+      apply: String(args.apply)
+    }
+  }
+  return { 'progress-id': args.job ?? 'demo-complete' }
 }
 
 function section (title) {
@@ -44,17 +78,19 @@ function printOutput (name, value) {
     console.log(`${name}: ${value}`)
     return
   }
+  const indent = name.match(/^\s*/)?.[0] ?? ''
   console.log(`${name}:`)
-  for (const line of value.split('\n')) console.log(`    ${line}`)
+  for (const line of value.split('\n')) console.log(`${indent}    ${line}`)
 }
 
 async function main () {
   const args = parseArgs(process.argv.slice(2))
   const apiKey = 'demo-key'
-  const fake = await startFakeCekura({ apiKey })
+  const fake = await startFakeCekura({ apiKey, startJob: args.mode === 'poll' ? CLI_START_JOB : (args.job ?? CLI_START_JOB) })
+  const before = fake.scenario(DEMO_SCENARIO_ID)
   const inputs = {
     'api-key': apiKey,
-    'progress-id': args.job,
+    ...modeInputs(args),
     'api-url': fake.url,
     timeout: args.timeout,
     'poll-interval': '500ms',
@@ -65,7 +101,12 @@ async function main () {
   console.log(`Fake Cekura at ${fake.url} (no real Cekura account needed).`)
   console.log('Running the committed dist/index.js under Node 24 as the runner would, with:')
   for (const [name, value] of Object.entries(inputs)) {
-    console.log(`  ${name}: ${name === 'api-key' ? '*** (a dummy key the fake accepts)' : value}`)
+    if (name === 'api-key') console.log(`  ${name}: *** (a dummy key the fake accepts)`)
+    else printOutput(`  ${name}`, value)
+  }
+  if (args.mode === 'improve') {
+    console.log(`Scenario ${DEMO_SCENARIO_ID} as stored in the fake before the run ("${before?.name}", agent ${before?.agent}):`)
+    for (const line of (before?.instructions ?? '').split('\n')) console.log(`    ${line}`)
   }
 
   section('Action log')
@@ -107,7 +148,25 @@ async function main () {
 
   section('Fake Cekura saw')
   const requests = fake.requests.filter((request) => request.server === 'main')
-  console.log(`${requests.length} request(s): ${requests.map((request) => request.response?.status ?? 'no answer').join(', ')}`)
+  if (args.mode === 'poll') {
+    console.log(`${requests.length} request(s): ${requests.map((request) => request.response?.status ?? 'no answer').join(', ')}`)
+  } else {
+    console.log(`${requests.length} request(s):`)
+    for (const request of requests) {
+      console.log(`  ${request.method.padEnd(5)} ${request.url} -> ${request.response?.status ?? 'no answer'}`)
+    }
+  }
+  for (const request of requests) {
+    if (request.method !== 'POST' && request.method !== 'PATCH') continue
+    console.log(`${request.method} ${request.path} body (checked against the documented schema):`)
+    for (const line of JSON.stringify(request.json, null, 2).split('\n')) console.log(`    ${line}`)
+  }
+  if (args.mode === 'improve') {
+    const after = fake.scenario(DEMO_SCENARIO_ID)
+    const changed = after?.instructions !== before?.instructions
+    console.log(`Scenario ${DEMO_SCENARIO_ID} after the run: ${changed ? 'instructions saved by apply' : 'unchanged'}.`)
+    if (changed) for (const line of (after?.instructions ?? '').split('\n')) console.log(`    ${line}`)
+  }
   console.log(`${(result.durationMs / 1000).toFixed(1)} s from start to exit`)
   console.log('(The run\'s temporary RUNNER_TEMP, output and summary files are removed now.)')
 

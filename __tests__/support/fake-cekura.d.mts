@@ -15,9 +15,17 @@ export interface RecordedRequest {
   /** performance.now() when the request arrived */
   at: number
   progressId: string | undefined
+  /** which endpoint the path is; undefined when none (answered 404) or on the redirect target host */
+  endpoint: Endpoint | undefined
+  /** the body parsed as JSON; undefined when empty or not JSON */
+  json: unknown
   /** undefined while unanswered (for ever, for a hung request) */
   response: { status: number, headers: Record<string, string>, body: string } | undefined
 }
+
+export type Endpoint = 'progress' | 'generate' | 'improve' | 'scenario-get' | 'scenario-patch'
+/** The endpoints whose misbehaviour is set with `faults` (progress misbehaves through its jobs). */
+export type FaultEndpoint = Exclude<Endpoint, 'progress'>
 
 export interface ReplyContext {
   progressId: string
@@ -39,6 +47,8 @@ export interface Reply {
   reset?: boolean
   redirectTo?: string
   delayMs?: number
+  /** (faults only) answer as the endpoint normally would */
+  normal?: boolean
 }
 
 export type ReplySpec = Reply | ((ctx: ReplyContext) => Reply)
@@ -53,11 +63,52 @@ export interface Job {
   phases: Phase[]
 }
 
+/** A stored scenario: the documented fields, plus whatever a test seeds. */
+export type Scenario = {
+  id: number
+  name: string
+  agent: unknown
+  instructions: string
+  expected_outcome_prompt: string
+} & Record<string, unknown>
+
+/** What a valid POST that starts a job looked like. */
+export interface StartContext {
+  kind: 'generate' | 'improve'
+  /** the request body, parsed and checked against the schema */
+  body: Record<string, unknown>
+  /** the id answered to the POST */
+  progressId: string
+  request: RecordedRequest
+}
+
+/**
+ * What a job started by a POST does: 'answer-after-<N>', 'answer-in-<MS>ms' (text made from the request),
+ * any progress id the fake knows ('demo-fail', 'never', 'complete-after-3', a custom job's id), a Job, or
+ * a function of the request choosing one of those.
+ */
+export type StartJobSpec = string | Job | ((ctx: StartContext) => string | Job)
+
+export interface StartedJob {
+  kind: 'generate' | 'improve'
+  progressId: string
+  body: Record<string, unknown>
+  job: Job
+}
+
 export interface FakeCekuraOptions {
   port?: number
   host?: string
   apiKey?: string
   jobs?: Record<string, Job>
+  /** default 'answer-after-2' */
+  startJob?: StartJobSpec
+  /** the project_id a POST answers (default 1) */
+  projectId?: number
+  /** stored scenarios by id (default DEMO_SCENARIOS; {} for none); unset fields get defaults */
+  scenarios?: Record<string | number, Partial<Scenario>>
+  /** misbehaviour by endpoint: phases used up in order, then normal answers */
+  faults?: Partial<Record<FaultEndpoint, Phase[]>>
   log?: (line: string) => void
 }
 
@@ -66,7 +117,17 @@ export interface FakeCekura {
   port: number
   otherUrl: string
   requests: RecordedRequest[]
+  /** every job started by a POST, in order */
+  started: StartedJob[]
   setJob(id: string, job: Job): void
+  setStartJob(spec: StartJobSpec): void
+  /** set (or with undefined, clear) an endpoint's misbehaviour, starting its count afresh */
+  setFault(endpoint: FaultEndpoint, phases: Phase[] | undefined): void
+  /** a copy of a stored scenario as it is now */
+  scenario(id: number): Scenario | undefined
+  /** store (replace) a scenario */
+  setScenario(id: number, scenario: Partial<Scenario>): void
+  /** forget requests, job state, started jobs and fault counts; scenarios back to how they started */
   reset(): void
   close(): Promise<void>
 }
@@ -80,6 +141,25 @@ export interface CompletedOptions {
 
 export const DEFAULT_API_KEY: string
 export const PROGRESS_PATH: string
+export const GENERATE_PATH: string
+export const IMPROVE_PATH: string
+export function scenarioPath(id: number | string): string
+export const DEFAULT_START_JOB: string
+export const CLI_START_JOB: string
+export const DEMO_SCENARIO_ID: number
+export const DEMO_AGENT_ID: number
+export const DEMO_SCENARIO_INSTRUCTIONS: string
+export const DEMO_SCENARIO_EXPECTED_OUTCOME: string
+export const DEMO_SCENARIOS: Record<number, Scenario>
+export function generatedInstructions(agent: unknown, extra: string): string
+export function improvedInstructions(current: string, extra: string): string
+export function expectedOutcomeFor(extra: string): string
+export interface FieldRule {
+  type: 'integer' | 'string'
+  required?: boolean
+  allowBlank?: boolean
+}
+export function schemaErrors(body: unknown, schema: Record<string, FieldRule>): Record<string, string[]> | undefined
 export const DEMO_INSTRUCTIONS: string
 export const DEMO_EXPECTED_OUTCOME: string
 export const TRICKY_INSTRUCTIONS: string
@@ -98,6 +178,7 @@ export const replies: {
   htmlBadGateway: Reply
   hang: Reply
   reset: Reply
+  normal: Reply
   redirectToOtherHost(): ReplySpec
   redirectSameOrigin(progressId: string): ReplySpec
 }
@@ -109,6 +190,14 @@ export const jobs: {
   always(reply: ReplySpec): Job
   first(reply: ReplySpec, times: number, then: Job): Job
   sequence(sequence: ReplySpec[], then: Job): Job
+  fromRequest(ctx: StartContext, options?: { afterPolls?: number, afterMs?: number, expected?: string | null }): Job
+}
+
+export const faults: {
+  once(reply: ReplySpec): Phase[]
+  times(reply: ReplySpec, times: number): Phase[]
+  always(reply: ReplySpec): Phase[]
+  sequence(sequence: ReplySpec[]): Phase[]
 }
 
 export const NAMED_JOBS: Record<string, Job>

@@ -1,18 +1,63 @@
-// A fake of Cekura's instructions-progress endpoint, speaking real HTTP on 127.0.0.1.
+// A fake of the Cekura instructions API, speaking real HTTP on 127.0.0.1.
 //
 // Plain ESM JavaScript (types in JSDoc and fake-cekura.d.mts) so that the demo and a GitHub workflow can
 // run it with any Node >= 20 and no build step. The e2e tests start one per test; the CLI starts one that
 // runs until SIGINT/SIGTERM:
 //
-//   node __tests__/support/fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key test-key-123] [--verbose]
-//   -> prints "fake Cekura listening on http://127.0.0.1:8787"
+//   node __tests__/support/fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key test-key-123]
+//                                          [--start-job answer-in-3000ms] [--verbose]
+//   -> prints "fake Cekura listening on http://127.0.0.1:8787", then the seeded scenarios
 //
-// It answers GET <any prefix>/test_framework/v1/scenarios/instructions-progress/?progress_id=ID, so an
-// api-url with a path prefix works. Every request must carry X-CEKURA-API-KEY equal to the configured key
-// (default test-key-123, or $FAKE_CEKURA_API_KEY for the CLI), else 401 {"detail":"Invalid API key."}.
+// Endpoints, under any path prefix (so an api-url with a prefix works), as /work/shared/cekura-api.md
+// documents them:
 //
-// What a job does is chosen by its progress id, so one server serves many cases. Named progress ids:
+//   GET   .../test_framework/v1/scenarios/instructions-progress/?progress_id=ID   a job's progress (below)
+//   POST  .../test_framework/v1/scenarios/generate-instructions/                   starts a generate job
+//   POST  .../test_framework/v1/scenarios/improve_instructions/                    starts an improve job
+//   GET   .../test_framework/v1/scenarios/{id}/                                    reads a stored scenario
+//   PATCH .../test_framework/v1/scenarios/{id}/                                    updates a stored scenario
 //
+// Every request is checked, in this order, and answered as Django REST Framework would:
+//   unknown path -> 404 {"detail":"Not found."}; wrong method -> 405 with Allow; X-CEKURA-API-KEY not the
+//   configured key (default test-key-123, or $FAKE_CEKURA_API_KEY for the CLI) -> 401 {"detail":"Invalid
+//   API key."}; a POST or PATCH whose Content-Type is not application/json -> 415; a body that is not JSON
+//   -> 400 {"detail":"JSON parse error - ..."}; a body that does not fit the schema -> 400 with DRF field
+//   errors, e.g. {"agent":["A valid integer is required."]}. The schemas (stricter than DRF on types on
+//   purpose: a client that sends "1234" for an integer is caught, not coerced):
+//     improve_instructions   agent: integer, required; extra_instructions: string, required, not blank;
+//                            current_instructions: string, optional, not blank; other fields ignored
+//     generate-instructions  agent and extra_instructions as above (the core); any other field allowed
+//     PATCH scenario         instructions: string, not blank; expected_outcome_prompt: string; name:
+//                            string, not blank; agent: integer; id and other fields ignored
+//   A body that is not a JSON object -> 400 {"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}.
+//
+// A valid POST answers 200 {"progress_id": "<new uuid>", "project_id": 1} and registers that id as a job
+// (fake.started lists them). Which job it is comes from options.startJob (fake.setStartJob):
+//   answer-after-<N>     (the default, N = 2) completed on poll N, with text made from the request:
+//                        improve: current_instructions with its last non-blank line extended by the
+//                        request (improvedInstructions()); generate, or improve without current text:
+//                        generatedInstructions(agent, extra_instructions); expected_outcome_prompt from
+//                        expectedOutcomeFor(extra_instructions)
+//   answer-in-<MS>ms     the same text, completed MS ms after the first poll, with stages and percentages
+//                        (the CLI's default, answer-in-3000ms)
+//   any progress id below (demo-fail, never, complete-after-3, ...) or a custom job's id: behaves as that job
+//   a Job, or a function (StartContext) -> Job or name
+//
+// Stored scenarios: options.scenarios ({ 9876: { name, agent, instructions, expected_outcome_prompt } }),
+// by default DEMO_SCENARIOS (scenario 9876, agent 1234, realistic texts). GET answers the stored object
+// {id, name, agent, instructions, expected_outcome_prompt, ...}; an unknown id is 404 {"detail":"Not
+// found."}. PATCH updates it and answers the whole updated object; fake.scenario(id) reads it back.
+//
+// Misbehaviour of the non-progress endpoints ('generate', 'improve', 'scenario-get', 'scenario-patch')
+// is configured with options.faults or fake.setFault(endpoint, phases): phases like a job's (below), each
+// answering with one reply for `times` requests; once every phase is used up the endpoint answers
+// normally again (a phase with neither `times` nor `untilMs` answers for ever). The `faults` helpers build
+// them: faults.once(replies.http(500)), faults.times(reply, 2), faults.always(replies.hang). A reply of
+// replies.normal answers normally within a sequence. Faults apply only to requests that passed the checks
+// above, so a malformed request is still caught while a fault is set. A refused connection needs no
+// fault: point the client at a closed port.
+//
+// What a progress job does is chosen by its progress id, so one server serves many cases. Named progress ids:
 //   demo-complete        queued, then in_progress with stage/progress over ~3 s of wall time, then completed
 //                        with realistic multi-line instructions and an expected_outcome_prompt
 //   demo-fail            in_progress for ~1.5 s, then {"status":"failed","error":"LLM quota exceeded"}
@@ -54,6 +99,7 @@
 // for a number of requests (`times`), until a wall-clock time after the job's first poll (`untilMs`), or
 // for ever (neither). Job state (request count, first-poll time) is per progress id and per server.
 
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -69,9 +115,13 @@ import { fileURLToPath } from 'node:url'
  * @property {string} body
  * @property {number} at        performance.now() when the request arrived (monotonic ms)
  * @property {string | undefined} progressId
+ * @property {Endpoint | undefined} endpoint  which endpoint the path is (undefined: none, answered 404)
+ * @property {unknown} json     the body parsed as JSON (undefined when empty or not JSON)
  * @property {{ status: number, headers: Record<string, string>, body: string } | undefined} response
  *           undefined while unanswered (or for ever, for a hung request)
  */
+
+/** @typedef {'progress' | 'generate' | 'improve' | 'scenario-get' | 'scenario-patch'} Endpoint */
 
 /**
  * @typedef {object} ReplyContext
@@ -96,6 +146,7 @@ import { fileURLToPath } from 'node:url'
  * @property {boolean} [reset]          drop the connection without answering (ECONNRESET / socket hang up)
  * @property {string} [redirectTo]      absolute Location; status defaults to 302
  * @property {number} [delayMs]         wait before answering
+ * @property {boolean} [normal]         (faults only) answer as the endpoint normally would
  */
 
 /** @typedef {Reply | ((ctx: ReplyContext) => Reply)} ReplySpec */
@@ -110,11 +161,40 @@ import { fileURLToPath } from 'node:url'
 /** @typedef {{ phases: Phase[] }} Job */
 
 /**
+ * A stored scenario: these fields as the API documents them, plus whatever a test seeds.
+ * @typedef {{ id: number, name: string, agent: unknown, instructions: string, expected_outcome_prompt: string } & Record<string, unknown>} Scenario
+ */
+
+/**
+ * What a valid POST that starts a job looked like, for options.startJob.
+ * @typedef {object} StartContext
+ * @property {'generate' | 'improve'} kind
+ * @property {Record<string, unknown>} body  the request body, parsed and checked against the schema
+ * @property {string} progressId             the id answered to the POST
+ * @property {RecordedRequest} request
+ */
+
+/** @typedef {string | Job | ((ctx: StartContext) => string | Job)} StartJobSpec */
+
+/**
+ * @typedef {object} StartedJob
+ * @property {'generate' | 'improve'} kind
+ * @property {string} progressId
+ * @property {Record<string, unknown>} body
+ * @property {Job} job
+ */
+
+/**
  * @typedef {object} FakeCekuraOptions
  * @property {number} [port]      default 0 (any free port)
  * @property {string} [host]      default 127.0.0.1
  * @property {string} [apiKey]    default test-key-123
  * @property {Record<string, Job>} [jobs]  extra or overriding jobs by progress id
+ * @property {StartJobSpec} [startJob]    what a job started by a POST does (default answer-after-2)
+ * @property {number} [projectId]        the project_id a POST answers (default 1)
+ * @property {Record<string | number, Partial<Scenario>>} [scenarios]  stored scenarios by id
+ *           (default DEMO_SCENARIOS; {} for none)
+ * @property {Partial<Record<Exclude<Endpoint, 'progress'>, Phase[]>>} [faults]  misbehaviour by endpoint
  * @property {(line: string) => void} [log] called with one line per request
  */
 
@@ -124,13 +204,25 @@ import { fileURLToPath } from 'node:url'
  * @property {number} port
  * @property {string} otherUrl     http://localhost:OTHERPORT, the redirect target
  * @property {RecordedRequest[]} requests  every request to either host, in arrival order
+ * @property {StartedJob[]} started        every job started by a POST, in order
  * @property {(id: string, job: Job) => void} setJob
- * @property {() => void} reset    forget requests and job state
+ * @property {(spec: StartJobSpec) => void} setStartJob
+ * @property {(endpoint: Exclude<Endpoint, 'progress'>, phases: Phase[] | undefined) => void} setFault
+ *           set (or with undefined, clear) an endpoint's misbehaviour, starting its count afresh
+ * @property {(id: number) => Scenario | undefined} scenario  a copy of a stored scenario as it is now
+ * @property {(id: number, scenario: Partial<Scenario>) => void} setScenario  store (replace) a scenario
+ * @property {() => void} reset    forget requests, job state, started jobs and fault counts; scenarios
+ *           back to what the server started with
  * @property {() => Promise<void>} close
  */
 
 export const DEFAULT_API_KEY = 'test-key-123'
 export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
+export const GENERATE_PATH = '/test_framework/v1/scenarios/generate-instructions/'
+export const IMPROVE_PATH = '/test_framework/v1/scenarios/improve_instructions/'
+/** @param {number | string} id @returns {string} */
+export const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`
+const SCENARIO_PATH = /\/test_framework\/v1\/scenarios\/(\d+)\/$/
 
 // ---------------------------------------------------------------------------------------------------
 // Texts
@@ -181,6 +273,76 @@ function longInstructions (lines) {
 export const LONG_INSTRUCTIONS = longInstructions(200)
 // ~1.2 MiB: over GitHub's 1 MiB job-summary limit on its own.
 export const HUGE_INSTRUCTIONS = longInstructions(12_500)
+
+/** The scenario and agent the CLI and the demo know by default. */
+export const DEMO_SCENARIO_ID = 9876
+export const DEMO_AGENT_ID = 1234
+
+export const DEMO_SCENARIO_INSTRUCTIONS = [
+  'You are Daniel Okafor, calling Greenway Dental because the crown fitted last Monday feels loose.',
+  '',
+  '1. Say who you are and that Dr. Patel fitted the crown on Monday.',
+  '2. Describe the problem: the crown moves when you chew on the left side, but it does not hurt.',
+  '3. Ask for the earliest appointment to have it checked; you can come any weekday after 16:00.',
+  '4. Give your date of birth (12 July 1979) only when asked.',
+  '',
+  'Stay calm and polite. End the call once an appointment has been confirmed back to you.'
+].join('\n')
+
+export const DEMO_SCENARIO_EXPECTED_OUTCOME = [
+  'The agent verifies the caller with date of birth, offers the earliest weekday slot after 16:00 to',
+  'check the crown, and reads the date and time back to the caller.'
+].join('\n')
+
+/** @type {Record<number, Scenario>} */
+export const DEMO_SCENARIOS = {
+  [DEMO_SCENARIO_ID]: {
+    id: DEMO_SCENARIO_ID,
+    name: 'Loose crown: book a check-up',
+    agent: DEMO_AGENT_ID,
+    instructions: DEMO_SCENARIO_INSTRUCTIONS,
+    expected_outcome_prompt: DEMO_SCENARIO_EXPECTED_OUTCOME
+  }
+}
+
+/** A request text as one line: lines trimmed and joined with spaces. @param {string} text */
+function oneLine (text) {
+  return text.trim().split(/\s*\n\s*/).filter(Boolean).join(' ')
+}
+
+/**
+ * What the fake's generate jobs write: a short caller brief built from the agent and the request.
+ * @param {unknown} agent @param {string} extra @returns {string}
+ */
+export function generatedInstructions (agent, extra) {
+  return [
+    `You are a caller phoning the business that agent ${String(agent)} answers for.`,
+    '',
+    ...extra.trim().split('\n').map((line) => line.trimEnd()),
+    '',
+    'Stay in character for the whole call, answer only what you are asked, and end the call once your',
+    'request has been handled.'
+  ].join('\n')
+}
+
+/**
+ * What the fake's improve jobs write: the current text with its last non-blank line extended by the
+ * request (made one line), so a diff shows one line removed and one added. All else is kept as is.
+ * @param {string} current @param {string} extra @returns {string}
+ */
+export function improvedInstructions (current, extra) {
+  const lines = current.split('\n')
+  let last = lines.length - 1
+  while (last >= 0 && (lines[last] ?? '').trim() === '') last--
+  if (last < 0) return oneLine(extra)
+  lines[last] = `${(lines[last] ?? '').trimEnd()} ${oneLine(extra)}`
+  return lines.join('\n')
+}
+
+/** The expected_outcome_prompt the fake's started jobs return. @param {string} extra @returns {string} */
+export function expectedOutcomeFor (extra) {
+  return `The agent resolves the call although the caller was told: ${oneLine(extra)}`
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks for jobs
@@ -253,6 +415,9 @@ export const replies = {
   /** @type {Reply} */
   reset: { reset: true },
 
+  /** In a fault sequence: answer as the endpoint normally would. @type {Reply} */
+  normal: { normal: true },
+
   /** @returns {ReplySpec} */
   redirectToOtherHost: () => (ctx) => ({ redirectTo: ctx.otherOrigin + ctx.request.url }),
 
@@ -319,7 +484,38 @@ export const jobs = {
    */
   sequence (sequence, then) {
     return { phases: [...sequence.map((reply) => ({ reply, times: 1 })), ...then.phases] }
+  },
+
+  /**
+   * The job a POST starts by default: completed on poll `afterPolls` (or `afterMs` after the first poll)
+   * with text made from the request (see improvedInstructions, generatedInstructions, expectedOutcomeFor).
+   * `expected: null` leaves expected_outcome_prompt out.
+   * @param {StartContext} ctx @param {{ afterPolls?: number, afterMs?: number, expected?: string | null }} [options]
+   * @returns {Job}
+   */
+  fromRequest (ctx, options = {}) {
+    const extra = typeof ctx.body.extra_instructions === 'string' ? ctx.body.extra_instructions : ''
+    const current = ctx.body.current_instructions
+    const instructions = ctx.kind === 'improve' && typeof current === 'string'
+      ? improvedInstructions(current, extra)
+      : generatedInstructions(ctx.body.agent, extra)
+    const expected = options.expected === undefined ? expectedOutcomeFor(extra) : options.expected
+    return options.afterMs !== undefined
+      ? jobs.completeAfterMs(options.afterMs, { instructions, expected })
+      : jobs.completeAfterPolls(options.afterPolls ?? 2, { instructions, expected })
   }
+}
+
+/** Misbehaviour of an endpoint other than progress: phases used up in order, then normal answers. */
+export const faults = {
+  /** @param {ReplySpec} reply @returns {Phase[]} */
+  once: (reply) => [{ reply, times: 1 }],
+  /** @param {ReplySpec} reply @param {number} times @returns {Phase[]} */
+  times: (reply, times) => [{ reply, times }],
+  /** @param {ReplySpec} reply @returns {Phase[]} */
+  always: (reply) => [{ reply }],
+  /** Each reply once, in order, then normal answers. @param {ReplySpec[]} sequence @returns {Phase[]} */
+  sequence: (sequence) => sequence.map((reply) => ({ reply, times: 1 }))
 }
 
 /** @param {number} ms @returns {Phase[]} */
@@ -397,6 +593,15 @@ const JOB_PATTERNS = [
   [/^complete-in-(\d{1,7})ms$/, (m) => jobs.completeAfterMs(Number(m[1]))]
 ]
 
+/** Names only a started job can have, since its text comes from the request that started it. */
+/** @type {Array<[RegExp, (match: RegExpExecArray, ctx: StartContext) => Job]>} */
+const START_PATTERNS = [
+  [/^answer-after-(\d{1,4})$/, (m, ctx) => jobs.fromRequest(ctx, { afterPolls: Math.max(1, Number(m[1])) })],
+  [/^answer-in-(\d{1,7})ms$/, (m, ctx) => jobs.fromRequest(ctx, { afterMs: Number(m[1]) })]
+]
+
+export const DEFAULT_START_JOB = 'answer-after-2'
+
 /** The answer to an unregistered progress id. */
 const UNKNOWN_JOB = NAMED_JOBS['not-found']
 
@@ -426,6 +631,129 @@ function currentPhase (job, count, elapsedMs) {
   return last
 }
 
+/**
+ * Like currentPhase, but once the phases are used up there is none: the endpoint answers normally.
+ * @param {Phase[]} phases @param {number} count @param {number} elapsedMs @returns {Phase | undefined}
+ */
+function faultPhase (phases, count, elapsedMs) {
+  let before = count - 1
+  for (const phase of phases) {
+    if (phase.times !== undefined) {
+      if (before < phase.times) return phase
+      before -= phase.times
+    } else if (phase.untilMs !== undefined) {
+      if (elapsedMs < phase.untilMs) return phase
+    } else {
+      return phase
+    }
+  }
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Request checks, as Django REST Framework words them
+
+const MSG = {
+  required: 'This field is required.',
+  integer: 'A valid integer is required.',
+  string: 'Not a valid string.',
+  blank: 'This field may not be blank.',
+  null: 'This field may not be null.'
+}
+
+/** Python's name for the type of a parsed JSON value, as DRF reports it. @param {unknown} value */
+function pythonType (value) {
+  if (value === null) return 'NoneType'
+  if (Array.isArray(value)) return 'list'
+  if (typeof value === 'string') return 'str'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float'
+  return 'dict'
+}
+
+/**
+ * @typedef {{ type: 'integer' | 'string', required?: boolean, allowBlank?: boolean }} FieldRule
+ */
+
+/** @type {Record<string, FieldRule>} */
+const IMPROVE_SCHEMA = {
+  agent: { type: 'integer', required: true },
+  extra_instructions: { type: 'string', required: true },
+  current_instructions: { type: 'string' }
+}
+/** Only the core is checked: the published schema is the whole Scenario model, so more fields may come. */
+const GENERATE_SCHEMA = {
+  agent: /** @type {FieldRule} */ ({ type: 'integer', required: true }),
+  extra_instructions: /** @type {FieldRule} */ ({ type: 'string', required: true })
+}
+/** @type {Record<string, FieldRule>} */
+const PATCH_SCHEMA = {
+  instructions: { type: 'string' },
+  expected_outcome_prompt: { type: 'string', allowBlank: true },
+  name: { type: 'string' },
+  agent: { type: 'integer' }
+}
+
+/**
+ * DRF field errors for `body` against `schema`, or undefined when it fits. Fields not in the schema
+ * are not checked (DRF ignores them).
+ * @param {unknown} body @param {Record<string, FieldRule>} schema
+ * @returns {Record<string, string[]> | undefined}
+ */
+export function schemaErrors (body, schema) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonType(body)}.`] }
+  }
+  const data = /** @type {Record<string, unknown>} */ (body)
+  /** @type {Record<string, string[]>} */
+  const errors = {}
+  for (const [field, rule] of Object.entries(schema)) {
+    if (!(field in data)) {
+      if (rule.required) errors[field] = [MSG.required]
+      continue
+    }
+    const value = data[field]
+    if (value === null) errors[field] = [MSG.null]
+    else if (rule.type === 'integer' && !(typeof value === 'number' && Number.isSafeInteger(value))) errors[field] = [MSG.integer]
+    else if (rule.type === 'string' && typeof value !== 'string') errors[field] = [MSG.string]
+    else if (rule.type === 'string' && !rule.allowBlank && String(value).trim() === '') errors[field] = [MSG.blank]
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined
+}
+
+/**
+ * Which endpoint a path and method name.
+ * @param {string} path @param {string} method
+ * @returns {{ endpoint: Endpoint, allow: string, scenarioId?: number } | undefined}
+ */
+function route (path, method) {
+  if (path.endsWith(PROGRESS_PATH)) return { endpoint: 'progress', allow: 'GET' }
+  if (path.endsWith(GENERATE_PATH)) return { endpoint: 'generate', allow: 'POST' }
+  if (path.endsWith(IMPROVE_PATH)) return { endpoint: 'improve', allow: 'POST' }
+  const scenario = SCENARIO_PATH.exec(path)
+  if (scenario) {
+    return { endpoint: method === 'PATCH' ? 'scenario-patch' : 'scenario-get', allow: 'GET, PATCH', scenarioId: Number(scenario[1]) }
+  }
+  return undefined
+}
+
+/** @param {Record<string | number, Partial<Scenario>>} seeds @returns {Map<number, Scenario>} */
+function seedScenarios (seeds) {
+  /** @type {Map<number, Scenario>} */
+  const stored = new Map()
+  for (const [key, seed] of Object.entries(seeds)) {
+    const id = Number(key)
+    if (!Number.isSafeInteger(id) || id < 1) throw new Error(`fake Cekura: scenario id ${key} is not a positive integer`)
+    stored.set(id, makeScenario(id, seed))
+  }
+  return stored
+}
+
+/** @param {number} id @param {Partial<Scenario>} seed @returns {Scenario} */
+function makeScenario (id, seed) {
+  return structuredClone({ id, name: `Scenario ${id}`, agent: DEMO_AGENT_ID, instructions: '', expected_outcome_prompt: '', ...seed, id })
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The server
 
@@ -436,25 +764,65 @@ function currentPhase (job, count, elapsedMs) {
 export async function startFakeCekura (options = {}) {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const host = options.host ?? '127.0.0.1'
+  const projectId = options.projectId ?? 1
   /** @type {Map<string, Job>} */
   const custom = new Map(Object.entries(options.jobs ?? {}))
   /** @type {Map<string, { count: number, firstAt: number }>} */
   const state = new Map()
   /** @type {RecordedRequest[]} */
   const requests = []
+  /** @type {StartedJob[]} */
+  const started = []
+  /** @type {Map<string, Job>} */
+  const startedJobs = new Map()
+  const scenarioSeeds = options.scenarios ?? DEMO_SCENARIOS
+  let scenarios = seedScenarios(scenarioSeeds)
+  /** @type {Map<string, Phase[]>} */
+  const faultPhases = new Map(Object.entries(options.faults ?? {}))
+  /** @type {Map<string, { count: number, firstAt: number }>} */
+  const faultState = new Map()
+  /** @type {StartJobSpec} */
+  let startJob = options.startJob ?? DEFAULT_START_JOB
+  checkStartJob(startJob)
   /** @type {Set<import('node:http').ServerResponse>} */
   const hung = new Set()
   const log = options.log ?? (() => {})
 
-  /** @param {string} id @returns {Job} */
-  function jobFor (id) {
-    const found = custom.get(id) ?? NAMED_JOBS[id]
+  /** A job registered under `id`, or undefined. @param {string} id @returns {Job | undefined} */
+  function lookupJob (id) {
+    const found = startedJobs.get(id) ?? custom.get(id) ?? NAMED_JOBS[id]
     if (found) return found
     for (const [pattern, make] of JOB_PATTERNS) {
       const match = pattern.exec(id)
       if (match) return make(match)
     }
-    return UNKNOWN_JOB
+    return undefined
+  }
+
+  /** @param {string} id @returns {Job} */
+  function jobFor (id) {
+    return lookupJob(id) ?? UNKNOWN_JOB
+  }
+
+  /** Fails at once on a start-job name that means nothing. @param {StartJobSpec} spec */
+  function checkStartJob (spec) {
+    if (typeof spec !== 'string') return
+    if (START_PATTERNS.some(([pattern]) => pattern.test(spec)) || spec === 'not-found') return
+    if (custom.has(spec) || NAMED_JOBS[spec] || JOB_PATTERNS.some(([pattern]) => pattern.test(spec))) return
+    throw new Error(`fake Cekura: unknown start job '${spec}': use answer-after-<N>, answer-in-<MS>ms or a progress id the fake knows (${Object.keys(NAMED_JOBS).join(', ')})`)
+  }
+
+  /** @param {StartContext} ctx @returns {Job} */
+  function jobForStart (ctx) {
+    const chosen = typeof startJob === 'function' ? startJob(ctx) : startJob
+    if (typeof chosen !== 'string') return chosen
+    for (const [pattern, make] of START_PATTERNS) {
+      const match = pattern.exec(chosen)
+      if (match) return make(match, ctx)
+    }
+    const job = lookupJob(chosen)
+    if (job === undefined && chosen !== 'not-found') throw new Error(`fake Cekura: unknown start job '${chosen}'`)
+    return job ?? UNKNOWN_JOB
   }
 
   const origins = { self: '', other: '' }
@@ -474,22 +842,35 @@ export async function startFakeCekura (options = {}) {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
     }
+    const body = Buffer.concat(chunks).toString('utf8')
+    /** @type {unknown} */
+    let json
+    try {
+      json = body === '' ? undefined : JSON.parse(body)
+    } catch {
+      json = undefined
+    }
+    const path = decodeURIComponent(target.pathname)
+    const method = req.method ?? ''
     /** @type {RecordedRequest} */
     const record = {
       server,
-      method: req.method ?? '',
-      path: decodeURIComponent(target.pathname),
+      method,
+      path,
       url: req.url ?? '/',
       query: Object.fromEntries(target.searchParams),
       headers,
-      body: Buffer.concat(chunks).toString('utf8'),
+      body,
       at,
       progressId: target.searchParams.get('progress_id') ?? undefined,
+      endpoint: server === 'main' ? route(path, method)?.endpoint : undefined,
+      json,
       response: undefined
     }
     requests.push(record)
 
-    const reply = await decide(server, record)
+    let reply = await decide(server, record)
+    if (reply.normal) reply = { status: 500, json: { detail: 'fake Cekura: replies.normal is only for faults' } }
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
     log(`${record.method} ${record.url} -> ${reply.hang ? 'hang' : reply.reset ? 'reset' : reply.redirectTo ? 302 : (reply.status ?? 200)}`)
     if (reply.reset) {
@@ -514,9 +895,92 @@ export async function startFakeCekura (options = {}) {
       // success and the test notices.
       return { json: { status: 'completed', instructions: 'served by the redirect target host' } }
     }
-    if (!record.path.endsWith(PROGRESS_PATH)) return { status: 404, json: { detail: 'Not found.' } }
-    if (record.method !== 'GET') return { status: 405, json: { detail: `Method "${record.method}" not allowed.` } }
+    const found = route(record.path, record.method)
+    if (!found) return { status: 404, json: { detail: 'Not found.' } }
+    if (!found.allow.split(', ').includes(record.method)) {
+      return { status: 405, headers: { Allow: found.allow }, json: { detail: `Method "${record.method}" not allowed.` } }
+    }
     if (record.headers['x-cekura-api-key'] !== apiKey) return { status: 401, json: { detail: 'Invalid API key.' } }
+    if (found.endpoint === 'progress') return progress(record)
+
+    /** @type {Record<string, unknown>} */
+    let data = {}
+    if (record.method === 'POST' || record.method === 'PATCH') {
+      const type = (record.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+      if (type !== 'application/json') {
+        return { status: 415, json: { detail: `Unsupported media type "${record.headers['content-type'] ?? ''}" in request.` } }
+      }
+      let parsed
+      try {
+        parsed = record.body.trim() === '' ? {} : JSON.parse(record.body)
+      } catch (error) {
+        return { status: 400, json: { detail: `JSON parse error - ${error instanceof Error ? error.message : String(error)}` } }
+      }
+      const schema = found.endpoint === 'improve' ? IMPROVE_SCHEMA : found.endpoint === 'generate' ? GENERATE_SCHEMA : PATCH_SCHEMA
+      const errors = schemaErrors(parsed, schema)
+      if (errors) return { status: 400, json: errors }
+      data = /** @type {Record<string, unknown>} */ (parsed)
+    }
+
+    const fault = faultReply(found.endpoint, record)
+    if (fault && !fault.normal) return fault
+
+    switch (found.endpoint) {
+      case 'generate':
+      case 'improve':
+        return startAJob(found.endpoint, data, record)
+      case 'scenario-get': {
+        const scenario = scenarios.get(/** @type {number} */ (found.scenarioId))
+        return scenario ? { json: scenario } : { status: 404, json: { detail: 'Not found.' } }
+      }
+      case 'scenario-patch': {
+        const id = /** @type {number} */ (found.scenarioId)
+        const scenario = scenarios.get(id)
+        if (!scenario) return { status: 404, json: { detail: 'Not found.' } }
+        for (const field of Object.keys(PATCH_SCHEMA)) {
+          if (field in data) scenario[field] = data[field]
+        }
+        return { json: scenario }
+      }
+    }
+    return { status: 500, json: { detail: `fake Cekura: no handler for ${found.endpoint}` } }
+  }
+
+  /** The answer a fault sets for this request, if any. @param {Endpoint} endpoint @param {RecordedRequest} record */
+  function faultReply (endpoint, record) {
+    const phases = faultPhases.get(endpoint)
+    if (!phases) return undefined
+    const now = performance.now()
+    const entry = faultState.get(endpoint) ?? { count: 0, firstAt: now }
+    entry.count += 1
+    faultState.set(endpoint, entry)
+    const phase = faultPhase(phases, entry.count, now - entry.firstAt)
+    if (!phase) return undefined
+    return resolveReply(phase.reply, {
+      progressId: '',
+      key: record.headers['x-cekura-api-key'] ?? '',
+      count: entry.count,
+      elapsedMs: now - entry.firstAt,
+      request: record,
+      selfOrigin: origins.self,
+      otherOrigin: origins.other
+    })
+  }
+
+  /**
+   * @param {'generate' | 'improve'} kind @param {Record<string, unknown>} body @param {RecordedRequest} record
+   * @returns {Reply}
+   */
+  function startAJob (kind, body, record) {
+    const progressId = randomUUID()
+    const job = jobForStart({ kind, body, progressId, request: record })
+    startedJobs.set(progressId, job)
+    started.push({ kind, progressId, body, job })
+    return { json: { progress_id: progressId, project_id: projectId } }
+  }
+
+  /** @param {RecordedRequest} record @returns {Reply} */
+  function progress (record) {
     const id = record.progressId
     if (id === undefined || id === '') return { status: 400, json: { progress_id: ['This field is required.'] } }
 
@@ -605,13 +1069,34 @@ export async function startFakeCekura (options = {}) {
     port,
     otherUrl: origins.other,
     requests,
+    started,
     setJob (id, job) {
       custom.set(id, job)
       state.delete(id)
     },
+    setStartJob (spec) {
+      checkStartJob(spec)
+      startJob = spec
+    },
+    setFault (endpoint, phases) {
+      if (phases === undefined) faultPhases.delete(endpoint)
+      else faultPhases.set(endpoint, phases)
+      faultState.delete(endpoint)
+    },
+    scenario (id) {
+      const scenario = scenarios.get(id)
+      return scenario === undefined ? undefined : structuredClone(scenario)
+    },
+    setScenario (id, scenario) {
+      scenarios.set(id, makeScenario(id, scenario))
+    },
     reset () {
       requests.length = 0
+      started.length = 0
       state.clear()
+      startedJobs.clear()
+      faultState.clear()
+      scenarios = seedScenarios(scenarioSeeds)
     },
     async close () {
       for (const res of hung) res.destroy()
@@ -640,13 +1125,17 @@ function listen (server, port, host) {
 // ---------------------------------------------------------------------------------------------------
 // CLI
 
+/** What a job started through the CLI's server does: request-made text, over about 3 s. */
+export const CLI_START_JOB = 'answer-in-3000ms'
+
 /** @param {string[]} argv */
 function parseArgs (argv) {
-  /** @type {{ port: number, host: string, apiKey: string, verbose: boolean }} */
+  /** @type {{ port: number, host: string, apiKey: string, startJob: string, verbose: boolean }} */
   const args = {
     port: 8787,
     host: '127.0.0.1',
     apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
+    startJob: CLI_START_JOB,
     verbose: false
   }
   for (let i = 0; i < argv.length; i++) {
@@ -659,8 +1148,9 @@ function parseArgs (argv) {
     if (arg === '--port') args.port = Number(value())
     else if (arg === '--host') args.host = value()
     else if (arg === '--api-key') args.apiKey = value()
+    else if (arg === '--start-job') args.startJob = value()
     else if (arg === '--verbose') args.verbose = true
-    else throw new Error(`unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--verbose]`)
+    else throw new Error(`unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose]`)
   }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
   return args
@@ -683,13 +1173,24 @@ if (isMain()) {
     console.error(String(error instanceof Error ? error.message : error))
     process.exit(2)
   }
-  const fake = await startFakeCekura({
-    port: args.port,
-    host: args.host,
-    apiKey: args.apiKey,
-    log: args.verbose ? (line) => console.error(`fake Cekura: ${line}`) : undefined
-  })
+  let fake
+  try {
+    fake = await startFakeCekura({
+      port: args.port,
+      host: args.host,
+      apiKey: args.apiKey,
+      startJob: args.startJob,
+      log: args.verbose ? (line) => console.error(`fake Cekura: ${line}`) : undefined
+    })
+  } catch (error) {
+    console.error(String(error instanceof Error ? error.message : error))
+    process.exit(2)
+  }
   console.log(`fake Cekura listening on ${fake.url}`)
+  for (const scenario of Object.values(DEMO_SCENARIOS)) {
+    console.log(`  scenario ${scenario.id} (agent ${String(scenario.agent)}): ${scenario.name}`)
+  }
+  console.log(`  jobs started by POST: ${args.startJob}`)
   const stop = () => {
     fake.close().then(() => process.exit(0), () => process.exit(1))
   }
