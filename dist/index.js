@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1447);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4729);
 
 
 process.on('unhandledRejection', reason => {
@@ -28389,7 +28389,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1447:
+/***/ 4729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28692,6 +28692,38 @@ function redactJson(value, redact) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/signals.ts
+/** How long after a cancel signal the process may take before it exits regardless. */
+const CANCEL_GRACE_MS = 4000;
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms, signal) {
+    return new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
+function watchForCancel(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
+        controller.abort();
+        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return controller.signal;
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by a unit test; sent in the User-Agent header.
 const ACTION_NAME = 'cekura-instructions-action';
@@ -28699,6 +28731,7 @@ const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/cekura.ts
+
 
 
 
@@ -28733,7 +28766,7 @@ class CekuraClient {
     quote;
     constructor(options) {
         this.options = options;
-        this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+        this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
         this.random = options.random ?? Math.random;
         const redact = redactor(options.apiKey);
         this.quote = (body, length) => redact(body).slice(0, length);
@@ -28986,8 +29019,8 @@ class InputError extends Error {
 const DEFAULTS = {
     [INPUT.apply]: 'false',
     [INPUT.timeout]: '10m',
-    [INPUT.pollInterval]: '2s',
-    [INPUT.maxPollInterval]: '30s',
+    [INPUT.pollInterval]: '2.5s',
+    [INPUT.maxPollInterval]: '25s',
     [INPUT.apiUrl]: 'https://api.cekura.ai',
     [INPUT.failOnError]: 'true',
     [INPUT.summary]: 'true',
@@ -29215,6 +29248,80 @@ function commentHeader(text) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/jobs.ts
+
+
+/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
+const APPLY_MIN_MS = 5000;
+/** The scenario's agent: an id, or an object holding one. */
+function agentOf(scenario) {
+    const agent = scenario.agent;
+    const id = typeof agent === 'object' && agent !== null ? agent.id : agent;
+    const number = typeof id === 'string' ? Number(id) : id;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+/** Fills what an improve job needs from its scenario, when the inputs left it out. */
+async function completeFromScenario(job, settings, client, deadline, report, log) {
+    if (job.mode !== 'improve' || settings.scenarioId === undefined)
+        return;
+    if (job.agentId !== undefined && job.currentInstructions !== undefined)
+        return;
+    const id = settings.scenarioId;
+    log(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
+    const scenario = await client.getScenario(id, deadline);
+    if (job.agentId === undefined) {
+        const agent = agentOf(scenario);
+        if (agent === undefined) {
+            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${INPUT.agentId} input.`);
+        }
+        job.agentId = agent;
+        report.agentId = agent;
+    }
+    if (job.currentInstructions === undefined) {
+        if (typeof scenario.instructions !== 'string') {
+            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`);
+        }
+        job.currentInstructions = scenario.instructions;
+        report.currentInstructions = scenario.instructions;
+    }
+}
+/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
+async function startJob(job, client, deadline, log, onStarted) {
+    if (job.mode === 'poll')
+        return job.progressId;
+    const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
+    const fieldInputs = {
+        agent: INPUT.agentId,
+        extra_instructions: INPUT.extraInstructions
+    };
+    for (const key of Object.keys(job.requestBody))
+        fieldInputs[key] = INPUT.requestBody;
+    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
+        body.current_instructions = job.currentInstructions;
+        fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+    }
+    const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
+    onStarted(progressId);
+    log(`Started the ${job.mode} job: progress id ${progressId}.`);
+    return progressId;
+}
+/** Saves a finished text into the scenario; returns an error line, or undefined when saved. */
+async function applyToScenario(report, client, deadline, log) {
+    const id = report.scenarioId;
+    const body = { instructions: report.outcome.instructions };
+    if (report.outcome.expectedOutcome !== '')
+        body.expected_outcome_prompt = report.outcome.expectedOutcome;
+    try {
+        await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS));
+        log(`Saved the new instructions into scenario ${id}.`);
+        return undefined;
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return `The instructions were produced but not saved: ${why} The text is in the instructions output and the instructions-file.`;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -29373,21 +29480,29 @@ function readProgress(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
-/** How much the wait grows with the job's age: the wait is about sqrt(GROWTH × age), in seconds. */
-const GROWTH_SECONDS = 2;
+/**
+ * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
+ * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (docs/performance.md).
+ */
+const GROWTH_SECONDS = 1.5;
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
 const JITTER = 0.1;
 /**
  * The wait before the next progress request, given how long the job has been followed.
  *
- * A job that has already run for `t` seconds is likely to run on for a time of the same order, so the
- * wait grows with the square root of `t`: short jobs are noticed within about a second of finishing
- * and long ones cost few requests. The wait starts at `pollIntervalMs` and never exceeds
- * `maxPollIntervalMs`.
+ * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
+ * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
+ * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
+ * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
+ * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
+ * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
+ * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
  */
 function nextPollDelay(elapsedMs, schedule, random) {
-    const grown = Math.sqrt(GROWTH_SECONDS * Math.max(0, elapsedMs) / 1000) * 1000;
-    const base = Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs, grown));
+    const firstSeconds = schedule.pollIntervalMs / 1000;
+    const ageSeconds = Math.max(0, elapsedMs) / 1000;
+    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
+    const base = Math.min(schedule.maxPollIntervalMs, grown);
     const jittered = base * (1 + JITTER * (2 * random() - 1));
     return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
 }
@@ -29565,6 +29680,48 @@ function fitEscaped(text, maxBytes) {
 function countLines(text) {
     return text === '' ? 0 : text.split('\n').length;
 }
+/**
+ * Like fitEscaped, for text that is shown through `show` (which may lengthen it) before escaping: the
+ * longest start whose shown, escaped form fits in `maxBytes`. A longer start never takes fewer bytes,
+ * so the largest budget that still fits is found by halving.
+ */
+function fitShown(text, maxBytes, show) {
+    const budget = Math.max(0, maxBytes);
+    const fits = (part) => Buffer.byteLength(escapeHtml(show(part))) <= budget;
+    const plain = fitEscaped(text, budget);
+    if (fits(plain.text))
+        return plain;
+    let low = 0;
+    let high = budget;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(fitEscaped(text, middle).text))
+            low = middle;
+        else
+            high = middle;
+    }
+    return fitEscaped(text, low);
+}
+/** Texts longer than this are collapsed. */
+const COLLAPSE_LINES = 30;
+const COLLAPSE_CHARS = 3000;
+function isLong(text) {
+    return countLines(text) > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
+}
+/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
+function textSection(title, text, maxBytes, options) {
+    const show = options.show ?? (same => same);
+    const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes);
+    const lines = countLines(text);
+    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
+    const block = preBlock(show(fitted.text));
+    // The note stays outside the collapsed block, where a reader sees it without opening the text.
+    const note = fitted.truncated
+        ? `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, as ${options.limit}. ` +
+            `The whole text is in ${options.whereWhole}.`
+        : '';
+    return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
+}
 
 ;// CONCATENATED MODULE: ./src/diff.ts
 /** A line diff of two texts, for showing people what an improve job changed. Pure. */
@@ -29586,7 +29743,8 @@ function lineDiff(before, after) {
     const midB = b.slice(start, endB);
     if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS)
         return undefined;
-    // Longest common subsequence table, filled from the end so the walk below goes forward.
+    // Longest common subsequence table, filled from the end so the walk below goes forward. On a tie the
+    // walk removes before it adds, so a changed line reads old then new, as in `diff -u`.
     const width = midB.length + 1;
     const lcs = new Uint32Array((midA.length + 1) * width);
     for (let i = midA.length - 1; i >= 0; i--) {
@@ -29605,7 +29763,7 @@ function lineDiff(before, after) {
             lines.push({ op: ' ', text: midA[i++] });
             j++;
         }
-        else if (j < midB.length && (i === midA.length || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j])) {
+        else if (j < midB.length && (i === midA.length || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
             lines.push({ op: '+', text: midB[j++] });
         }
         else {
@@ -29659,9 +29817,6 @@ function fencedBlock(text, language = '') {
 
 /** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-/** Texts longer than this are collapsed. */
-const COLLAPSE_LINES = 30;
-const COLLAPSE_CHARS = 3000;
 const SIDE_TEXT_BYTES = 64 * 1024;
 const DIFF_BYTES = 192 * 1024;
 const STATUS_LABEL = {
@@ -29670,20 +29825,6 @@ const STATUS_LABEL = {
     'timed-out': '⏱️ timed out',
     cancelled: '🚫 cancelled'
 };
-function cutNote(shown, total, whereWhole, limit) {
-    return `\n\n> [!NOTE]\n> Cut here: this shows the first ${shown} of ${total} characters, as ${limit}. The whole text is in ${whereWhole}.`;
-}
-/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
-function textSection(title, text, maxBytes, whereWhole, limit) {
-    const fitted = fitEscaped(text, maxBytes);
-    const lines = countLines(text);
-    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} characters)`;
-    const block = preBlock(fitted.text);
-    // The note stays outside the collapsed block, where a reader sees it without opening the text.
-    const note = fitted.truncated ? cutNote(fitted.text.length, text.length, whereWhole, limit) : '';
-    const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
-    return `### ${title}\n\n${long ? collapsible(label, block, false) : block}${note}\n`;
-}
 /** What an improve job changed, as a coloured diff block. */
 function diffSection(before, after, maxBytes) {
     if (before === after)
@@ -29709,8 +29850,7 @@ function diffSection(before, after, maxBytes) {
     const removed = lines.filter(line => line.op === '-').length;
     const block = fencedBlock(text, 'diff') + note;
     const label = `Changes (${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed)`;
-    const long = countLines(text) > COLLAPSE_LINES;
-    return `### Changes\n\n${long ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`;
+    return `### Changes\n\n${isLong(text) ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`;
 }
 /** The facts table shared by the summary and the comment. */
 function factsTable(report, apiHost) {
@@ -29719,7 +29859,7 @@ function factsTable(report, apiHost) {
         '| | |',
         '| --- | --- |',
         `| Mode | ${report.mode} |`,
-        `| Progress id | ${outcome.progressId === '' ? '(no job started)' : codeCell(outcome.progressId)} |`,
+        `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
         `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
         `| Polls | ${outcome.polls} |`
@@ -29744,18 +29884,18 @@ function renderSummary(report, context) {
     if (outcome.error !== '')
         parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
     if (report.extraInstructions !== undefined) {
-        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, 'the extra-instructions input', limit));
+        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
     }
     const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192;
     if (outcome.status === 'completed') {
         const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
-        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, whereWhole, limit));
+        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
         if (report.currentInstructions !== undefined) {
             parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES));
         }
     }
     if (outcome.expectedOutcome !== '') {
-        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, 'the `expected-outcome` output', limit));
+        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
     }
     return parts.join('\n');
 }
@@ -29770,9 +29910,6 @@ const COMMENT_LIMIT_CHARS = 65_536;
  * counts them). The margin absorbs the little text added around the budgeted parts.
  */
 const COMMENT_TARGET_BYTES = 60_000;
-/** Texts longer than this are collapsed, as in the job summary. */
-const comment_COLLAPSE_LINES = 30;
-const comment_COLLAPSE_CHARS = 3000;
 /** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
 const ERROR_BYTES = 4000;
 const REQUEST_BYTES = 4000;
@@ -29781,7 +29918,8 @@ const comment_DIFF_BYTES = 16_000;
 /** Room for the instructions heading, its collapsible wrapper and its truncation note. */
 const FRAME_RESERVE_BYTES = 1500;
 const MAX_SHOWN_HEADER = 100;
-const LIMIT = `GitHub limits a comment to ${COMMENT_LIMIT_CHARS.toLocaleString('en-US')} characters`;
+// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
+const LIMIT = 'GitHub limits a comment to 65,536 characters';
 const MARKER_NAME = 'cekura-instructions-action';
 /**
  * The hidden first line that lets a later run find this comment again. Characters that could end the
@@ -29817,48 +29955,6 @@ function defang(text) {
     return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
 }
 /**
- * The longest start of `text` whose defanged, escaped form fits in `maxBytes`. Defanging can add a
- * lot (three bytes per `@` or `#`), so the byte budget handed to fitEscaped is searched for.
- */
-function fitDefanged(text, maxBytes) {
-    const budget = Math.max(0, maxBytes);
-    const fits = (part) => Buffer.byteLength(escapeHtml(defang(part))) <= budget;
-    const plain = fitEscaped(text, budget);
-    if (fits(plain.text))
-        return plain;
-    // A longer start never takes fewer bytes, so the largest budget that still fits is found by halving.
-    let low = 0;
-    let high = budget;
-    while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fits(fitEscaped(text, middle).text))
-            low = middle;
-        else
-            high = middle;
-    }
-    return fitEscaped(text, low);
-}
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-/**
- * A titled `<pre>` section like the summary's, shown defanged. The counts and the cut are those of
- * the text itself, not of its defanged copy.
- */
-function comment_textSection(title, text, maxBytes, whereWhole) {
-    const fitted = fitDefanged(text, maxBytes);
-    const lines = countLines(text);
-    let block = preBlock(defang(fitted.text));
-    if (fitted.truncated) {
-        block +=
-            `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, ` +
-                `as ${LIMIT}. The whole text is in ${whereWhole}.`;
-    }
-    const long = lines > comment_COLLAPSE_LINES || text.length > comment_COLLAPSE_CHARS;
-    const label = `${title} (${plural(lines, 'line')}, ${plural(text.length, 'character')})`;
-    return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`;
-}
-/**
  * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
  * hidden marker that finds it again. Pure: the caller posts it.
  */
@@ -29879,11 +29975,11 @@ function renderComment(report, context) {
     }
     head.push(table);
     if (outcome.error !== '') {
-        const error = fitDefanged(outcome.error, ERROR_BYTES);
+        const error = fitShown(outcome.error, ERROR_BYTES, defang);
         head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
     }
     if (report.extraInstructions !== undefined) {
-        head.push(comment_textSection('Request', report.extraInstructions, REQUEST_BYTES, 'the extra-instructions input'));
+        head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT, show: defang }));
     }
     // The parts after the instructions are made first, so the instructions get whatever room is left.
     const tail = [];
@@ -29892,14 +29988,14 @@ function renderComment(report, context) {
         tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), comment_DIFF_BYTES));
     }
     if (outcome.expectedOutcome !== '') {
-        tail.push(comment_textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, whereWhole('expected-outcome')));
+        tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, { whereWhole: whereWhole('expected-outcome'), limit: LIMIT, show: defang }));
     }
     tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`);
     const body = [...head];
     if (outcome.status === 'completed') {
         const used = Buffer.byteLength([...head, ...tail].join('\n'));
         const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
-        body.push(comment_textSection('Instructions', outcome.instructions, room, whereWhole('instructions')));
+        body.push(textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }));
     }
     return [...body, ...tail].join('\n');
 }
@@ -30078,37 +30174,8 @@ async function upsert(target, options, log) {
 
 
 
-/** How long after a cancel signal the process may take before it exits regardless. */
-const CANCEL_GRACE_MS = 4000;
-/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
-const APPLY_MIN_MS = 5000;
-function sleep(ms, signal) {
-    return new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
-function watchForCancel() {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        core.info(`Received ${signal}: the run is being cancelled; stopping the wait.`);
-        controller.abort();
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return controller.signal;
-}
+
+
 function redactReport(report, redact) {
     const { outcome } = report;
     const redacted = {
@@ -30172,75 +30239,6 @@ async function publish(report, settings, redact) {
     core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
     core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
 }
-/** The scenario's agent: an id, or an object holding one. */
-function agentOf(scenario) {
-    const agent = scenario.agent;
-    const id = typeof agent === 'object' && agent !== null ? agent.id : agent;
-    const number = typeof id === 'string' ? Number(id) : id;
-    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-/** Fills what an improve job needs from its scenario, when the inputs left it out. */
-async function completeFromScenario(job, settings, client, deadline, report) {
-    if (job.mode !== 'improve' || settings.scenarioId === undefined)
-        return;
-    if (job.agentId !== undefined && job.currentInstructions !== undefined)
-        return;
-    const id = settings.scenarioId;
-    core.info(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
-    const scenario = await client.getScenario(id, deadline);
-    if (job.agentId === undefined) {
-        const agent = agentOf(scenario);
-        if (agent === undefined) {
-            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${INPUT.agentId} input.`);
-        }
-        job.agentId = agent;
-        report.agentId = agent;
-    }
-    if (job.currentInstructions === undefined) {
-        if (typeof scenario.instructions !== 'string') {
-            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`);
-        }
-        job.currentInstructions = scenario.instructions;
-        report.currentInstructions = scenario.instructions;
-    }
-}
-/** Starts the job the inputs ask for and returns its progress id. */
-async function start(job, client, deadline) {
-    if (job.mode === 'poll')
-        return job.progressId;
-    const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
-    const fieldInputs = {
-        agent: INPUT.agentId,
-        extra_instructions: INPUT.extraInstructions
-    };
-    for (const key of Object.keys(job.requestBody))
-        fieldInputs[key] = INPUT.requestBody;
-    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
-        body.current_instructions = job.currentInstructions;
-        fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
-    }
-    const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
-    // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-    core.setOutput(OUTPUT.progressId, progressId);
-    core.info(`Started the ${job.mode} job: progress id ${progressId}.`);
-    return progressId;
-}
-/** Saves a finished text into the scenario; returns an error line, or undefined when saved. */
-async function apply(report, client, deadline) {
-    const id = report.scenarioId;
-    const body = { instructions: report.outcome.instructions };
-    if (report.outcome.expectedOutcome !== '')
-        body.expected_outcome_prompt = report.outcome.expectedOutcome;
-    try {
-        await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS));
-        core.info(`Saved the new instructions into scenario ${id}.`);
-        return undefined;
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        return `The instructions were produced but not saved to scenario ${id}: ${why} The text is in the instructions output and the instructions-file.`;
-    }
-}
 function failedBeforePolling(progressId, error, startedAt) {
     return {
         status: 'failed',
@@ -30281,7 +30279,7 @@ async function run() {
         }
         const startedAt = performance.now();
         const deadline = Date.now() + settings.timeoutMs;
-        const cancel = watchForCancel();
+        const cancel = watchForCancel(line => core.info(line));
         const client = new CekuraClient({
             apiUrl: settings.apiUrl,
             apiKey: settings.apiKey,
@@ -30300,35 +30298,38 @@ async function run() {
                 report.currentInstructions = job.currentInstructions;
         }
         const host = new URL(settings.apiUrl).host;
+        const log = (line) => core.info(redact(line));
         const timing = `timeout ${formatDuration(settings.timeoutMs)}; polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`;
         try {
             let progressId;
             try {
                 core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
-                await completeFromScenario(job, settings, client, deadline, report);
-                progressId = await start(job, client, deadline);
+                await completeFromScenario(job, settings, client, deadline, report, log);
+                // The output is set at once, so a later step or a re-run can follow the same job even if this step is cut short.
+                progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, id));
             }
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
+                // When cancelled mid-request the client's message still says whether a job may have started.
                 report.outcome = cancel.aborted
-                    ? { ...failedBeforePolling('', 'The run was cancelled before the job was started or followed.', startedAt), status: 'cancelled' }
+                    ? { ...failedBeforePolling('', `The run was cancelled. ${error.message}`, startedAt), status: 'cancelled' }
                     : failedBeforePolling('', error.message, startedAt);
             }
             if (progressId !== undefined) {
-                report.outcome = await pollUntilDone({ ...settings, progressId, timeoutMs: settings.timeoutMs, startedAt }, {
+                report.outcome = await pollUntilDone({ ...settings, progressId, startedAt }, {
                     source: client,
                     now: () => performance.now(),
-                    sleep,
+                    sleep: sleep,
                     random: Math.random,
-                    log: line => core.info(redact(line)),
+                    log,
                     cancel,
                     redact
                 });
                 if (settings.apply) {
                     report.applied = false;
                     if (report.outcome.status === 'completed') {
-                        const problem = await apply(report, client, deadline);
+                        const problem = await applyToScenario(report, client, deadline, log);
                         report.applied = problem === undefined;
                         if (problem !== undefined)
                             report.outcome = { ...report.outcome, error: problem };

@@ -13,6 +13,7 @@ import {
   type Verdict
 } from './retry.js'
 import { redactor } from './redact.js'
+import { sleep } from './signals.js'
 import { USER_AGENT } from './version.js'
 
 export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
@@ -70,7 +71,7 @@ export class CekuraClient implements ProgressSource {
   private readonly quote: (body: string, length: number) => string
 
   constructor(private readonly options: ClientOptions) {
-    this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel))
     this.random = options.random ?? Math.random
     const redact = redactor(options.apiKey)
     this.quote = (body, length) => redact(body).slice(0, length)

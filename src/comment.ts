@@ -1,4 +1,4 @@
-import { collapsible, countLines, escapeHtml, fitEscaped, preBlock } from './render.js'
+import { escapeHtml, fitShown, preBlock, textSection } from './render.js'
 import type { Report } from './report.js'
 import { diffSection, factsTable, STATUS_LABEL } from './summary.js'
 
@@ -10,9 +10,6 @@ export const COMMENT_LIMIT_CHARS = 65_536
  */
 export const COMMENT_TARGET_BYTES = 60_000
 
-/** Texts longer than this are collapsed, as in the job summary. */
-const COLLAPSE_LINES = 30
-const COLLAPSE_CHARS = 3000
 /** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
 const ERROR_BYTES = 4000
 const REQUEST_BYTES = 4000
@@ -21,7 +18,8 @@ const DIFF_BYTES = 16_000
 /** Room for the instructions heading, its collapsible wrapper and its truncation note. */
 const FRAME_RESERVE_BYTES = 1500
 const MAX_SHOWN_HEADER = 100
-const LIMIT = `GitHub limits a comment to ${COMMENT_LIMIT_CHARS.toLocaleString('en-US')} characters`
+// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
+const LIMIT = 'GitHub limits a comment to 65,536 characters'
 
 export const MARKER_NAME = 'cekura-instructions-action'
 
@@ -69,48 +67,6 @@ export function defang(text: string): string {
 }
 
 /**
- * The longest start of `text` whose defanged, escaped form fits in `maxBytes`. Defanging can add a
- * lot (three bytes per `@` or `#`), so the byte budget handed to fitEscaped is searched for.
- */
-function fitDefanged(text: string, maxBytes: number): { text: string; truncated: boolean } {
-  const budget = Math.max(0, maxBytes)
-  const fits = (part: string): boolean => Buffer.byteLength(escapeHtml(defang(part))) <= budget
-  const plain = fitEscaped(text, budget)
-  if (fits(plain.text)) return plain
-  // A longer start never takes fewer bytes, so the largest budget that still fits is found by halving.
-  let low = 0
-  let high = budget
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2)
-    if (fits(fitEscaped(text, middle).text)) low = middle
-    else high = middle
-  }
-  return fitEscaped(text, low)
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
-}
-
-/**
- * A titled `<pre>` section like the summary's, shown defanged. The counts and the cut are those of
- * the text itself, not of its defanged copy.
- */
-function textSection(title: string, text: string, maxBytes: number, whereWhole: string): string {
-  const fitted = fitDefanged(text, maxBytes)
-  const lines = countLines(text)
-  let block = preBlock(defang(fitted.text))
-  if (fitted.truncated) {
-    block +=
-      `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, ` +
-      `as ${LIMIT}. The whole text is in ${whereWhole}.`
-  }
-  const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS
-  const label = `${title} (${plural(lines, 'line')}, ${plural(text.length, 'character')})`
-  return `### ${title}\n\n${long ? collapsible(label, block, false) : block}\n`
-}
-
-/**
  * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
  * hidden marker that finds it again. Pure: the caller posts it.
  */
@@ -132,11 +88,11 @@ export function renderComment(report: Report, context: CommentContext): string {
   }
   head.push(table)
   if (outcome.error !== '') {
-    const error = fitDefanged(outcome.error, ERROR_BYTES)
+    const error = fitShown(outcome.error, ERROR_BYTES, defang)
     head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`)
   }
   if (report.extraInstructions !== undefined) {
-    head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, 'the extra-instructions input'))
+    head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT, show: defang }))
   }
 
   // The parts after the instructions are made first, so the instructions get whatever room is left.
@@ -146,7 +102,7 @@ export function renderComment(report: Report, context: CommentContext): string {
     tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES))
   }
   if (outcome.expectedOutcome !== '') {
-    tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, whereWhole('expected-outcome')))
+    tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, { whereWhole: whereWhole('expected-outcome'), limit: LIMIT, show: defang }))
   }
   tail.push(
     `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`
@@ -156,7 +112,7 @@ export function renderComment(report: Report, context: CommentContext): string {
   if (outcome.status === 'completed') {
     const used = Buffer.byteLength([...head, ...tail].join('\n'))
     const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used
-    body.push(textSection('Instructions', outcome.instructions, room, whereWhole('instructions')))
+    body.push(textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }))
   }
   return [...body, ...tail].join('\n')
 }

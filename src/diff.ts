@@ -20,7 +20,8 @@ export function lineDiff(before: string, after: string): DiffLine[] | undefined 
   const midB = b.slice(start, endB)
   if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS) return undefined
 
-  // Longest common subsequence table, filled from the end so the walk below goes forward.
+  // Longest common subsequence table, filled from the end so the walk below goes forward. On a tie the
+  // walk removes before it adds, so a changed line reads old then new, as in `diff -u`.
   const width = midB.length + 1
   const lcs = new Uint32Array((midA.length + 1) * width)
   for (let i = midA.length - 1; i >= 0; i--) {
@@ -38,7 +39,7 @@ export function lineDiff(before: string, after: string): DiffLine[] | undefined 
     if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
       lines.push({ op: ' ', text: midA[i++] as string })
       j++
-    } else if (j < midB.length && (i === midA.length || (lcs[i * width + j + 1] as number) >= (lcs[(i + 1) * width + j] as number))) {
+    } else if (j < midB.length && (i === midA.length || (lcs[i * width + j + 1] as number) > (lcs[(i + 1) * width + j] as number))) {
       lines.push({ op: '+', text: midB[j++] as string })
     } else {
       lines.push({ op: '-', text: midA[i++] as string })

@@ -78,8 +78,8 @@ export interface InputContext {
 export const DEFAULTS: Record<string, string> = {
   [INPUT.apply]: 'false',
   [INPUT.timeout]: '10m',
-  [INPUT.pollInterval]: '2s',
-  [INPUT.maxPollInterval]: '30s',
+  [INPUT.pollInterval]: '2.5s',
+  [INPUT.maxPollInterval]: '25s',
   [INPUT.apiUrl]: 'https://api.cekura.ai',
   [INPUT.failOnError]: 'true',
   [INPUT.summary]: 'true',

@@ -1,14 +1,11 @@
 import { fencedBlock, lineDiff, unifiedDiff } from './diff.js'
 import { formatDuration } from './duration.js'
 import type { Status } from './poll.js'
-import { codeCell, collapsible, countLines, fitEscaped, preBlock } from './render.js'
+import { codeCell, collapsible, fitEscaped, isLong, preBlock, textSection } from './render.js'
 import type { Report } from './report.js'
 
 /** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024
-/** Texts longer than this are collapsed. */
-const COLLAPSE_LINES = 30
-const COLLAPSE_CHARS = 3000
 const SIDE_TEXT_BYTES = 64 * 1024
 const DIFF_BYTES = 192 * 1024
 
@@ -23,22 +20,6 @@ export interface SummaryContext {
   apiHost: string
   /** Where the whole text is, for readers of a truncated summary. */
   instructionsFile: string
-}
-
-function cutNote(shown: number, total: number, whereWhole: string, limit: string): string {
-  return `\n\n> [!NOTE]\n> Cut here: this shows the first ${shown} of ${total} characters, as ${limit}. The whole text is in ${whereWhole}.`
-}
-
-/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
-export function textSection(title: string, text: string, maxBytes: number, whereWhole: string, limit: string): string {
-  const fitted = fitEscaped(text, maxBytes)
-  const lines = countLines(text)
-  const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} characters)`
-  const block = preBlock(fitted.text)
-  // The note stays outside the collapsed block, where a reader sees it without opening the text.
-  const note = fitted.truncated ? cutNote(fitted.text.length, text.length, whereWhole, limit) : ''
-  const long = lines > COLLAPSE_LINES || text.length > COLLAPSE_CHARS
-  return `### ${title}\n\n${long ? collapsible(label, block, false) : block}${note}\n`
 }
 
 /** What an improve job changed, as a coloured diff block. */
@@ -63,8 +44,7 @@ export function diffSection(before: string, after: string, maxBytes: number): st
   const removed = lines.filter(line => line.op === '-').length
   const block = fencedBlock(text, 'diff') + note
   const label = `Changes (${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed)`
-  const long = countLines(text) > COLLAPSE_LINES
-  return `### Changes\n\n${long ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`
+  return `### Changes\n\n${isLong(text) ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`
 }
 
 /** The facts table shared by the summary and the comment. */
@@ -74,7 +54,7 @@ export function factsTable(report: Report, apiHost: string | undefined): string 
     '| | |',
     '| --- | --- |',
     `| Mode | ${report.mode} |`,
-    `| Progress id | ${outcome.progressId === '' ? '(no job started)' : codeCell(outcome.progressId)} |`,
+    `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
     `| Status | ${outcome.status} |`,
     `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
     `| Polls | ${outcome.polls} |`
@@ -95,19 +75,19 @@ export function renderSummary(report: Report, context: SummaryContext): string {
   parts.push(factsTable(report, context.apiHost))
   if (outcome.error !== '') parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`)
   if (report.extraInstructions !== undefined) {
-    parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, 'the extra-instructions input', limit))
+    parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }))
   }
 
   const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192
   if (outcome.status === 'completed') {
     const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`
-    parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, whereWhole, limit))
+    parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }))
     if (report.currentInstructions !== undefined) {
       parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES))
     }
   }
   if (outcome.expectedOutcome !== '') {
-    parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, 'the `expected-outcome` output', limit))
+    parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }))
   }
   return parts.join('\n')
 }

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  DEFAULT_API_KEY, DEMO_INSTRUCTIONS, PROGRESS_PATH, jobs, replies, startFakeCekura, type FakeCekura
+  DEFAULT_API_KEY, DEMO_AGENT_ID, DEMO_INSTRUCTIONS, DEMO_SCENARIO_ID, DEMO_SCENARIO_INSTRUCTIONS, GENERATE_PATH, IMPROVE_PATH,
+  PROGRESS_PATH, expectedOutcomeFor, faults, generatedInstructions, improvedInstructions, jobs, replies, scenarioPath,
+  startFakeCekura, type FakeCekura
 } from '../support/fake-cekura.mjs'
 import { HARNESS_GITHUB_TOKEN, actionDefaults, createLogView, findSecret, inputVariable, parseOutputFile, resolveNode24 } from '../support/run-action.mjs'
 
@@ -134,6 +136,133 @@ describe('fake Cekura', () => {
   })
 })
 
+/** One JSON request to the fake; `body` as a string is sent as is. */
+async function call (fake: FakeCekura | string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const base = typeof fake === 'string' ? fake : fake.url
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'X-CEKURA-API-KEY': DEFAULT_API_KEY, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) })
+  })
+  const text = await response.text()
+  let json: any
+  try { json = JSON.parse(text) } catch { json = undefined }
+  return { status: response.status, headers: response.headers, text, json }
+}
+
+describe('fake Cekura: starting jobs, scenarios, faults', () => {
+  let fake: FakeCekura
+  beforeEach(async () => { fake = await startFakeCekura() })
+  afterEach(async () => { await fake.close() })
+
+  test('improve: a valid POST answers a new progress_id whose job completes with text made from the request', async () => {
+    const body = { agent: 7, extra_instructions: 'Be rude.\nVery.', current_instructions: 'a\nb\n' }
+    const started = await call(fake, 'POST', `/prefix${IMPROVE_PATH}`, body)
+    expect(started.status).toBe(200)
+    expect(started.json).toEqual({ progress_id: expect.stringMatching(/^[0-9a-f-]{36}$/), project_id: 1 })
+    expect(fake.started).toEqual([expect.objectContaining({ kind: 'improve', progressId: started.json.progress_id, body })])
+    const id = encodeURIComponent(started.json.progress_id)
+    expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json.status).toBe('queued')
+    const done = await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
+    expect(done.json).toMatchObject({ status: 'completed', instructions: 'a\nb Be rude. Very.\n', expected_outcome_prompt: expectedOutcomeFor('Be rude.\nVery.') })
+    expect(improvedInstructions('a\nb\n', 'Be rude.\nVery.')).toBe('a\nb Be rude. Very.\n')
+    expect(fake.requests[0]).toMatchObject({ method: 'POST', endpoint: 'improve', json: body })
+  })
+
+  test('generate: the core fields are checked, any other field is allowed; the text comes from agent and request', async () => {
+    const started = await call(fake, 'POST', GENERATE_PATH, { agent: 5, extra_instructions: 'Ask for a refund.', name: 'x', tags: [1] })
+    expect(started.status).toBe(200)
+    const id = encodeURIComponent(started.json.progress_id)
+    await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
+    expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json.instructions).toBe(generatedInstructions(5, 'Ask for a refund.'))
+  })
+
+  test('POST bodies that do not fit the documented schema: DRF field errors; no job started', async () => {
+    const bad = await call(fake, 'POST', IMPROVE_PATH, { agent: '12', extra_instructions: ' ', current_instructions: 5 })
+    expect(bad.status).toBe(400)
+    expect(bad.json).toEqual({
+      agent: ['A valid integer is required.'],
+      extra_instructions: ['This field may not be blank.'],
+      current_instructions: ['Not a valid string.']
+    })
+    expect((await call(fake, 'POST', GENERATE_PATH, {})).json).toEqual({
+      agent: ['This field is required.'], extra_instructions: ['This field is required.']
+    })
+    expect((await call(fake, 'POST', GENERATE_PATH, { agent: null, extra_instructions: 'x' })).json).toEqual({ agent: ['This field may not be null.'] })
+    expect((await call(fake, 'POST', GENERATE_PATH, [1])).json).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] })
+    const notJson = await call(fake, 'POST', GENERATE_PATH, '{agent:')
+    expect(notJson.status).toBe(400)
+    expect(notJson.json.detail).toMatch(/^JSON parse error/)
+    expect(fake.started).toHaveLength(0)
+  })
+
+  test('method, key and Content-Type are checked on every endpoint', async () => {
+    const wrongMethod = await call(fake, 'GET', IMPROVE_PATH)
+    expect(wrongMethod.status).toBe(405)
+    expect(wrongMethod.headers.get('allow')).toBe('POST')
+    expect((await call(fake, 'DELETE', scenarioPath(DEMO_SCENARIO_ID))).headers.get('allow')).toBe('GET, PATCH')
+    expect((await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' }, { 'X-CEKURA-API-KEY': 'nope' })).status).toBe(401)
+    expect((await call(fake, 'GET', scenarioPath(DEMO_SCENARIO_ID), undefined, { 'X-CEKURA-API-KEY': 'nope' })).status).toBe(401)
+    const textPlain = await call(fake, 'POST', GENERATE_PATH, '{"agent": 1, "extra_instructions": "x"}', { 'Content-Type': 'text/plain' })
+    expect(textPlain.status).toBe(415)
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'x' }, { 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200)
+    expect((await call(fake, 'GET', '/test_framework/v1/scenarios/abc/')).status).toBe(404)
+  })
+
+  test('scenarios: seeded 9876 by default, GET, 404 for unknown, PATCH validated and stored; reset restores', async () => {
+    const read = await call(fake, 'GET', scenarioPath(DEMO_SCENARIO_ID))
+    expect(read.json).toMatchObject({ id: DEMO_SCENARIO_ID, agent: DEMO_AGENT_ID, instructions: DEMO_SCENARIO_INSTRUCTIONS })
+    expect(Object.keys(read.json)).toEqual(expect.arrayContaining(['id', 'name', 'agent', 'instructions', 'expected_outcome_prompt']))
+    expect(await call(fake, 'GET', scenarioPath(1))).toMatchObject({ status: 404, json: { detail: 'Not found.' } })
+    expect((await call(fake, 'PATCH', scenarioPath(1), { instructions: 'x' })).status).toBe(404)
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 7 })).json).toEqual({ instructions: ['Not a valid string.'] })
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: '' })).json).toEqual({ instructions: ['This field may not be blank.'] })
+    const saved = await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'new', expected_outcome_prompt: 'done', id: 5 })
+    expect(saved.json).toMatchObject({ id: DEMO_SCENARIO_ID, instructions: 'new', expected_outcome_prompt: 'done' })
+    expect(fake.scenario(DEMO_SCENARIO_ID)).toMatchObject({ instructions: 'new', expected_outcome_prompt: 'done' })
+    fake.reset()
+    expect(fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
+    const empty = await startFakeCekura({ scenarios: { 5: { instructions: 'five' } } })
+    try {
+      expect(empty.scenario(DEMO_SCENARIO_ID)).toBeUndefined()
+      expect(empty.scenario(5)).toMatchObject({ id: 5, instructions: 'five' })
+    } finally {
+      await empty.close()
+    }
+  })
+
+  test('faults: used up in order, then normal answers; only for requests that pass the checks', async () => {
+    fake.setFault('generate', faults.sequence([replies.http(500), replies.normal, { status: 200, json: { project_id: 1 } }]))
+    const valid = { agent: 1, extra_instructions: 'x' }
+    expect((await call(fake, 'POST', GENERATE_PATH, { agent: 'x', extra_instructions: 'x' })).status).toBe(400)
+    expect((await call(fake, 'POST', GENERATE_PATH, valid)).status).toBe(500)
+    expect((await call(fake, 'POST', GENERATE_PATH, valid)).json.progress_id).toBeDefined()
+    expect((await call(fake, 'POST', GENERATE_PATH, valid)).json).toEqual({ project_id: 1 })
+    expect((await call(fake, 'POST', GENERATE_PATH, valid)).json.progress_id).toBeDefined()
+    expect(fake.started).toHaveLength(2)
+    fake.setFault('scenario-patch', faults.always(replies.http(403)))
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'y' })).status).toBe(403)
+    expect(fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
+    fake.setFault('scenario-patch', undefined)
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'y' })).status).toBe(200)
+  })
+
+  test('startJob: a named job, a Job, a function; unknown names are refused at once', async () => {
+    fake.setStartJob('fail')
+    const failing = await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' })
+    const id = encodeURIComponent(failing.json.progress_id)
+    await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
+    expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json).toMatchObject({ status: 'failed' })
+    fake.setStartJob((start) => jobs.fromRequest(start, { afterPolls: 1, expected: null }))
+    const quick = await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' })
+    const done = await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${encodeURIComponent(quick.json.progress_id)}`)
+    expect(done.json.status).toBe('completed')
+    expect(done.json.expected_outcome_prompt).toBeUndefined()
+    expect(() => fake.setStartJob('no-such-job')).toThrow(/unknown start job/)
+    await expect(startFakeCekura({ startJob: 'no-such-job' })).rejects.toThrow(/unknown start job/)
+  })
+})
+
 describe('fake Cekura CLI', () => {
   test('prints its URL, serves, and stops on SIGTERM', async () => {
     const script = fileURLToPath(new URL('../support/fake-cekura.mjs', import.meta.url))
@@ -152,6 +281,12 @@ describe('fake Cekura CLI', () => {
       const url = line.replace('fake Cekura listening on ', '')
       const response = await fetch(`${url}${PROGRESS_PATH}?progress_id=demo-complete`, { headers: { 'X-CEKURA-API-KEY': DEFAULT_API_KEY } })
       expect(((await response.json()) as { status: string }).status).toBe('queued')
+      // The demo scenario is there, and a started job follows the wall clock (answer-in-3000ms).
+      expect((await call(url, 'GET', scenarioPath(DEMO_SCENARIO_ID))).json.agent).toBe(DEMO_AGENT_ID)
+      const started = await call(url, 'POST', IMPROVE_PATH, { agent: DEMO_AGENT_ID, extra_instructions: 'x', current_instructions: 'y' })
+      expect(started.status).toBe(200)
+      const first = await call(url, 'GET', `${PROGRESS_PATH}?progress_id=${encodeURIComponent(started.json.progress_id)}`)
+      expect(first.json.status).toBe('queued')
     } finally {
       child.kill('SIGTERM')
     }
@@ -181,7 +316,7 @@ describe('run-action helpers', () => {
 
   test('action.yml defaults are read, with ${{ github.token }} evaluated as the runner would', () => {
     const defaults = actionDefaults()
-    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '2s', 'fail-on-error': 'true' })
+    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '2.5s', 'fail-on-error': 'true' })
     expect(defaults['api-key']).toBeUndefined()
     for (const value of Object.values(defaults)) expect(value).not.toContain('${{')
     if ('github-token' in defaults) {

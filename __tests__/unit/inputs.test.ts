@@ -48,8 +48,8 @@ describe('parseInputs defaults', () => {
       apiKey: KEY,
       job: { mode: 'poll', progressId: 'p-1' },
       timeoutMs: 600_000,
-      pollIntervalMs: 2_000,
-      maxPollIntervalMs: 30_000,
+      pollIntervalMs: 2_500,
+      maxPollIntervalMs: 25_000,
       apiUrl: 'https://api.cekura.ai',
       failOnError: true,
       summary: true
@@ -182,7 +182,7 @@ describe('poll-interval and max-poll-interval', () => {
     expect(error.message).toContain("'poll-interval'")
     expect(error.message).toContain("'max-poll-interval'")
     expect(error.message).toContain('40s')
-    expect(error.message).toContain('30s')
+    expect(error.message).toContain('25s')
   })
 
   it('reject a maximum above 6h', () => {

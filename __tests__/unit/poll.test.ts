@@ -170,11 +170,11 @@ describe('pollUntilDone: the job finishes', () => {
       error: '',
       lastResponse: { status: 'completed', instructions: 'Be rude.', expected_outcome_prompt: 'Agent stays calm.' },
       polls: 4,
-      // waits of 2 s, 2 s, then sqrt(2 × 4 s) = 2.828 s (no jitter at random 0.5)
-      elapsedMs: 6828
+      // waits of sqrt(2² + 1.5 × age in s): 2 s, 2.646 s, 3.312 s (no jitter at random 0.5)
+      elapsedMs: 7958
     })
     expect(w.requests[0]?.at).toBe(START)
-    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 2000, 2828])
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 2646, 3312])
     expect(w.requests.map(r => r.progressId)).toEqual(['prog-123', 'prog-123', 'prog-123', 'prog-123'])
     expectDeadlineRespected(w)
   })
@@ -199,8 +199,8 @@ describe('pollUntilDone: the job finishes', () => {
   it('counts the time a request takes in the elapsed time', async () => {
     const w = world([{ answer: RUNNING, takesMs: 700 }, { answer: completed(), takesMs: 1300 }])
     const outcome = await run(w)
-    // 700 ms request, a wait scheduled at 0.7 s of age (still 2 s), then 1300 ms
-    expect(outcome.elapsedMs).toBe(700 + 2000 + 1300)
+    // 700 ms request, a wait scheduled at 0.7 s of age (sqrt(2² + 1.5 × 0.7) = 2.247 s), then 1300 ms
+    expect(outcome.elapsedMs).toBe(700 + 2247 + 1300)
   })
 
   it('logs one readable line per poll: elapsed, status, stage and percentage, next poll', async () => {
@@ -208,8 +208,8 @@ describe('pollUntilDone: the job finishes', () => {
     await run(w)
     expect(w.logs).toHaveLength(3)
     expect(w.logs[0]).toMatch(/^\[0ms\] processing, drafting, 40%; next poll in 2s$/)
-    expect(w.logs[1]).toMatch(/^\[2s\] processing; next poll in 2s$/)
-    expect(w.logs[2]).toMatch(/^\[4s\] completed.*instructions received/)
+    expect(w.logs[1]).toMatch(/^\[2s\] processing; next poll in 2.6s$/)
+    expect(w.logs[2]).toMatch(/^\[4.6s\] completed.*instructions received/)
   })
 
   it('passes the cancel signal to every request, so a cancel also stops a request in flight', async () => {
@@ -229,7 +229,7 @@ describe('pollUntilDone: the job ends badly', () => {
     expect(outcome.error).toContain('The LLM refused the request.')
     expect(outcome.error).toContain('failed')
     expect(outcome.lastResponse).toEqual({ status: 'failed', error: 'The LLM refused the request.' })
-    expect(outcome.elapsedMs).toBe(4000)
+    expect(outcome.elapsedMs).toBe(2000 + 2646)
   })
 
   it('shows the response when a failed job gives no reason', async () => {
@@ -299,11 +299,11 @@ describe('pollUntilDone: the deadline', () => {
     const outcome = await run(w)
     expect(outcome.status).toBe('timed-out')
     expect(outcome.elapsedMs).toBe(30_000)
-    // Polls at 0, 2, 4, 6.828, 10.523, 15.111, 20.608 and 27.028 s: each wait is max(2 s, sqrt(2 × age)).
-    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4000, 6828, 10_523, 15_111, 20_608, 27_028])
+    // Polls at 0, 2, 4.646, 7.958, 11.95, 16.632, 22.012 and 28.096 s: each wait is sqrt(2² + 1.5 × age in s).
+    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4646, 7958, 11_950, 16_632, 22_012, 28_096])
     expect(outcome.polls).toBe(8)
-    // The last wait would be 7.35 s, but only 2.972 s were left.
-    expect(w.sleeps.at(-1)).toEqual({ at: START + 27_028, ms: 2972, left: 2972 })
+    // The last wait would be 6.793 s, but only 1.904 s were left.
+    expect(w.sleeps.at(-1)).toEqual({ at: START + 28_096, ms: 1904, left: 1904 })
     expect(w.clock).toBe(w.deadline)
     expect(outcome.error).toContain('30s')
     expect(outcome.error).toMatch(/timeout/)
@@ -509,8 +509,8 @@ describe('pollUntilDone: cancellation', () => {
     expect(outcome.status).toBe('cancelled')
     expect(outcome.polls).toBe(3)
     expect(w.requests).toHaveLength(3)
-    // polls at 0, 2 and 4 s; the third wait (2.828 s) is cut at its half
-    expect(outcome.elapsedMs).toBe(4000 + 1414)
+    // polls at 0, 2 and 4.646 s; the third wait (3.312 s) is cut at its half
+    expect(outcome.elapsedMs).toBe(4646 + 1656)
     expect(outcome.lastResponse).toEqual({ status: 'processing' })
   })
 
