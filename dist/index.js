@@ -29482,7 +29482,7 @@ function readProgress(body) {
 ;// CONCATENATED MODULE: ./src/schedule.ts
 /**
  * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (docs/performance.md).
+ * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
  */
 const GROWTH_SECONDS = 1.5;
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */

@@ -1,5 +1,5 @@
 // `npm run bench`: how soon the action notices a finished job, what it spends, how fast it starts.
-// Prints three tables (docs/performance.md explains them):
+// Prints three tables (the README's Performance section explains them):
 //   1. polling efficiency: the real poll loop on a virtual clock against simulated jobs, our default
 //      schedule beside fixed 2/5/10/30 s pollers;
 //   2. start-up: the committed bundle under Node 24 beside `node -e 0` and a toolkit-only bundle;

@@ -5,7 +5,7 @@ export interface PollSchedule {
 
 /**
  * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (docs/performance.md).
+ * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
  */
 export const GROWTH_SECONDS = 1.5
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */

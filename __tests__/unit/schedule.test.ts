@@ -1,6 +1,6 @@
 import { GROWTH_SECONDS, JITTER, nextPollDelay, type PollSchedule } from '../../src/schedule.js'
 
-// The defaults docs/performance.md recommends (poll-interval 2.5s, max-poll-interval 25s).
+// The defaults (poll-interval 2.5s, max-poll-interval 25s), as tuned with npm run bench.
 const DEFAULT: PollSchedule = { pollIntervalMs: 2500, maxPollIntervalMs: 25_000 }
 const MIDDLE = (): number => 0.5 // no jitter
 const LOW = (): number => 0
