@@ -28368,20 +28368,89 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000
+};
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
+/**
+ * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1.5h` or `250ms` and returns milliseconds.
+ * Returns undefined when the text is not a duration; range checks belong to the caller.
+ */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    if (/^\d+(?:\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    let total = 0;
+    let index = 0;
+    const seen = new Set();
+    while (index < value.length) {
+        PART.lastIndex = index;
+        const match = PART.exec(value);
+        if (!match)
+            return undefined;
+        const [whole, amount, unit] = match;
+        // Each unit once and from largest to smallest, so `1s1m` or `5m5m` are rejected as typos.
+        if (seen.has(unit))
+            return undefined;
+        for (const earlier of seen) {
+            if (UNIT_MS[earlier] < UNIT_MS[unit])
+                return undefined;
+        }
+        seen.add(unit);
+        total += Number(amount) * UNIT_MS[unit];
+        index += whole.length;
+    }
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
+function formatDuration(ms) {
+    if (ms < 999.5)
+        return `${Math.max(0, Math.round(ms))}ms`;
+    const seconds = Math.round(ms / 100) / 10;
+    if (seconds < 60)
+        return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
+    const wholeSeconds = Math.round(seconds);
+    const minutes = Math.floor(wholeSeconds / 60);
+    const pad = (n) => String(n).padStart(2, '0');
+    if (minutes < 60)
+        return wholeSeconds % 60 === 0 ? `${minutes}m` : `${minutes}m ${pad(wholeSeconds % 60)}s`;
+    return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4729);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5565);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
+
+
 
 
 process.on('unhandledRejection', reason => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`);
+    const redact = (0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactor */ .$p)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey).trim(), _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken).trim());
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(redact(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`));
     process.exit(1);
 });
 // Exit explicitly: a kept-alive socket must not hold the step open once the outputs are written.
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 process.exit(process.exitCode ?? 0);
 
 __webpack_async_result__();
@@ -28389,7 +28458,286 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4729:
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   bO: () => (/* binding */ INPUT),
+/* harmony export */   dz: () => (/* binding */ InputError)
+/* harmony export */ });
+/* unused harmony exports MODES, DEFAULTS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
+
+
+
+/** Input names, as action.yml declares them. */
+const INPUT = {
+    apiKey: 'api-key',
+    progressId: 'progress-id',
+    timeout: 'timeout',
+    pollInterval: 'poll-interval',
+    maxPollInterval: 'max-poll-interval',
+    apiUrl: 'api-url',
+    failOnError: 'fail-on-error',
+    summary: 'summary',
+    mode: 'mode',
+    agentId: 'agent-id',
+    extraInstructions: 'extra-instructions',
+    currentInstructions: 'current-instructions',
+    currentInstructionsFile: 'current-instructions-file',
+    scenarioId: 'scenario-id',
+    requestBody: 'request-body',
+    apply: 'apply',
+    prComment: 'pr-comment',
+    githubToken: 'github-token',
+    commentHeader: 'comment-header'
+};
+const MODES = ['poll', 'generate', 'improve'];
+class InputError extends Error {
+    name = 'InputError';
+}
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
+const DEFAULTS = {
+    [INPUT.apply]: 'false',
+    [INPUT.timeout]: '10m',
+    [INPUT.pollInterval]: '2.5s',
+    [INPUT.maxPollInterval]: '25s',
+    [INPUT.apiUrl]: 'https://api.cekura.ai',
+    [INPUT.failOnError]: 'true',
+    [INPUT.summary]: 'true',
+    [INPUT.prComment]: 'false'
+};
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+const MIN_POLL_INTERVAL_MS = 100;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
+/** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
+function parseInputs(read, context) {
+    const get = (name) => {
+        const raw = read(name).trim();
+        return raw === '' ? (DEFAULTS[name] ?? '') : raw;
+    };
+    const apiKey = read(INPUT.apiKey).trim();
+    if (apiKey === '') {
+        throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
+            'Workflows triggered from forks get no secrets.');
+    }
+    if (/[\r\n]/.test(apiKey)) {
+        throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`);
+    }
+    const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout));
+    if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+        throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get(INPUT.timeout)}'.`);
+    }
+    const pollIntervalMs = duration(INPUT.pollInterval, get(INPUT.pollInterval));
+    const maxPollIntervalMs = duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval));
+    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get(INPUT.pollInterval)}'.`);
+    }
+    if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
+        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get(INPUT.maxPollInterval)}'.`);
+    }
+    if (pollIntervalMs > maxPollIntervalMs) {
+        throw new InputError(`Input '${INPUT.pollInterval}' (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(maxPollIntervalMs)}).`);
+    }
+    const settings = {
+        apiKey,
+        job: parseJob(get, context),
+        apply: boolean(INPUT.apply, get(INPUT.apply)),
+        timeoutMs,
+        pollIntervalMs,
+        maxPollIntervalMs,
+        apiUrl: apiUrl(get(INPUT.apiUrl)),
+        failOnError: boolean(INPUT.failOnError, get(INPUT.failOnError)),
+        summary: boolean(INPUT.summary, get(INPUT.summary)),
+        prComment: boolean(INPUT.prComment, get(INPUT.prComment)),
+        githubToken: read(INPUT.githubToken).trim(),
+        commentHeader: commentHeader(read(INPUT.commentHeader).trim())
+    };
+    const scenarioId = get(INPUT.scenarioId);
+    if (scenarioId !== '')
+        settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId);
+    if (settings.apply && settings.scenarioId === undefined) {
+        throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
+    }
+    return settings;
+}
+/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
+function parseJob(get, context) {
+    const given = (name) => get(name) !== '';
+    const modeText = get(INPUT.mode).toLowerCase();
+    if (modeText !== '' && !MODES.includes(modeText)) {
+        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`);
+    }
+    const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile);
+    const mode = modeText ||
+        (given(INPUT.progressId)
+            ? 'poll'
+            : given(INPUT.scenarioId) || hasCurrent
+                ? 'improve'
+                : given(INPUT.agentId)
+                    ? 'generate'
+                    : undefined);
+    if (mode === undefined) {
+        throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
+            `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
+            `and '${INPUT.extraInstructions}' to improve them.`);
+    }
+    const refuse = (names, why) => {
+        const set = names.filter(given);
+        if (set.length > 0) {
+            throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
+        }
+    };
+    if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
+        throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
+    }
+    if (mode === 'poll') {
+        refuse([INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody], `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`);
+        const progressId = get(INPUT.progressId);
+        if (progressId === '') {
+            throw new InputError(`Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`);
+        }
+        if (/[\r\n]/.test(progressId) || progressId.length > 200) {
+            throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
+        }
+        return { mode, progressId };
+    }
+    refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`);
+    const extraInstructions = get(INPUT.extraInstructions);
+    if (extraInstructions === '') {
+        throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`);
+    }
+    const requestBody = parseRequestBody(get(INPUT.requestBody));
+    const agentText = get(INPUT.agentId);
+    if (mode === 'generate') {
+        refuse([INPUT.currentInstructions, INPUT.currentInstructionsFile], `generate writes new instructions from the agent; use mode improve to rewrite existing text.`);
+        if (agentText === '')
+            throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`);
+        const job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody };
+        clashes(job, requestBody);
+        return job;
+    }
+    const job = { mode, extraInstructions, requestBody };
+    if (agentText !== '')
+        job.agentId = positiveInteger(INPUT.agentId, agentText);
+    if (given(INPUT.currentInstructions)) {
+        job.currentInstructions = get(INPUT.currentInstructions);
+        job.currentInstructionsInput = INPUT.currentInstructions;
+    }
+    else if (given(INPUT.currentInstructionsFile)) {
+        job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context);
+        job.currentInstructionsInput = INPUT.currentInstructionsFile;
+    }
+    if (!given(INPUT.scenarioId) && job.agentId === undefined) {
+        throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
+    }
+    clashes(job, requestBody);
+    return job;
+}
+/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
+function clashes(job, requestBody) {
+    const ours = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions };
+    if (job.mode === 'improve')
+        ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+    const both = Object.keys(requestBody).filter(key => key in ours);
+    if (both.length > 0) {
+        throw new InputError(`Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
+            `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`);
+    }
+}
+function parseRequestBody(text) {
+    if (text === '')
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
+    }
+    return parsed;
+}
+function positiveInteger(name, text) {
+    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+        throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
+    }
+    return Number(text);
+}
+/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
+function readWorkspaceFile(path, context) {
+    const name = INPUT.currentInstructionsFile;
+    const full = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(context.workspace, path);
+    let real;
+    let root;
+    try {
+        root = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(context.workspace);
+        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(full);
+    }
+    catch {
+        throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
+    }
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(inside)) {
+        throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
+    }
+    try {
+        return context.readFile(real);
+    }
+    catch (error) {
+        throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`);
+    }
+}
+function duration(name, text) {
+    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDuration */ .E)(text);
+    if (ms === undefined)
+        throw new InputError(`Input '${name}' must be ${DURATION_FORM}, got '${text}'.`);
+    return ms;
+}
+function boolean(name, text) {
+    // The same words the toolkit's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`Input '${name}' must be true or false, got '${text}'.`);
+}
+function apiUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`Input '${INPUT.apiUrl}' must be an absolute URL such as https://api.cekura.ai, got '${text}'.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new InputError(`Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`);
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(`Input '${INPUT.apiUrl}' must be a base URL without credentials, query or fragment, such as https://api.cekura.ai, got '${url.origin}${url.pathname}'.`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function commentHeader(text) {
+    if (/[\r\n]/.test(text) || text.length > 100) {
+        throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
+    }
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 5565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28398,8 +28746,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
@@ -28665,33 +29013,8 @@ function backoffDelay(attempt, policy, random) {
     return Math.max(policy.baseMs / 10, Math.round(random() * ceiling));
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
-const REDACTED = '***';
-/**
- * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
- * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
- * misbehaving server may echo a key back.
- */
-function redactor(...secrets) {
-    const forms = [
-        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-    ]
-        .filter(form => form.length > 0)
-        .sort((a, b) => b.length - a.length);
-    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
-}
-/** Redacts every string inside a JSON value. */
-function redactJson(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map(item => redactJson(item, redact));
-    if (typeof value === 'object' && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
-    }
-    return value;
-}
-
+// EXTERNAL MODULE: ./src/redact.ts
+var src_redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/signals.ts
 /** How long after a cancel signal the process may take before it exits regardless. */
 const CANCEL_GRACE_MS = 4000;
@@ -28768,7 +29091,7 @@ class CekuraClient {
         this.options = options;
         this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
         this.random = options.random ?? Math.random;
-        const redact = redactor(options.apiKey);
+        const redact = (0,src_redact/* redactor */.$p)(options.apiKey);
         this.quote = (body, length) => redact(body).slice(0, length);
     }
     url(path) {
@@ -28928,326 +29251,10 @@ function startRejected(mode, answer, fieldInputs) {
     return new ApiError(`Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).${started}`, answer.status, answer.body);
 }
 
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000
-};
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-/**
- * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1.5h` or `250ms` and returns milliseconds.
- * Returns undefined when the text is not a duration; range checks belong to the caller.
- */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    if (/^\d+(?:\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    let total = 0;
-    let index = 0;
-    const seen = new Set();
-    while (index < value.length) {
-        PART.lastIndex = index;
-        const match = PART.exec(value);
-        if (!match)
-            return undefined;
-        const [whole, amount, unit] = match;
-        // Each unit once and from largest to smallest, so `1s1m` or `5m5m` are rejected as typos.
-        if (seen.has(unit))
-            return undefined;
-        for (const earlier of seen) {
-            if (UNIT_MS[earlier] < UNIT_MS[unit])
-                return undefined;
-        }
-        seen.add(unit);
-        total += Number(amount) * UNIT_MS[unit];
-        index += whole.length;
-    }
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
-function formatDuration(ms) {
-    if (ms < 999.5)
-        return `${Math.max(0, Math.round(ms))}ms`;
-    const seconds = Math.round(ms / 100) / 10;
-    if (seconds < 60)
-        return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
-    const wholeSeconds = Math.round(seconds);
-    const minutes = Math.floor(wholeSeconds / 60);
-    const pad = (n) => String(n).padStart(2, '0');
-    if (minutes < 60)
-        return wholeSeconds % 60 === 0 ? `${minutes}m` : `${minutes}m ${pad(wholeSeconds % 60)}s`;
-    return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-/** Input names, as action.yml declares them. */
-const INPUT = {
-    apiKey: 'api-key',
-    progressId: 'progress-id',
-    timeout: 'timeout',
-    pollInterval: 'poll-interval',
-    maxPollInterval: 'max-poll-interval',
-    apiUrl: 'api-url',
-    failOnError: 'fail-on-error',
-    summary: 'summary',
-    mode: 'mode',
-    agentId: 'agent-id',
-    extraInstructions: 'extra-instructions',
-    currentInstructions: 'current-instructions',
-    currentInstructionsFile: 'current-instructions-file',
-    scenarioId: 'scenario-id',
-    requestBody: 'request-body',
-    apply: 'apply',
-    prComment: 'pr-comment',
-    githubToken: 'github-token',
-    commentHeader: 'comment-header'
-};
-const MODES = ['poll', 'generate', 'improve'];
-class InputError extends Error {
-    name = 'InputError';
-}
-/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
-const DEFAULTS = {
-    [INPUT.apply]: 'false',
-    [INPUT.timeout]: '10m',
-    [INPUT.pollInterval]: '2.5s',
-    [INPUT.maxPollInterval]: '25s',
-    [INPUT.apiUrl]: 'https://api.cekura.ai',
-    [INPUT.failOnError]: 'true',
-    [INPUT.summary]: 'true',
-    [INPUT.prComment]: 'false'
-};
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
-const MIN_POLL_INTERVAL_MS = 100;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
-/** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
-function parseInputs(read, context) {
-    const get = (name) => {
-        const raw = read(name).trim();
-        return raw === '' ? (DEFAULTS[name] ?? '') : raw;
-    };
-    const apiKey = read(INPUT.apiKey).trim();
-    if (apiKey === '') {
-        throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
-            'Workflows triggered from forks get no secrets.');
-    }
-    if (/[\r\n]/.test(apiKey)) {
-        throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`);
-    }
-    const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout));
-    if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get(INPUT.timeout)}'.`);
-    }
-    const pollIntervalMs = duration(INPUT.pollInterval, get(INPUT.pollInterval));
-    const maxPollIntervalMs = duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval));
-    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get(INPUT.pollInterval)}'.`);
-    }
-    if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get(INPUT.maxPollInterval)}'.`);
-    }
-    if (pollIntervalMs > maxPollIntervalMs) {
-        throw new InputError(`Input '${INPUT.pollInterval}' (${formatDuration(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${formatDuration(maxPollIntervalMs)}).`);
-    }
-    const settings = {
-        apiKey,
-        job: parseJob(get, context),
-        apply: inputs_boolean(INPUT.apply, get(INPUT.apply)),
-        timeoutMs,
-        pollIntervalMs,
-        maxPollIntervalMs,
-        apiUrl: apiUrl(get(INPUT.apiUrl)),
-        failOnError: inputs_boolean(INPUT.failOnError, get(INPUT.failOnError)),
-        summary: inputs_boolean(INPUT.summary, get(INPUT.summary)),
-        prComment: inputs_boolean(INPUT.prComment, get(INPUT.prComment)),
-        githubToken: read(INPUT.githubToken).trim(),
-        commentHeader: commentHeader(read(INPUT.commentHeader).trim())
-    };
-    const scenarioId = get(INPUT.scenarioId);
-    if (scenarioId !== '')
-        settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId);
-    if (settings.apply && settings.scenarioId === undefined) {
-        throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
-    }
-    return settings;
-}
-/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
-function parseJob(get, context) {
-    const given = (name) => get(name) !== '';
-    const modeText = get(INPUT.mode).toLowerCase();
-    if (modeText !== '' && !MODES.includes(modeText)) {
-        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`);
-    }
-    const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile);
-    const mode = modeText ||
-        (given(INPUT.progressId)
-            ? 'poll'
-            : given(INPUT.scenarioId) || hasCurrent
-                ? 'improve'
-                : given(INPUT.agentId)
-                    ? 'generate'
-                    : undefined);
-    if (mode === undefined) {
-        throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
-            `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
-            `and '${INPUT.extraInstructions}' to improve them.`);
-    }
-    const refuse = (names, why) => {
-        const set = names.filter(given);
-        if (set.length > 0) {
-            throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
-        }
-    };
-    if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
-        throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
-    }
-    if (mode === 'poll') {
-        refuse([INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody], `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`);
-        const progressId = get(INPUT.progressId);
-        if (progressId === '') {
-            throw new InputError(`Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`);
-        }
-        if (/[\r\n]/.test(progressId) || progressId.length > 200) {
-            throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
-        }
-        return { mode, progressId };
-    }
-    refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`);
-    const extraInstructions = get(INPUT.extraInstructions);
-    if (extraInstructions === '') {
-        throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`);
-    }
-    const requestBody = parseRequestBody(get(INPUT.requestBody));
-    const agentText = get(INPUT.agentId);
-    if (mode === 'generate') {
-        refuse([INPUT.currentInstructions, INPUT.currentInstructionsFile], `generate writes new instructions from the agent; use mode improve to rewrite existing text.`);
-        if (agentText === '')
-            throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`);
-        const job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody };
-        clashes(job, requestBody);
-        return job;
-    }
-    const job = { mode, extraInstructions, requestBody };
-    if (agentText !== '')
-        job.agentId = positiveInteger(INPUT.agentId, agentText);
-    if (given(INPUT.currentInstructions)) {
-        job.currentInstructions = get(INPUT.currentInstructions);
-        job.currentInstructionsInput = INPUT.currentInstructions;
-    }
-    else if (given(INPUT.currentInstructionsFile)) {
-        job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context);
-        job.currentInstructionsInput = INPUT.currentInstructionsFile;
-    }
-    if (!given(INPUT.scenarioId) && job.agentId === undefined) {
-        throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
-    }
-    clashes(job, requestBody);
-    return job;
-}
-/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
-function clashes(job, requestBody) {
-    const ours = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions };
-    if (job.mode === 'improve')
-        ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
-    const both = Object.keys(requestBody).filter(key => key in ours);
-    if (both.length > 0) {
-        throw new InputError(`Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
-            `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`);
-    }
-}
-function parseRequestBody(text) {
-    if (text === '')
-        return {};
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
-    }
-    return parsed;
-}
-function positiveInteger(name, text) {
-    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-        throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
-    }
-    return Number(text);
-}
-/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
-function readWorkspaceFile(path, context) {
-    const name = INPUT.currentInstructionsFile;
-    const full = (0,external_node_path_namespaceObject.resolve)(context.workspace, path);
-    let real;
-    let root;
-    try {
-        root = (0,external_node_fs_namespaceObject.realpathSync)(context.workspace);
-        real = (0,external_node_fs_namespaceObject.realpathSync)(full);
-    }
-    catch {
-        throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
-    }
-    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
-        throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
-    }
-    try {
-        return context.readFile(real);
-    }
-    catch (error) {
-        throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`);
-    }
-}
-function duration(name, text) {
-    const ms = parseDuration(text);
-    if (ms === undefined)
-        throw new InputError(`Input '${name}' must be ${DURATION_FORM}, got '${text}'.`);
-    return ms;
-}
-function inputs_boolean(name, text) {
-    // The same words the toolkit's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`Input '${name}' must be true or false, got '${text}'.`);
-}
-function apiUrl(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`Input '${INPUT.apiUrl}' must be an absolute URL such as https://api.cekura.ai, got '${text}'.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new InputError(`Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(`Input '${INPUT.apiUrl}' must be a base URL without credentials, query or fragment, such as https://api.cekura.ai, got '${url.origin}${url.pathname}'.`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function commentHeader(text) {
-    if (/[\r\n]/.test(text) || text.length > 100) {
-        throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
-    }
-    return text;
-}
-
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/jobs.ts
 
 
@@ -29272,14 +29279,14 @@ async function completeFromScenario(job, settings, client, deadline, report, log
     if (job.agentId === undefined) {
         const agent = agentOf(scenario);
         if (agent === undefined) {
-            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${INPUT.agentId} input.`);
+            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${inputs/* INPUT */.bO.agentId} input.`);
         }
         job.agentId = agent;
         report.agentId = agent;
     }
     if (job.currentInstructions === undefined) {
         if (typeof scenario.instructions !== 'string') {
-            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`);
+            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${inputs/* INPUT */.bO.currentInstructions} or ${inputs/* INPUT */.bO.currentInstructionsFile}.`);
         }
         job.currentInstructions = scenario.instructions;
         report.currentInstructions = scenario.instructions;
@@ -29291,14 +29298,14 @@ async function startJob(job, client, deadline, log, onStarted) {
         return job.progressId;
     const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
     const fieldInputs = {
-        agent: INPUT.agentId,
-        extra_instructions: INPUT.extraInstructions
+        agent: inputs/* INPUT */.bO.agentId,
+        extra_instructions: inputs/* INPUT */.bO.extraInstructions
     };
     for (const key of Object.keys(job.requestBody))
-        fieldInputs[key] = INPUT.requestBody;
+        fieldInputs[key] = inputs/* INPUT */.bO.requestBody;
     if (job.mode === 'improve' && job.currentInstructions !== undefined) {
         body.current_instructions = job.currentInstructions;
-        fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+        fieldInputs.current_instructions = job.currentInstructionsInput ?? inputs/* INPUT */.bO.scenarioId;
     }
     const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
     onStarted(progressId);
@@ -29324,6 +29331,8 @@ async function applyToScenario(report, client, deadline, log) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/outputs.ts
 
 
@@ -29348,11 +29357,11 @@ const OUTPUT = {
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
 function instructionsFilePath(progressId, runnerTemp) {
     const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
+    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
 }
 function writeInstructionsFile(path, text) {
-    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.join)(path, '..'), { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(path, text, 'utf8');
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(path, '..'), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(path, text, 'utf8');
 }
 /** Every output for one ending. Values are redacted by the caller before they get here. */
 function outputValues(outcome, instructionsFile) {
@@ -29563,7 +29572,7 @@ async function pollUntilDone(settings, deps) {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
         if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${formatDuration(settings.timeoutMs)} (last seen: ${lastSeen}, after ${polls} polls). ` +
+            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${polls} polls). ` +
                 'Raise the timeout input if the job needs longer.');
         }
         return undefined;
@@ -29591,19 +29600,19 @@ async function pollUntilDone(settings, deps) {
                 if (progress.instructions === undefined) {
                     return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
-                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
-                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}`);
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
-            deps.log(`[${formatDuration(elapsed)}] ${lastSeen}; next poll in ${formatDuration(waitMs)}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else if (verdict.kind === 'fatal') {
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.message}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.message}`);
             return end('failed', verdict.message);
         }
         else if (verdict.kind === 'not-found') {
@@ -29613,25 +29622,25 @@ async function pollUntilDone(settings, deps) {
                 const message = `Cekura does not know the progress id '${settings.progressId}' (${verdict.reason}, ${notFound} times). ` +
                     'Check the progress-id input: it must be the progress_id that the generate or improve call returned, ' +
                     'from the same Cekura account as the api-key.';
-                deps.log(`[${formatDuration(elapsed)}] ${message}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs = backoffDelay(notFound, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${formatDuration(waitMs)}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else {
             transientRun++;
             lastSeen = verdict.reason;
             if (transientRun >= MAX_CONSECUTIVE_TRANSIENT) {
                 const message = `Gave up after ${transientRun} failed progress requests in a row; the last: ${verdict.reason}. Cekura or the network to it is having trouble.`;
-                deps.log(`[${formatDuration(elapsed)}] ${message}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs =
                 verdict.retryAfterMs ??
                     backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
-                `retry in ${formatDuration(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
+                `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
@@ -29861,7 +29870,7 @@ function factsTable(report, apiHost) {
         `| Mode | ${report.mode} |`,
         `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
-        `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
+        `| Elapsed | ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} |`,
         `| Polls | ${outcome.polls} |`
     ];
     if (apiHost !== undefined)
@@ -30052,7 +30061,7 @@ function readPayload(path, log) {
     if (!path)
         return undefined;
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
     }
     catch (error) {
         log.debug(`Could not read the event payload ${path}: ${error instanceof Error ? error.message : String(error)}`);
@@ -30186,7 +30195,7 @@ function redactReport(report, redact) {
             instructions: redact(outcome.instructions),
             expectedOutcome: redact(outcome.expectedOutcome),
             error: redact(outcome.error),
-            lastResponse: redactJson(outcome.lastResponse, redact)
+            lastResponse: (0,src_redact/* redactJson */.Kp)(outcome.lastResponse, redact)
         }
     };
     if (report.extraInstructions !== undefined)
@@ -30254,24 +30263,24 @@ function failedBeforePolling(progressId, error, startedAt) {
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
     // Masked before anything else can log it, even before the inputs are checked.
-    const rawKey = core.getInput(INPUT.apiKey).trim();
+    const rawKey = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
     if (rawKey !== '')
         core.setSecret(rawKey);
     // The runner masks github.token itself; a personal token passed in is masked here.
-    const rawToken = core.getInput(INPUT.githubToken).trim();
+    const rawToken = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
     if (rawToken !== '')
         core.setSecret(rawToken);
-    const redact = redactor(rawKey, rawToken);
+    const redact = (0,src_redact/* redactor */.$p)(rawKey, rawToken);
     try {
         let settings;
         try {
-            settings = parseInputs(name => core.getInput(name), {
+            settings = (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
                 workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-                readFile: path => (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')
+                readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
             });
         }
         catch (error) {
-            if (error instanceof InputError) {
+            if (error instanceof inputs/* InputError */.dz) {
                 core.setFailed(redact(error.message));
                 return;
             }
@@ -30299,7 +30308,7 @@ async function run() {
         }
         const host = new URL(settings.apiUrl).host;
         const log = (line) => core.info(redact(line));
-        const timing = `timeout ${formatDuration(settings.timeoutMs)}; polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`;
+        const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
         try {
             let progressId;
             try {
@@ -30343,7 +30352,7 @@ async function run() {
         const final = redactReport(report, redact);
         await publish(final, settings, redact);
         const { outcome } = final;
-        const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`;
+        const took = `after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${outcome.polls} polls`;
         if (outcome.status === 'completed' && outcome.error === '') {
             core.info(`Job ${outcome.progressId} completed ${took}.`);
         }
@@ -30362,6 +30371,43 @@ async function run() {
         if (error instanceof Error && error.stack)
             core.debug(redact(error.stack));
     }
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   Kp: () => (/* binding */ redactJson)
+/* harmony export */ });
+/* unused harmony export REDACTED */
+const REDACTED = '***';
+/**
+ * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
+ * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
+ * misbehaving server may echo a key back.
+ */
+function redactor(...secrets) {
+    const forms = [
+        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+    ]
+        .filter(form => form.length > 0)
+        .sort((a, b) => b.length - a.length);
+    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+}
+/** Redacts every string inside a JSON value. */
+function redactJson(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map(item => redactJson(item, redact));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
+    }
+    return value;
 }
 
 
@@ -30465,6 +30511,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -30483,6 +30536,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -33698,6 +33758,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

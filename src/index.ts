@@ -1,8 +1,11 @@
 import * as core from '@actions/core'
+import { INPUT } from './inputs.js'
 import { run } from './main.js'
+import { redactor } from './redact.js'
 
 process.on('unhandledRejection', reason => {
-  core.setFailed(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`)
+  const redact = redactor(core.getInput(INPUT.apiKey).trim(), core.getInput(INPUT.githubToken).trim())
+  core.setFailed(redact(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`))
   process.exit(1)
 })
 
