@@ -28527,8 +28527,9 @@ function parseInputs(read, context) {
         throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
             'Workflows triggered from forks get no secrets.');
     }
-    if (/[\r\n]/.test(apiKey)) {
-        throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`);
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+        // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
+        throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
     }
     const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout));
     if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -28762,6 +28763,8 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 /** Bodies larger than this are cut off: a progress response is a few kilobytes. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+/** The code of a request that could not even be built, so was never sent. */
+const NOT_SENT = 'ERR_NOT_SENT';
 /** The request gave no answer: network fault, timeout, or abort. `code` follows Node's error codes. */
 class NetworkError extends Error {
     code;
@@ -28780,10 +28783,10 @@ class RedirectError extends Error {
  * only; the key must never travel elsewhere.
  */
 async function request(url, options) {
-    const deadline = Date.now() + options.timeoutMs;
+    const deadline = performance.now() + options.timeoutMs;
     let current = url;
     for (let hop = 0;; hop++) {
-        const answer = await once(current, options, Math.max(1, deadline - Date.now()));
+        const answer = await once(current, options, Math.max(1, deadline - performance.now()));
         // Only reads follow redirects: a request that changes something is never sent a second time.
         const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined;
         if (location === undefined)
@@ -28813,7 +28816,15 @@ function once(url, options, timeoutMs) {
         if (options.body !== undefined)
             headers['Content-Length'] = String(Buffer.byteLength(options.body));
         const agent = options.agentFor?.(url);
-        const req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) });
+        let req;
+        try {
+            req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) });
+        }
+        catch (error) {
+            // Node refused to build the request (a header it cannot send, say): nothing left this machine.
+            reject(new NetworkError(error instanceof Error ? error.message : String(error), NOT_SENT));
+            return;
+        }
         let settled = false;
         const finish = (error, answer) => {
             if (settled)
@@ -28999,6 +29010,10 @@ function classifyNetworkError(error) {
     if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
         return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` };
     }
+    if (code === 'ABORTED')
+        return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' };
+    if (code === 'ERR_NOT_SENT')
+        return { kind: 'fatal', message: `the request could not be sent: ${message}` };
     if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
         return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` };
     }
@@ -29067,7 +29082,9 @@ const START_PATHS = {
 };
 const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
 /** Network failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT]);
+/** Of those, the ones another try cannot get past. */
+const NEVER_SENDABLE = new Set([NOT_SENT]);
 /** A call failed for good; the message says what to do. `mayHaveStarted` marks a POST whose fate is unknown. */
 class ApiError extends Error {
     status;
@@ -29146,13 +29163,13 @@ class CekuraClient {
             catch (error) {
                 const code = error instanceof NetworkError ? error.code : undefined;
                 const reason = error instanceof Error ? error.message : String(error);
-                if (code !== undefined && NOT_SENT_CODES.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
+                const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+                if (notSent && !NEVER_SENDABLE.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
                     await this.sleep(Math.min(backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random), timeLeft(deadline)));
                     continue;
                 }
-                if (code !== undefined && NOT_SENT_CODES.has(code)) {
-                    throw new ApiError(`Could not reach Cekura to start the ${mode} job (${reason}); no job was started.`);
-                }
+                if (notSent)
+                    throw new ApiError(`Could not send the request to start the ${mode} job (${reason}); no job was started.`);
                 throw new ApiError(`The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
                     'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
                     'or follow the job with progress-id if you can find it.');
@@ -29216,8 +29233,9 @@ class CekuraClient {
         this.agents.dispose();
     }
 }
+/** `deadline` is on the monotonic clock (performance.now()), as the poll loop's is. */
 function timeLeft(deadline) {
-    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now()));
+    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - performance.now()));
 }
 function readProgressId(body) {
     try {
@@ -29259,7 +29277,7 @@ var inputs = __nccwpck_require__(8422);
 
 
 /** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
-const APPLY_MIN_MS = 5000;
+const APPLY_MIN_MS = 3000;
 /** The scenario's agent: an id, or an object holding one. */
 function agentOf(scenario) {
     const agent = scenario.agent;
@@ -29319,7 +29337,7 @@ async function applyToScenario(report, client, deadline, log) {
     if (report.outcome.expectedOutcome !== '')
         body.expected_outcome_prompt = report.outcome.expectedOutcome;
     try {
-        await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS));
+        await client.patchScenario(id, body, Math.max(deadline, performance.now() + APPLY_MIN_MS));
         log(`Saved the new instructions into scenario ${id}.`);
         return undefined;
     }
@@ -30122,7 +30140,7 @@ async function postComment(options) {
 async function upsert(target, options, log) {
     const marker = commentMarker(options.header);
     const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
     // Loaded here, not at the top, so that runs without a comment never pay for loading it.
     const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     // getOctokit's defaults carry the base URL (GITHUB_API_URL, for GitHub Enterprise Server) and a fetch
@@ -30204,7 +30222,9 @@ function redactReport(report, redact) {
         redacted.currentInstructions = redact(report.currentInstructions);
     return redacted;
 }
-async function publish(report, settings, redact) {
+/** The comment may take this long past the timeout, or after a cancel. */
+const COMMENT_GRACE_MS = 2500;
+async function publish(report, settings, redact, deadline) {
     const { outcome } = report;
     const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
     try {
@@ -30235,8 +30255,9 @@ async function publish(report, settings, redact) {
             token: settings.githubToken,
             header: settings.commentHeader,
             body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
-            // After a cancel the runner kills the step within seconds; the comment must not hold up the exit.
-            timeoutMs: report.outcome.status === 'cancelled' ? 2500 : 30_000,
+            // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
+            // step): the result is worth posting, but not worth holding up the exit for.
+            timeoutMs: report.outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
             log: {
                 info: line => core.info(redact(line)),
                 notice: line => core.notice(redact(line)),
@@ -30260,6 +30281,13 @@ function failedBeforePolling(progressId, error, startedAt) {
         elapsedMs: performance.now() - startedAt
     };
 }
+/** Fails the step before any job was followed: the outputs that still mean something say why. */
+function failWithoutJob(message) {
+    core.setOutput(OUTPUT.status, 'failed');
+    core.setOutput(OUTPUT.error, message.replace(/\s*[\r\n]+\s*/g, ' '));
+    core.setOutput(OUTPUT.polls, '0');
+    core.setFailed(message);
+}
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
     // Masked before anything else can log it, even before the inputs are checked.
@@ -30281,13 +30309,14 @@ async function run() {
         }
         catch (error) {
             if (error instanceof inputs/* InputError */.dz) {
-                core.setFailed(redact(error.message));
+                failWithoutJob(redact(error.message));
                 return;
             }
             throw error;
         }
         const startedAt = performance.now();
-        const deadline = Date.now() + settings.timeoutMs;
+        // One deadline on the monotonic clock for every request, the poll loop's included.
+        const deadline = startedAt + settings.timeoutMs;
         const cancel = watchForCancel(line => core.info(line));
         const client = new CekuraClient({
             apiUrl: settings.apiUrl,
@@ -30315,15 +30344,23 @@ async function run() {
                 core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
                 await completeFromScenario(job, settings, client, deadline, report, log);
                 // The output is set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-                progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, id));
+                progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, redact(id)));
             }
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
                 // When cancelled mid-request the client's message still says whether a job may have started.
-                report.outcome = cancel.aborted
-                    ? { ...failedBeforePolling('', `The run was cancelled. ${error.message}`, startedAt), status: 'cancelled' }
-                    : failedBeforePolling('', error.message, startedAt);
+                report.outcome = failedBeforePolling('', error.message, startedAt);
+                if (cancel.aborted) {
+                    report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled. ${error.message}` };
+                }
+                else if (performance.now() >= deadline - 50) {
+                    report.outcome = {
+                        ...report.outcome,
+                        status: 'timed-out',
+                        error: `The timeout (${(0,duration/* formatDuration */.a)(settings.timeoutMs)}) ran out before the job could be followed. ${error.message} Raise the timeout input if Cekura needs longer.`
+                    };
+                }
             }
             if (progressId !== undefined) {
                 report.outcome = await pollUntilDone({ ...settings, progressId, startedAt }, {
@@ -30342,6 +30379,9 @@ async function run() {
                         report.applied = problem === undefined;
                         if (problem !== undefined)
                             report.outcome = { ...report.outcome, error: problem };
+                        if (problem !== undefined && cancel.aborted) {
+                            report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` };
+                        }
                     }
                 }
             }
@@ -30350,7 +30390,7 @@ async function run() {
             client.close();
         }
         const final = redactReport(report, redact);
-        await publish(final, settings, redact);
+        await publish(final, settings, redact, deadline);
         const { outcome } = final;
         const took = `after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${outcome.polls} polls`;
         if (outcome.status === 'completed' && outcome.error === '') {
@@ -30367,7 +30407,7 @@ async function run() {
     catch (error) {
         // Our own bug, not the user's: a clear one-line message rather than a stack trace.
         const message = error instanceof Error ? error.message : String(error);
-        core.setFailed(redact(`Unexpected error in the action: ${message}`));
+        failWithoutJob(redact(`Unexpected error in the action: ${message}`));
         if (error instanceof Error && error.stack)
             core.debug(redact(error.stack));
     }

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http'
 import { HttpClient } from '@actions/http-client'
-import { NetworkError, RedirectError, request } from './http.js'
+import { NetworkError, NOT_SENT, RedirectError, request } from './http.js'
 import {
   apiErrorText,
   fieldErrors,
@@ -25,7 +25,9 @@ export const scenarioPath = (id: number): string => `/test_framework/v1/scenario
 
 
 /** Network failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT])
+/** Of those, the ones another try cannot get past. */
+const NEVER_SENDABLE = new Set([NOT_SENT])
 
 export interface CallOptions {
   timeoutMs: number
@@ -132,13 +134,12 @@ export class CekuraClient implements ProgressSource {
       } catch (error) {
         const code = error instanceof NetworkError ? error.code : undefined
         const reason = error instanceof Error ? error.message : String(error)
-        if (code !== undefined && NOT_SENT_CODES.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
+        const notSent = code !== undefined && NOT_SENT_CODES.has(code)
+        if (notSent && !NEVER_SENDABLE.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
           await this.sleep(Math.min(backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random), timeLeft(deadline)))
           continue
         }
-        if (code !== undefined && NOT_SENT_CODES.has(code)) {
-          throw new ApiError(`Could not reach Cekura to start the ${mode} job (${reason}); no job was started.`)
-        }
+        if (notSent) throw new ApiError(`Could not send the request to start the ${mode} job (${reason}); no job was started.`)
         throw new ApiError(
           `The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
             'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
@@ -213,8 +214,9 @@ export class CekuraClient implements ProgressSource {
   }
 }
 
+/** `deadline` is on the monotonic clock (performance.now()), as the poll loop's is. */
 function timeLeft(deadline: number): number {
-  return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now()))
+  return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - performance.now()))
 }
 
 function readProgressId(body: string): string | undefined {

@@ -17,6 +17,9 @@ export interface RequestOptions {
   agentFor?: (url: URL) => http.Agent | undefined
 }
 
+/** The code of a request that could not even be built, so was never sent. */
+export const NOT_SENT = 'ERR_NOT_SENT'
+
 /** The request gave no answer: network fault, timeout, or abort. `code` follows Node's error codes. */
 export class NetworkError extends Error {
   override name = 'NetworkError'
@@ -38,10 +41,10 @@ export class RedirectError extends Error {
  * only; the key must never travel elsewhere.
  */
 export async function request(url: URL, options: RequestOptions): Promise<HttpAnswer> {
-  const deadline = Date.now() + options.timeoutMs
+  const deadline = performance.now() + options.timeoutMs
   let current = url
   for (let hop = 0; ; hop++) {
-    const answer = await once(current, options, Math.max(1, deadline - Date.now()))
+    const answer = await once(current, options, Math.max(1, deadline - performance.now()))
     // Only reads follow redirects: a request that changes something is never sent a second time.
     const location =
       options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined
@@ -73,7 +76,14 @@ function once(url: URL, options: RequestOptions, timeoutMs: number): Promise<Htt
     const headers: Record<string, string> = { ...options.headers }
     if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body))
     const agent = options.agentFor?.(url)
-    const req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) })
+    let req: http.ClientRequest
+    try {
+      req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) })
+    } catch (error) {
+      // Node refused to build the request (a header it cannot send, say): nothing left this machine.
+      reject(new NetworkError(error instanceof Error ? error.message : String(error), NOT_SENT))
+      return
+    }
 
     let settled = false
     const finish = (error: Error | undefined, answer?: HttpAnswer): void => {

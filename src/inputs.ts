@@ -105,8 +105,11 @@ export function parseInputs(read: (name: string) => string, context: InputContex
         'Workflows triggered from forks get no secrets.'
     )
   }
-  if (/[\r\n]/.test(apiKey)) {
-    throw new InputError(`Input '${INPUT.apiKey}' must be a single line; the secret holds a line break.`)
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
+    throw new InputError(
+      `Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`
+    )
   }
 
   const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout))

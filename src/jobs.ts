@@ -3,7 +3,7 @@ import { INPUT, type Job, type Settings } from './inputs.js'
 import type { Report } from './report.js'
 
 /** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
-const APPLY_MIN_MS = 5000
+export const APPLY_MIN_MS = 3000
 
 /** The scenario's agent: an id, or an object holding one. */
 function agentOf(scenario: Scenario): number | undefined {
@@ -82,7 +82,7 @@ export async function applyToScenario(
   const body: Record<string, unknown> = { instructions: report.outcome.instructions }
   if (report.outcome.expectedOutcome !== '') body.expected_outcome_prompt = report.outcome.expectedOutcome
   try {
-    await client.patchScenario(id, body, Math.max(deadline, Date.now() + APPLY_MIN_MS))
+    await client.patchScenario(id, body, Math.max(deadline, performance.now() + APPLY_MIN_MS))
     log(`Saved the new instructions into scenario ${id}.`)
     return undefined
   } catch (error) {

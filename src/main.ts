@@ -31,7 +31,10 @@ function redactReport(report: Report, redact: (text: string) => string): Report 
   return redacted
 }
 
-async function publish(report: Report, settings: Settings, redact: (text: string) => string): Promise<void> {
+/** The comment may take this long past the timeout, or after a cancel. */
+const COMMENT_GRACE_MS = 2500
+
+async function publish(report: Report, settings: Settings, redact: (text: string) => string, deadline: number): Promise<void> {
   const { outcome } = report
   const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP)
   try {
@@ -61,8 +64,9 @@ async function publish(report: Report, settings: Settings, redact: (text: string
       token: settings.githubToken,
       header: settings.commentHeader,
       body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
-      // After a cancel the runner kills the step within seconds; the comment must not hold up the exit.
-      timeoutMs: report.outcome.status === 'cancelled' ? 2500 : 30_000,
+      // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
+      // step): the result is worth posting, but not worth holding up the exit for.
+      timeoutMs: report.outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
       log: {
         info: line => core.info(redact(line)),
         notice: line => core.notice(redact(line)),
@@ -88,6 +92,14 @@ function failedBeforePolling(progressId: string, error: string, startedAt: numbe
   }
 }
 
+/** Fails the step before any job was followed: the outputs that still mean something say why. */
+function failWithoutJob(message: string): void {
+  core.setOutput(OUTPUT.status, 'failed')
+  core.setOutput(OUTPUT.error, message.replace(/\s*[\r\n]+\s*/g, ' '))
+  core.setOutput(OUTPUT.polls, '0')
+  core.setFailed(message)
+}
+
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 export async function run(): Promise<void> {
   // Masked before anything else can log it, even before the inputs are checked.
@@ -107,14 +119,15 @@ export async function run(): Promise<void> {
       })
     } catch (error) {
       if (error instanceof InputError) {
-        core.setFailed(redact(error.message))
+        failWithoutJob(redact(error.message))
         return
       }
       throw error
     }
 
     const startedAt = performance.now()
-    const deadline = Date.now() + settings.timeoutMs
+    // One deadline on the monotonic clock for every request, the poll loop's included.
+    const deadline = startedAt + settings.timeoutMs
     const cancel = watchForCancel(line => core.info(line))
     const client = new CekuraClient({
       apiUrl: settings.apiUrl,
@@ -140,13 +153,20 @@ export async function run(): Promise<void> {
         core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`)
         await completeFromScenario(job, settings, client, deadline, report, log)
         // The output is set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-        progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, id))
+        progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, redact(id)))
       } catch (error) {
         if (!(error instanceof ApiError)) throw error
         // When cancelled mid-request the client's message still says whether a job may have started.
-        report.outcome = cancel.aborted
-          ? { ...failedBeforePolling('', `The run was cancelled. ${error.message}`, startedAt), status: 'cancelled' }
-          : failedBeforePolling('', error.message, startedAt)
+        report.outcome = failedBeforePolling('', error.message, startedAt)
+        if (cancel.aborted) {
+          report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled. ${error.message}` }
+        } else if (performance.now() >= deadline - 50) {
+          report.outcome = {
+            ...report.outcome,
+            status: 'timed-out',
+            error: `The timeout (${formatDuration(settings.timeoutMs)}) ran out before the job could be followed. ${error.message} Raise the timeout input if Cekura needs longer.`
+          }
+        }
       }
       if (progressId !== undefined) {
         report.outcome = await pollUntilDone(
@@ -167,6 +187,9 @@ export async function run(): Promise<void> {
             const problem = await applyToScenario(report, client, deadline, log)
             report.applied = problem === undefined
             if (problem !== undefined) report.outcome = { ...report.outcome, error: problem }
+            if (problem !== undefined && cancel.aborted) {
+              report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` }
+            }
           }
         }
       }
@@ -175,7 +198,7 @@ export async function run(): Promise<void> {
     }
 
     const final = redactReport(report, redact)
-    await publish(final, settings, redact)
+    await publish(final, settings, redact, deadline)
 
     const { outcome } = final
     const took = `after ${formatDuration(outcome.elapsedMs)} and ${outcome.polls} polls`
@@ -190,7 +213,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     // Our own bug, not the user's: a clear one-line message rather than a stack trace.
     const message = error instanceof Error ? error.message : String(error)
-    core.setFailed(redact(`Unexpected error in the action: ${message}`))
+    failWithoutJob(redact(`Unexpected error in the action: ${message}`))
     if (error instanceof Error && error.stack) core.debug(redact(error.stack))
   }
 }

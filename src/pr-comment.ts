@@ -157,7 +157,7 @@ export async function postComment(options: PostCommentOptions): Promise<PostedCo
 async function upsert(target: PullRequestRef, options: PostCommentOptions, log: CommentLog): Promise<PostedComment> {
   const marker = commentMarker(options.header)
   const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`
-  const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  const signal = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
 
   // Loaded here, not at the top, so that runs without a comment never pay for loading it.
   const github = await import('@actions/github')

@@ -151,6 +151,8 @@ export function classifyNetworkError(error: unknown): Verdict {
   if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
     return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` }
   }
+  if (code === 'ABORTED') return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' }
+  if (code === 'ERR_NOT_SENT') return { kind: 'fatal', message: `the request could not be sent: ${message}` }
   if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
     return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` }
   }
