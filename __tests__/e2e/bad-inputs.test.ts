@@ -1,6 +1,19 @@
-// End-to-end: bad inputs fail before any request, with a message naming the input.
+// End-to-end: bad inputs fail before any request, with a message naming the input, and still set the
+// outputs that mean something without a job: status, error and polls.
 import { KEY, errorText, expectKeySafe, fastInputs, run, useFake } from '../support/e2e.js'
-import { assertSecretAbsent } from '../support/run-action.mjs'
+import { assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
+
+/** An input error: exit 1, status failed, the message as the one-line error output, no polls. */
+function expectInputErrorOutputs (result: RunResult, input: string): void {
+  expect(result.code).toBe(1)
+  const message = errorText(result)
+  expect(message).toContain(input)
+  expect(result.outputs.status).toBe('failed')
+  expect(result.outputs.error).toBe(message.replace(/\s*[\r\n]+\s*/g, ' '))
+  expect(result.outputs.error).not.toContain('\n')
+  expect(result.outputs.error).toContain(`'${input}'`)
+  expect(result.outputs.polls).toBe('0')
+}
 
 describe('bad inputs', () => {
   const ctx = useFake()
@@ -37,5 +50,53 @@ describe('bad inputs', () => {
     expect(errorText(result)).toContain('api-key')
     expect(ctx.fake.requests).toHaveLength(0)
     assertSecretAbsent(result, KEY)
+  })
+
+  test.each([
+    ['timeout "abc"', { timeout: 'abc' }, 'timeout'],
+    ['poll-interval above max-poll-interval', { 'poll-interval': '1m', 'max-poll-interval': '30s' }, 'poll-interval'],
+    ['api-url http://example.com', { 'api-url': 'http://example.com' }, 'api-url']
+  ])('%s: the outputs say failed, give the message as error, and 0 polls', async (_name, inputs, input) => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', inputs) })
+
+    expectInputErrorOutputs(result, input)
+    expect(ctx.fake.requests).toHaveLength(0)
+    expectKeySafe(result)
+  })
+
+  test('api-key missing: the outputs say failed, with the message and 0 polls', async () => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', { 'api-key': undefined }) })
+
+    expectInputErrorOutputs(result, 'api-key')
+    expect(ctx.fake.requests).toHaveLength(0)
+  })
+
+  // The key travels in an HTTP header, which takes printable ASCII only: anything else is an input
+  // error, before any request (and not a network error after the job may have started).
+  test.each([
+    ['a non-ASCII character', 'key-ключ'],
+    ['a space', 'key with-space-123'],
+    ['a tab', 'key\twith-tab-123'],
+    ['a control character', 'key\u0007bell-123']
+  ])('api-key holding %s: exit 1 naming api-key, no request, failed outputs', async (_name, key) => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', { 'api-key': key }) })
+
+    expectInputErrorOutputs(result, 'api-key')
+    expect(ctx.fake.requests).toHaveLength(0)
+    expect(errorText(result)).toMatch(/ASCII/)
+    // Masked first thing all the same, and found nowhere else.
+    expectKeySafe(result, key)
+  })
+
+  test('api-key holding a non-ASCII character in generate mode: no POST is sent either', async () => {
+    const key = 'key-ключ'
+    const result = await run({
+      inputs: fastInputs(ctx.fake, '', { 'progress-id': undefined, 'api-key': key, mode: 'generate', 'agent-id': '1234', 'extra-instructions': 'A caller.' })
+    })
+
+    expectInputErrorOutputs(result, 'api-key')
+    expect(ctx.fake.requests).toHaveLength(0)
+    expect(ctx.fake.started).toHaveLength(0)
+    expectKeySafe(result, key)
   })
 })

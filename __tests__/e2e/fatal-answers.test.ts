@@ -1,7 +1,7 @@
 // End-to-end: answers that end the wait at once (401, 403, 400) or after a few tries (404), and
 // redirects to another host, which must never carry the key there.
 import {
-  KEY, errorText, expectKeySafe, expectNotCompletedOutputs, fastInputs, progressRequests, run, useFake
+  KEY, errorText, expectKeySafe, expectNotCompletedOutputs, expectSummaryOf, fastInputs, progressRequests, run, useFake
 } from '../support/e2e.js'
 
 describe('fatal answers', () => {
@@ -19,6 +19,7 @@ describe('fatal answers', () => {
     expect(result.outputs.error).toMatch(/fork/i)
     expect(errorText(result)).toMatch(/api-key/)
     expect(result.summary).toMatch(/api-key/)
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result, wrongKey)
   })
 
@@ -30,6 +31,7 @@ describe('fatal answers', () => {
     expect(progressRequests(ctx.fake)).toHaveLength(1)
     expect(result.outputs.error).toMatch(/api-key/)
     expect(result.outputs.error).toMatch(/fork/i)
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result)
   })
 
@@ -42,6 +44,7 @@ describe('fatal answers', () => {
     expect(result.outputs.polls).toBe('4')
     expect(result.outputs.error).toMatch(/progress[-_ ]?id/i)
     expect(result.outputs.error).toMatch(/unknown|not found/i)
+    expectSummaryOf(result, 'failed', 4)
     expectKeySafe(result)
   })
 
@@ -53,6 +56,7 @@ describe('fatal answers', () => {
     expect(progressRequests(ctx.fake)).toHaveLength(1)
     expect(result.outputs.error).toContain('progress_id must be a valid UUID.')
     expect(errorText(result)).toContain('progress_id must be a valid UUID.')
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result)
   })
 
@@ -64,6 +68,7 @@ describe('fatal answers', () => {
     expect(progressRequests(ctx.fake)).toHaveLength(1)
     expect(result.outputs.error).toContain('Must be a valid UUID.')
     expect(result.outputs.error).toContain('progress_id')
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result)
   })
 
@@ -75,6 +80,7 @@ describe('fatal answers', () => {
     // The fake really did send the key back, so a leak would be visible.
     expect(progressRequests(ctx.fake)[0]?.response?.body).toContain(KEY)
     expect(result.outputs.error).toContain('API key *** has no access')
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result)
   })
 
@@ -89,6 +95,7 @@ describe('fatal answers', () => {
       expect(JSON.stringify(request)).not.toContain(KEY)
     }
     expect(result.outputs.instructions).not.toContain('served by the redirect target host')
+    expectSummaryOf(result, 'failed', 1)
     expectKeySafe(result)
   })
 })

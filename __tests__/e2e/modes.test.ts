@@ -13,7 +13,7 @@ import {
   scenarioPath, type Endpoint, type FakeCekura, type RecordedRequest, type Reply, type ReplyContext
 } from '../support/fake-cekura.mjs'
 import {
-  KEY, errorText, expectAllOutputs, expectKeySafe, expectNotCompletedOutputs, expectShownInPre, fastInputs, outsidePre, run,
+  KEY, errorText, expectAllOutputs, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, expectShownInPre, fastInputs, outsidePre, run,
   useFake, visibleLog, waitFor
 } from '../support/e2e.js'
 import { parseOutputFile, type RunResult } from '../support/run-action.mjs'
@@ -787,6 +787,111 @@ describe('inputs that do not fit together fail before any request', () => {
     for (const name of names) expect(error).toContain(name)
     expect(ctx.fake.requests).toHaveLength(0)
     expect(error).not.toContain('Outside the workspace.')
+    expectKeySafe(result)
+  })
+})
+
+describe('review fixes: cancel while saving, timeouts while reading, a progress id that is the key', () => {
+  const ctx = useFake()
+  const applyInputs = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
+    startInputs(ctx.fake, { mode: 'improve', 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA, apply: 'true', ...extra })
+
+  test('SIGTERM while the PATCH of apply hangs: cancelled within 5 s, applied=false, the produced text still out', async () => {
+    ctx.fake.setFault('scenario-patch', faults.always(replies.hang))
+    let signalledAt = 0
+    const result = await run({
+      inputs: applyInputs({ timeout: '1m' }),
+      timeoutMs: 20_000,
+      onSpawn: (child: ChildProcess) => {
+        waitFor(() => at(ctx.fake, 'scenario-patch').length >= 1, 10_000, 'the PATCH')
+          .then(() => {
+            signalledAt = performance.now()
+            child.kill('SIGTERM')
+          })
+          .catch(() => child.kill('SIGKILL'))
+      }
+    })
+
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(result.signal).toBeNull()
+    expect(result.code).not.toBeNull()
+    expect(result.code).not.toBe(0)
+    expect(result.exitedAt - signalledAt).toBeLessThan(5000)
+    expect(at(ctx.fake, 'scenario-patch')).toHaveLength(1)
+    expect(at(ctx.fake, 'scenario-patch')[0]?.response).toBeUndefined()
+    expectAllOutputs(result)
+    expect(result.outputs.status).toBe('cancelled')
+    expect(result.outputs.applied).toBe('false')
+    expect(result.outputs.error).toMatch(/cancelled/i)
+    expect(result.outputs.error).toMatch(/produced but not saved/)
+    expect(result.outputs.error).not.toContain('\n')
+    // The job did finish: its text is kept in the outputs and the file, for a later step or by hand.
+    expect(result.outputs.instructions).toBe(IMPROVED)
+    expect(result.outputs['expected-outcome']).toBe(expectedOutcomeFor(EXTRA))
+    expect(readFileSync(result.outputs['instructions-file'] ?? '', 'utf8')).toBe(IMPROVED)
+    expect(ctx.fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
+    expect(result.summary).toMatch(/^## Cekura scenario instructions: 🚫 cancelled$/m)
+    expect(result.summary).toMatch(/^\| Saved to scenario \| no \|$/m)
+    expectKeySafe(result)
+  })
+
+  test('a PATCH of apply that hangs past timeout 2s: cut off within a short grace, applied=false, the text still out', async () => {
+    ctx.fake.setFault('scenario-patch', faults.always(replies.hang))
+    const result = await run({ inputs: applyInputs({ timeout: '2s' }) })
+
+    expect(result.code).toBe(1)
+    expectAllOutputs(result)
+    expect(at(ctx.fake, 'scenario-patch')).toHaveLength(1)
+    expect(result.outputs.status).toBe('completed')
+    expect(result.outputs.applied).toBe('false')
+    expect(result.outputs.instructions).toBe(IMPROVED)
+    expect(readFileSync(result.outputs['instructions-file'] ?? '', 'utf8')).toBe(IMPROVED)
+    expect(result.outputs.error).toMatch(/produced but not saved/)
+    // Saving may run 3 s past the timeout, no more (and not the 30 s a request may otherwise take).
+    expect(result.exitedAt - (result.firstOutputAt ?? 0)).toBeLessThan(2000 + 3000 + 1000)
+    expect(ctx.fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
+    expectKeySafe(result)
+  })
+
+  test('a scenario read (GET) that hangs past timeout 2s: timed-out at the deadline, the error names the timeout', async () => {
+    ctx.fake.setFault('scenario-get', faults.always(replies.hang))
+    const result = await run({ inputs: applyInputs({ timeout: '2s' }) })
+
+    expect(result.code).toBe(1)
+    expectNotCompletedOutputs(result, 'timed-out')
+    expect(sequence(ctx.fake)).toEqual(['GET scenario-get'])
+    expect(at(ctx.fake, 'scenario-get')[0]?.response).toBeUndefined()
+    expect(ctx.fake.started).toHaveLength(0)
+    expect(result.outputs['progress-id']).toBe('')
+    expect(result.outputs.polls).toBe('0')
+    expect(result.outputs.applied).toBe('false')
+    expect(result.outputs.error).toMatch(/timeout/i)
+    expect(result.outputs.error).toContain('2s')
+    expect(errorText(result)).toMatch(/timeout/i)
+    expectEndsAtDeadline(result, 2000)
+    expect(result.summary).toMatch(/^## Cekura scenario instructions: ⏱️ timed out$/m)
+    expectKeySafe(result)
+  })
+
+  test('a POST answered with a progress_id equal to the API key: the key is in no output, nor in the raw GITHUB_OUTPUT file', async () => {
+    ctx.fake.setFault('generate', faults.once((c: ReplyContext) => ({ status: 200, json: { progress_id: c.key, project_id: 1 } })))
+    ctx.fake.setJob(KEY, jobs.completeAfterPolls(1))
+    const result = await run({
+      inputs: startInputs(ctx.fake, { mode: 'generate', 'agent-id': '1234', 'extra-instructions': GENERATE_EXTRA })
+    })
+
+    // The fake really did hand the key back as the id, and the action followed it.
+    expect(at(ctx.fake, 'generate')[0]?.response?.body).toContain(KEY)
+    expect(at(ctx.fake, 'progress').length).toBeGreaterThan(0)
+    expect(at(ctx.fake, 'progress')[0]?.query).toEqual({ progress_id: KEY })
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('completed')
+    expect(result.outputs['progress-id']).toBe('***')
+    // The early progress-id output (written as soon as the POST answered) is redacted too.
+    const raw = readFileSync(result.paths.outputFile, 'utf8')
+    expect(raw).not.toContain(KEY)
+    expect(outputOrder(result).filter((name) => name === 'progress-id').length).toBeGreaterThanOrEqual(2)
+    expect(result.files).toContain(result.paths.outputFile)
     expectKeySafe(result)
   })
 })

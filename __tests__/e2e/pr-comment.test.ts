@@ -230,6 +230,35 @@ describe('pull-request comment', () => {
     expect(warnings[0]).toMatch(/Could not write the pull-request comment \(HTTP 500\)/)
   })
 
+  test('a GitHub API that never answers: the comment is cut off near the timeout (plus a short grace), with a warning', async () => {
+    github.hang = true
+    const result = await run({
+      inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs({ timeout: '3s' })),
+      env: eventEnv('pull_request')
+    })
+
+    // The job itself was done at once; only the comment waited, and not for the 30 s a request may take.
+    expect(github.requests.length).toBeGreaterThanOrEqual(1)
+    expect(github.requests.every(r => r.response === undefined)).toBe(true)
+    // It waited for GitHub (at least the grace), then gave up well before a request's own 30 s.
+    expect(result.durationMs).toBeGreaterThanOrEqual(2500)
+    expect(result.exitedAt - (result.firstOutputAt ?? 0)).toBeLessThan(3000 + 2500 + 1000)
+    expect(result.code).toBe(0)
+    expectAllOutputs(result)
+    expect(result.outputs.status).toBe('completed')
+    expect(result.outputs.error).toBe('')
+    expect(result.outputs.instructions).not.toBe('')
+    expect(result.outputs['comment-id']).toBe('')
+    expect(result.outputs['comment-url']).toBe('')
+    const warnings = annotations(result, 'warning')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/comment/i)
+    expect(annotations(result, 'error')).toEqual([])
+    expect(result.summary).toContain('✅ completed')
+    expect(github.comments(OWNER, REPO, PR)).toEqual([])
+    expectSecretsSafe(result)
+  })
+
   test('a token GitHub rejects (401) is a warning that says so', async () => {
     const result = await run({
       inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs({ 'github-token': 'ghp_wrongTokenForTheTest123' })),

@@ -2,7 +2,8 @@
 import { createServer } from 'node:net'
 import { DEMO_INSTRUCTIONS, jobs, replies } from '../support/fake-cekura.mjs'
 import {
-  errorText, expectAllOutputs, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, fastInputs, progressRequests, run, useFake
+  errorText, expectAllOutputs, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, expectSummaryOf, fastInputs, progressRequests,
+  run, useFake
 } from '../support/e2e.js'
 import type { RunResult } from '../support/run-action.mjs'
 
@@ -12,6 +13,7 @@ function expectCompletedAfterFaults (result: RunResult, requests: number): void 
   expect(result.outputs.status).toBe('completed')
   expect(result.outputs.instructions).toBe(DEMO_INSTRUCTIONS)
   expect(result.outputs.polls).toBe(String(requests))
+  expectSummaryOf(result, 'completed', requests)
 }
 
 describe('transient faults', () => {
@@ -66,6 +68,8 @@ describe('transient faults', () => {
     expectNotCompletedOutputs(result, 'timed-out')
     expect(progressRequests(ctx.fake)).toHaveLength(1)
     expectEndsAtDeadline(result, 2000)
+    expectSummaryOf(result, 'timed-out', 1)
+    expect(result.summary).toMatch(/timeout/i)
     expectKeySafe(result)
   })
 
@@ -95,6 +99,7 @@ describe('transient faults', () => {
     expect(result.outputs.error).toMatch(/500/)
     expect(errorText(result)).toMatch(/500/)
     expect(result.summary).toMatch(/500/)
+    expectSummaryOf(result, 'failed', 7)
     expectKeySafe(result)
   }, 60_000)
 
@@ -115,6 +120,8 @@ describe('transient faults', () => {
     expectNotCompletedOutputs(result, 'failed')
     expect(result.outputs.polls).toBe('7')
     expect(result.outputs.error).toMatch(/refused|ECONNREFUSED/i)
+    expectSummaryOf(result, 'failed', 7)
+    expect(result.summary).toMatch(/refused|ECONNREFUSED/i)
     expectKeySafe(result)
   }, 60_000)
 
@@ -126,6 +133,7 @@ describe('transient faults', () => {
     expect(progressRequests(ctx.fake)).toHaveLength(1)
     expect(result.outputs.polls).toBe('1')
     expectEndsAtDeadline(result, 2000)
+    expectSummaryOf(result, 'timed-out', 1)
     expectKeySafe(result)
   })
 })

@@ -123,6 +123,47 @@ export function expectShownInPre (summary: string, text: string): void {
   expect(preBlocks(summary).map(preText)).toContain(text)
 }
 
+/** The status as the summary's heading shows it. */
+const SUMMARY_HEADING: Record<string, string> = {
+  completed: '✅ completed',
+  failed: '❌ failed',
+  'timed-out': '⏱️ timed out',
+  cancelled: '🚫 cancelled'
+}
+
+/** The escaped text of the <pre> block under a `### <title>` heading, or undefined when there is none. */
+export function summarySection (summary: string, title: string): string | undefined {
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const match = new RegExp(`^### ${escaped}\\n[\\s\\S]*?<pre[^>]*>([\\s\\S]*?)<\\/pre>`, 'm').exec(summary)
+  return match ? preText(match[1] ?? '') : undefined
+}
+
+/**
+ * The job summary agrees with the outputs: the heading and the table's status, the polls count, and
+ * then the error section for an ending other than completed (the same text as the `error` output,
+ * which is that text on one line), or the instructions (and no error) for a completed one.
+ */
+export function expectSummaryOf (result: RunResult, status: 'completed' | 'failed' | 'timed-out' | 'cancelled', polls: number): void {
+  const summary = result.summary
+  expect(summary).toMatch(new RegExp(`^## Cekura scenario instructions: ${SUMMARY_HEADING[status]}$`, 'm'))
+  expect(summary).toMatch(new RegExp(`^\\| Status \\| ${status} \\|$`, 'm'))
+  expect(summary).toMatch(new RegExp(`^\\| Polls \\| ${polls} \\|$`, 'm'))
+  expect(result.outputs.polls).toBe(String(polls))
+  if (status === 'completed') {
+    expect(summary).not.toMatch(/^### Error$/m)
+    expect(result.outputs.instructions).not.toBe('')
+    expect(summary).toMatch(/^### Instructions$/m)
+    expectShownInPre(summary, result.outputs.instructions ?? '')
+  } else {
+    expect(summary).not.toMatch(/^### Instructions$/m)
+    const error = summarySection(summary, 'Error')
+    expect(error).toBeDefined()
+    const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim()
+    expect(oneLine(error ?? '')).toBe(oneLine(result.outputs.error ?? ''))
+    expect(result.outputs.error).not.toBe('')
+  }
+}
+
 /**
  * The run ended at its deadline: not before `timeoutMs`, and less than 1 s after it. Lateness is measured
  * from the action's first log bytes (it prints ::add-mask:: first thing), where its clock starts, so

@@ -61,6 +61,8 @@ export interface FakeGitHub {
   forbid: 'none' | 'writes' | 'all'
   /** when set, every request answers this status */
   failWith: number | undefined
+  /** when true, every request is recorded (response undefined) and never answered */
+  hang: boolean
   comments(owner: string, repo: string, number: number): Comment[]
   addComment(owner: string, repo: string, number: number, spec: CommentSpec): Comment
   addComments(owner: string, repo: string, number: number, count: number, make?: (index: number) => CommentSpec): Comment[]

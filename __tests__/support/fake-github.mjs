@@ -14,7 +14,8 @@
 //
 // Switches: `fake.forbid = 'writes'` answers POST and PATCH with 403 "Resource not accessible by
 // integration" (the read-only token of a fork pull request); 'all' does it for every request.
-// `fake.failWith = 500` answers every request with that status.
+// `fake.failWith = 500` answers every request with that status. `fake.hang = true` accepts every
+// request and never answers it (an API that is down behind a load balancer); close() drops them.
 //
 // The same port is also an HTTP proxy: a CONNECT request (what undici's ProxyAgent sends for
 // HTTPS_PROXY) is recorded in `connects` and tunnelled into this server, over TLS with the test
@@ -150,6 +151,8 @@ export async function startFakeGitHub (options = {}) {
     forbid: 'none',
     /** @type {number | undefined} */
     failWith: undefined,
+    /** when true, every request is recorded and never answered */
+    hang: false,
     /** @param {string} owner @param {string} repo @param {number} number @returns {Comment[]} */
     comments: (owner, repo, number) => [...thread(owner, repo, number)],
     /**
@@ -175,6 +178,7 @@ export async function startFakeGitHub (options = {}) {
       connects.length = 0
       fake.forbid = 'none'
       fake.failWith = undefined
+      fake.hang = false
     },
     close () {
       return new Promise((resolve) => {
@@ -217,6 +221,8 @@ export async function startFakeGitHub (options = {}) {
       }
       const apiBase = `${url.origin}${prefix}`
 
+      // Left unanswered: the socket stays open until the client gives up or close() destroys it.
+      if (fake.hang) return
       if (fake.failWith !== undefined) {
         return reply(fake.failWith, { message: `Fake failure ${fake.failWith}`, documentation_url: 'https://docs.github.com/rest' })
       }

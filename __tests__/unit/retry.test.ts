@@ -9,6 +9,7 @@ import {
   type HttpAnswer,
   type Verdict
 } from '../../src/retry.js'
+import { NetworkError, NOT_SENT } from '../../src/http.js'
 
 const NOW = Date.parse('2026-03-01T12:00:00Z')
 
@@ -181,6 +182,19 @@ describe('classifyNetworkError', () => {
     const verdict = classifyNetworkError(withCode('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"))
     expect(verdict.kind).toBe('fatal')
     expect(verdict.kind === 'fatal' && verdict.message).toMatch(/TLS/)
+  })
+
+  it('fails at once on an aborted request (the run is being cancelled): another try cannot help', () => {
+    const verdict = classifyNetworkError(new NetworkError('The operation was aborted', 'ABORTED'))
+    expect(verdict.kind).toBe('fatal')
+    expect(verdict.kind === 'fatal' && verdict.message).toMatch(/abort/i)
+  })
+
+  it('fails at once on a request that could not even be sent (ERR_NOT_SENT), keeping the reason', () => {
+    expect(NOT_SENT).toBe('ERR_NOT_SENT')
+    const verdict = classifyNetworkError(new NetworkError('Invalid character in header content ["X-CEKURA-API-KEY"]', NOT_SENT))
+    expect(verdict.kind).toBe('fatal')
+    expect(verdict.kind === 'fatal' && verdict.message).toContain('Invalid character in header content')
   })
 
   it('retries errors without a known code, and thrown non-Errors', () => {
