@@ -11,24 +11,12 @@ import {
 import type { Outcome, Status } from '../../src/poll.js'
 import type { Report } from '../../src/report.js'
 import { STATUS_LABEL } from '../../src/summary.js'
+import { outcome } from './fixtures.js'
 import { count, preContents, unescapeHtml } from './html-helpers.js'
 
 const RUN_URL = 'https://github.com/example-org/example-repo/actions/runs/123456'
 const CONTEXT: CommentContext = { header: '', runUrl: RUN_URL }
 
-function outcome(overrides: Partial<Outcome> = {}): Outcome {
-  return {
-    status: 'completed',
-    progressId: 'p-1',
-    instructions: 'Call the clinic and ask to move your appointment.',
-    expectedOutcome: '',
-    error: '',
-    lastResponse: { status: 'completed' },
-    polls: 3,
-    elapsedMs: 4200,
-    ...overrides
-  }
-}
 
 function report(overrides: Partial<Outcome> = {}, extra: Partial<Report> = {}): Report {
   return { outcome: outcome(overrides), mode: 'poll', ...extra }

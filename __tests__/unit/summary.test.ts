@@ -1,6 +1,7 @@
 import type { Outcome, Status } from '../../src/poll.js'
 import type { Report } from '../../src/report.js'
 import { renderSummary as renderReport, STATUS_LABEL, SUMMARY_LIMIT_BYTES, type SummaryContext } from '../../src/summary.js'
+import { outcome } from './fixtures.js'
 import { count, preContents, unescapeHtml } from './html-helpers.js'
 
 const MIB = 1024 * 1024
@@ -15,19 +16,6 @@ function renderSummary(outcome: Outcome, context: SummaryContext): string {
   return renderReport(report, context)
 }
 
-function outcome(overrides: Partial<Outcome> = {}): Outcome {
-  return {
-    status: 'completed',
-    progressId: 'p-1',
-    instructions: 'Call the clinic and ask to move your appointment.',
-    expectedOutcome: '',
-    error: '',
-    lastResponse: { status: 'completed' },
-    polls: 3,
-    elapsedMs: 4200,
-    ...overrides
-  }
-}
 
 const HOSTILE = [
   '```',
