@@ -29351,7 +29351,97 @@ async function applyToScenario(report, client, deadline, log) {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/render.ts
+/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
+}
+/**
+ * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
+ * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
+ * parsing, which keeps a leading newline of the text itself.
+ */
+function preBlock(text) {
+    return `<pre>\n${escapeHtml(text)}</pre>`;
+}
+/** Inline code for a table cell: pipes and line breaks must not end the cell. */
+function codeCell(text) {
+    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
+}
+/** Collapses a block behind a summary line when it is long. */
+function collapsible(title, body, open) {
+    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
+}
+/**
+ * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
+ * cuts an entity or a character in half.
+ */
+function fitEscaped(text, maxBytes) {
+    let used = 0;
+    let end = 0;
+    for (const char of text) {
+        const escaped = HTML_ESCAPES[char] ?? char;
+        const size = Buffer.byteLength(escaped);
+        if (used + size > maxBytes)
+            return { text: text.slice(0, end), truncated: true };
+        used += size;
+        end += char.length;
+    }
+    return { text, truncated: false };
+}
+/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+function countLines(text) {
+    return text === '' ? 0 : text.split('\n').length;
+}
+/**
+ * Like fitEscaped, for text that is shown through `show` (which may lengthen it) before escaping: the
+ * longest start whose shown, escaped form fits in `maxBytes`. A longer start never takes fewer bytes,
+ * so the largest budget that still fits is found by halving.
+ */
+function fitShown(text, maxBytes, show) {
+    const budget = Math.max(0, maxBytes);
+    const fits = (part) => Buffer.byteLength(escapeHtml(show(part))) <= budget;
+    const plain = fitEscaped(text, budget);
+    if (fits(plain.text))
+        return plain;
+    let low = 0;
+    let high = budget;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(fitEscaped(text, middle).text))
+            low = middle;
+        else
+            high = middle;
+    }
+    return fitEscaped(text, low);
+}
+/** Texts longer than this are collapsed. */
+const COLLAPSE_LINES = 30;
+const COLLAPSE_CHARS = 3000;
+function isLong(text) {
+    return countLines(text) > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
+}
+/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
+function textSection(title, text, maxBytes, options) {
+    const show = options.show ?? (same => same);
+    const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes);
+    const lines = countLines(text);
+    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
+    const block = preBlock(show(fitted.text));
+    // The note stays outside the collapsed block, where a reader sees it without opening the text.
+    const note = fitted.truncated
+        ? `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, as ${options.limit}. ` +
+            `The whole text is in ${options.whereWhole}.`
+        : '';
+    return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
+
 
 
 
@@ -29390,7 +29480,7 @@ function outputValues(outcome, instructionsFile) {
         [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
         [OUTPUT.instructionsFile]: instructionsFile,
         [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
-        [OUTPUT.error]: outcome.error.replace(/\s*[\r\n]+\s*/g, ' '),
+        [OUTPUT.error]: oneLine(outcome.error),
         [OUTPUT.polls]: String(outcome.polls),
         [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
     };
@@ -29663,91 +29753,6 @@ async function pollUntilDone(settings, deps) {
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
     }
-}
-
-;// CONCATENATED MODULE: ./src/render.ts
-/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
-const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
-}
-/**
- * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
- * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
- * parsing, which keeps a leading newline of the text itself.
- */
-function preBlock(text) {
-    return `<pre>\n${escapeHtml(text)}</pre>`;
-}
-/** Inline code for a table cell: pipes and line breaks must not end the cell. */
-function codeCell(text) {
-    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
-}
-/** Collapses a block behind a summary line when it is long. */
-function collapsible(title, body, open) {
-    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
-}
-/**
- * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
- * cuts an entity or a character in half.
- */
-function fitEscaped(text, maxBytes) {
-    let used = 0;
-    let end = 0;
-    for (const char of text) {
-        const escaped = HTML_ESCAPES[char] ?? char;
-        const size = Buffer.byteLength(escaped);
-        if (used + size > maxBytes)
-            return { text: text.slice(0, end), truncated: true };
-        used += size;
-        end += char.length;
-    }
-    return { text, truncated: false };
-}
-function countLines(text) {
-    return text === '' ? 0 : text.split('\n').length;
-}
-/**
- * Like fitEscaped, for text that is shown through `show` (which may lengthen it) before escaping: the
- * longest start whose shown, escaped form fits in `maxBytes`. A longer start never takes fewer bytes,
- * so the largest budget that still fits is found by halving.
- */
-function fitShown(text, maxBytes, show) {
-    const budget = Math.max(0, maxBytes);
-    const fits = (part) => Buffer.byteLength(escapeHtml(show(part))) <= budget;
-    const plain = fitEscaped(text, budget);
-    if (fits(plain.text))
-        return plain;
-    let low = 0;
-    let high = budget;
-    while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fits(fitEscaped(text, middle).text))
-            low = middle;
-        else
-            high = middle;
-    }
-    return fitEscaped(text, low);
-}
-/** Texts longer than this are collapsed. */
-const COLLAPSE_LINES = 30;
-const COLLAPSE_CHARS = 3000;
-function isLong(text) {
-    return countLines(text) > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
-}
-/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
-function textSection(title, text, maxBytes, options) {
-    const show = options.show ?? (same => same);
-    const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes);
-    const lines = countLines(text);
-    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
-    const block = preBlock(show(fitted.text));
-    // The note stays outside the collapsed block, where a reader sees it without opening the text.
-    const note = fitted.truncated
-        ? `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, as ${options.limit}. ` +
-            `The whole text is in ${options.whereWhole}.`
-        : '';
-    return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/diff.ts
@@ -30032,6 +30037,7 @@ function renderComment(report, context) {
 
 
 
+
 const PER_PAGE = 100;
 /** 30,000 comments: far past any real PR, and a stop should the API keep saying "next". */
 const MAX_PAGES = 300;
@@ -30096,7 +30102,7 @@ function errorStatus(error) {
     return error.status;
 }
 function errorMessage(error) {
-    return (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ');
+    return oneLine(error instanceof Error ? error.message : String(error));
 }
 /** Whether a `Link` header offers another page. */
 function hasNextPage(link) {
@@ -30203,6 +30209,7 @@ async function upsert(target, options, log) {
 
 
 
+
 function redactReport(report, redact) {
     const { outcome } = report;
     const redacted = {
@@ -30284,7 +30291,7 @@ function failedBeforePolling(progressId, error, startedAt) {
 /** Fails the step before any job was followed: the outputs that still mean something say why. */
 function failWithoutJob(message) {
     core.setOutput(OUTPUT.status, 'failed');
-    core.setOutput(OUTPUT.error, message.replace(/\s*[\r\n]+\s*/g, ' '));
+    core.setOutput(OUTPUT.error, oneLine(message));
     core.setOutput(OUTPUT.polls, '0');
     core.setFailed(message);
 }

@@ -7,6 +7,7 @@ import { applyToScenario, completeFromScenario, startJob } from './jobs.js'
 import { instructionsFilePath, OUTPUT, outputValues, writeInstructionsFile } from './outputs.js'
 import { pollUntilDone, type Outcome } from './poll.js'
 import { redactJson, redactor } from './redact.js'
+import { oneLine } from './render.js'
 import type { Report } from './report.js'
 import { renderComment, workflowRunUrl } from './comment.js'
 import { postComment } from './pr-comment.js'
@@ -95,7 +96,7 @@ function failedBeforePolling(progressId: string, error: string, startedAt: numbe
 /** Fails the step before any job was followed: the outputs that still mean something say why. */
 function failWithoutJob(message: string): void {
   core.setOutput(OUTPUT.status, 'failed')
-  core.setOutput(OUTPUT.error, message.replace(/\s*[\r\n]+\s*/g, ' '))
+  core.setOutput(OUTPUT.error, oneLine(message))
   core.setOutput(OUTPUT.polls, '0')
   core.setFailed(message)
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Outcome } from './poll.js'
+import { oneLine } from './render.js'
 
 /** Output names, as action.yml declares them. */
 export const OUTPUT = {
@@ -41,7 +42,7 @@ export function outputValues(outcome: Outcome, instructionsFile: string): Record
     [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
     [OUTPUT.instructionsFile]: instructionsFile,
     [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
-    [OUTPUT.error]: outcome.error.replace(/\s*[\r\n]+\s*/g, ' '),
+    [OUTPUT.error]: oneLine(outcome.error),
     [OUTPUT.polls]: String(outcome.polls),
     [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
   }

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 // Types only: erased from the build, so the bundle does not load @actions/github up front.
 import type { getOctokit } from '@actions/github'
 import { commentMarker } from './comment.js'
+import { oneLine } from './render.js'
 import { USER_AGENT } from './version.js'
 
 export interface PullRequestRef {
@@ -109,7 +110,7 @@ function errorStatus(error: unknown): number | undefined {
 }
 
 function errorMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ')
+  return oneLine(error instanceof Error ? error.message : String(error))
 }
 
 /** Whether a `Link` header offers another page. */

@@ -615,24 +615,14 @@ function resolveReply (spec, ctx) {
  * @param {Job} job @param {number} count @param {number} elapsedMs @returns {Phase}
  */
 function currentPhase (job, count, elapsedMs) {
-  let before = count - 1
-  for (const phase of job.phases) {
-    if (phase.times !== undefined) {
-      if (before < phase.times) return phase
-      before -= phase.times
-    } else if (phase.untilMs !== undefined) {
-      if (elapsedMs < phase.untilMs) return phase
-    } else {
-      return phase
-    }
-  }
-  const last = job.phases[job.phases.length - 1]
-  if (!last) throw new Error('a fake Cekura job needs at least one phase')
-  return last
+  const phase = faultPhase(job.phases, count, elapsedMs) ?? job.phases[job.phases.length - 1]
+  if (!phase) throw new Error('a fake Cekura job needs at least one phase')
+  return phase
 }
 
 /**
- * Like currentPhase, but once the phases are used up there is none: the endpoint answers normally.
+ * The phase answering request number `count`; once the phases are used up there is none (a fault
+ * list then lets the endpoint answer normally; a job stays in its last phase).
  * @param {Phase[]} phases @param {number} count @param {number} elapsedMs @returns {Phase | undefined}
  */
 function faultPhase (phases, count, elapsedMs) {
