@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 5937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28432,21 +28432,102 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 1564:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   a5: () => (/* binding */ redactReport)
+/* harmony export */ });
+/* unused harmony exports REDACTED, redactJson */
+const REDACTED = '***';
+/**
+ * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
+ * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
+ * misbehaving server may echo a key back.
+ */
+function redactor(...secrets) {
+    const forms = [
+        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+    ]
+        .filter(form => form.length > 0)
+        .sort((a, b) => b.length - a.length);
+    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+}
+/** Redacts every string inside a JSON value. */
+function redactJson(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map(item => redactJson(item, redact));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
+    }
+    return value;
+}
+/** The report with every text in it redacted: what the outputs, the summary and the comment may show. */
+function redactReport(report, redact) {
+    const { outcome } = report;
+    return {
+        ...report,
+        outcome: {
+            ...outcome,
+            progressId: redact(outcome.progressId),
+            instructions: redact(outcome.instructions),
+            expectedOutcome: redact(outcome.expectedOutcome),
+            error: redact(outcome.error),
+            lastResponse: redactJson(outcome.lastResponse, redact)
+        },
+        ...(report.extraInstructions !== undefined ? { extraInstructions: redact(report.extraInstructions) } : {}),
+        ...(report.currentInstructions !== undefined ? { currentInstructions: redact(report.currentInstructions) } : {})
+    };
+}
+
+
+/***/ }),
+
+/***/ 766:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** Small text helpers every layer uses. */
+/** The message of anything thrown, Error or not. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/** `1 poll`, `2 polls`. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5565);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6670);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5037);
+/* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
+/* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
+
 
 
 
 
 process.on('unhandledRejection', reason => {
-    const redact = (0,_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactor */ .$p)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey).trim(), _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken).trim());
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(redact(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`));
+    const redact = (0,_base_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactor */ .$p)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey).trim(), _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken).trim());
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(redact(`Unexpected error in the action: ${(0,_base_text_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(reason)}`));
     process.exit(1);
 });
 // Exit explicitly: a kept-alive socket must not hold the step open once the outputs are written.
@@ -28458,20 +28539,34 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 3754:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   bO: () => (/* binding */ INPUT),
-/* harmony export */   dz: () => (/* binding */ InputError)
-/* harmony export */ });
-/* unused harmony exports MODES, DEFAULTS */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bO: () => (/* binding */ INPUT),
+  dz: () => (/* binding */ InputError),
+  TL: () => (/* binding */ parseInputs)
+});
+
+// UNUSED EXPORTS: DEFAULTS
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/base/duration.ts
+var duration = __nccwpck_require__(5937);
+// EXTERNAL MODULE: ./src/base/text.ts
+var base_text = __nccwpck_require__(766);
+;// CONCATENATED MODULE: ./src/base/types.ts
+/** The types every layer shares: what a run is asked to do and how it ended. */
+const MODES = ['poll', 'generate', 'improve'];
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -28497,7 +28592,6 @@ const INPUT = {
     githubToken: 'github-token',
     commentHeader: 'comment-header'
 };
-const MODES = ['poll', 'generate', 'improve'];
 class InputError extends Error {
     name = 'InputError';
 }
@@ -28531,12 +28625,12 @@ function parseInputs(read, context) {
         // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
         throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
     }
-    const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout));
+    const timeoutMs = inputs_duration(INPUT.timeout, get(INPUT.timeout));
     if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
         throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get(INPUT.timeout)}'.`);
     }
-    const pollIntervalMs = duration(INPUT.pollInterval, get(INPUT.pollInterval));
-    const maxPollIntervalMs = duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval));
+    const pollIntervalMs = inputs_duration(INPUT.pollInterval, get(INPUT.pollInterval));
+    const maxPollIntervalMs = inputs_duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval));
     if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
         throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get(INPUT.pollInterval)}'.`);
     }
@@ -28544,19 +28638,19 @@ function parseInputs(read, context) {
         throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get(INPUT.maxPollInterval)}'.`);
     }
     if (pollIntervalMs > maxPollIntervalMs) {
-        throw new InputError(`Input '${INPUT.pollInterval}' (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(maxPollIntervalMs)}).`);
+        throw new InputError(`Input '${INPUT.pollInterval}' (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,duration/* formatDuration */.a)(maxPollIntervalMs)}).`);
     }
     const settings = {
         apiKey,
         job: parseJob(get, context),
-        apply: boolean(INPUT.apply, get(INPUT.apply)),
+        apply: inputs_boolean(INPUT.apply, get(INPUT.apply)),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
         apiUrl: apiUrl(get(INPUT.apiUrl)),
-        failOnError: boolean(INPUT.failOnError, get(INPUT.failOnError)),
-        summary: boolean(INPUT.summary, get(INPUT.summary)),
-        prComment: boolean(INPUT.prComment, get(INPUT.prComment)),
+        failOnError: inputs_boolean(INPUT.failOnError, get(INPUT.failOnError)),
+        summary: inputs_boolean(INPUT.summary, get(INPUT.summary)),
+        prComment: inputs_boolean(INPUT.prComment, get(INPUT.prComment)),
         githubToken: read(INPUT.githubToken).trim(),
         commentHeader: commentHeader(read(INPUT.commentHeader).trim())
     };
@@ -28624,17 +28718,17 @@ function parseJob(get, context) {
         clashes(job, requestBody);
         return job;
     }
-    const job = { mode, extraInstructions, requestBody };
-    if (agentText !== '')
-        job.agentId = positiveInteger(INPUT.agentId, agentText);
-    if (given(INPUT.currentInstructions)) {
-        job.currentInstructions = get(INPUT.currentInstructions);
-        job.currentInstructionsInput = INPUT.currentInstructions;
-    }
-    else if (given(INPUT.currentInstructionsFile)) {
-        job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context);
-        job.currentInstructionsInput = INPUT.currentInstructionsFile;
-    }
+    const currentInput = [INPUT.currentInstructions, INPUT.currentInstructionsFile].find(given);
+    const job = {
+        mode,
+        extraInstructions,
+        requestBody,
+        ...(agentText !== '' ? { agentId: positiveInteger(INPUT.agentId, agentText) } : {}),
+        ...(currentInput === INPUT.currentInstructions ? { currentInstructions: get(currentInput), currentInstructionsInput: currentInput } : {}),
+        ...(currentInput === INPUT.currentInstructionsFile
+            ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: currentInput }
+            : {})
+    };
     if (!given(INPUT.scenarioId) && job.agentId === undefined) {
         throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
     }
@@ -28660,7 +28754,7 @@ function parseRequestBody(text) {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`);
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${(0,base_text/* errorMessage */.gJ)(error)}.`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
@@ -28676,34 +28770,34 @@ function positiveInteger(name, text) {
 /** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
 function readWorkspaceFile(path, context) {
     const name = INPUT.currentInstructionsFile;
-    const full = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(context.workspace, path);
+    const full = (0,external_node_path_.resolve)(context.workspace, path);
     let real;
     let root;
     try {
-        root = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(context.workspace);
-        real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(full);
+        root = (0,external_node_fs_.realpathSync)(context.workspace);
+        real = (0,external_node_fs_.realpathSync)(full);
     }
     catch {
         throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
     }
-    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(inside)) {
+    const inside = (0,external_node_path_.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
         throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
     }
     try {
         return context.readFile(real);
     }
     catch (error) {
-        throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`);
+        throw new InputError(`Input '${name}': could not read '${path}': ${(0,base_text/* errorMessage */.gJ)(error)}.`);
     }
 }
-function duration(name, text) {
-    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDuration */ .E)(text);
+function inputs_duration(name, text) {
+    const ms = (0,duration/* parseDuration */.E)(text);
     if (ms === undefined)
         throw new InputError(`Input '${name}' must be ${DURATION_FORM}, got '${text}'.`);
     return ms;
 }
-function boolean(name, text) {
+function inputs_boolean(name, text) {
     // The same words the toolkit's getBooleanInput accepts.
     if (['true', 'True', 'TRUE'].includes(text))
         return true;
@@ -28738,7 +28832,7 @@ function commentHeader(text) {
 
 /***/ }),
 
-/***/ 5565:
+/***/ 5037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28751,13 +28845,42 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/base/duration.ts
+var duration = __nccwpck_require__(5937);
+// EXTERNAL MODULE: ./src/base/redact.ts
+var base_redact = __nccwpck_require__(1564);
+;// CONCATENATED MODULE: ./src/base/sleep.ts
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms, signal) {
+    return new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+// EXTERNAL MODULE: ./src/base/text.ts
+var base_text = __nccwpck_require__(766);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./src/base/version.ts
+// Kept in step with package.json by a unit test; sent in the User-Agent header.
+const ACTION_NAME = 'cekura-instructions-action';
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/cekura/http.ts
+
 
 
 /** Bodies larger than this are cut off: a progress response is a few kilobytes. */
@@ -28788,7 +28911,7 @@ async function request(url, options) {
     for (let hop = 0;; hop++) {
         const answer = await once(current, options, Math.max(1, deadline - performance.now()));
         // Only reads follow redirects: a request that changes something is never sent a second time.
-        const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined;
+        const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined;
         if (location === undefined)
             return answer;
         const next = new URL(location, current);
@@ -28801,7 +28924,8 @@ async function request(url, options) {
         current = next;
     }
 }
-function firstHeader(answer, name) {
+/** A header's first value (Node gives repeated headers as a list). */
+function headerValue(answer, name) {
     const value = answer.headers[name];
     return Array.isArray(value) ? value[0] : value;
 }
@@ -28822,7 +28946,7 @@ function once(url, options, timeoutMs) {
         }
         catch (error) {
             // Node refused to build the request (a header it cannot send, say): nothing left this machine.
-            reject(new NetworkError(error instanceof Error ? error.message : String(error), NOT_SENT));
+            reject(new NetworkError((0,base_text/* errorMessage */.gJ)(error), NOT_SENT));
             return;
         }
         let settled = false;
@@ -28867,7 +28991,9 @@ function once(url, options, timeoutMs) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/cekura/answers.ts
+
+
 const MAX_CONSECUTIVE_TRANSIENT = 7;
 const MAX_NOT_FOUND_RETRIES = 3;
 /** No single request waits longer than this, whatever time is left. */
@@ -28901,10 +29027,6 @@ const TLS_CERTIFICATE_CODES = new Set([
     'CERT_UNTRUSTED',
     'CERT_REVOKED'
 ]);
-function header(answer, name) {
-    const value = answer.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
 /** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 function parseRetryAfter(value, nowEpochMs) {
     if (value === undefined)
@@ -28979,7 +29101,7 @@ function classifyAnswer(answer, nowEpochMs) {
     }
     if (TRANSIENT_STATUS.has(status)) {
         const verdict = { kind: 'transient', reason: `HTTP ${status}` };
-        const retryAfterMs = parseRetryAfter(header(answer, 'retry-after'), nowEpochMs);
+        const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
         if (retryAfterMs !== undefined)
             verdict.retryAfterMs = retryAfterMs;
         return verdict;
@@ -29006,13 +29128,13 @@ function classifyAnswer(answer, nowEpochMs) {
 /** Network-level failures (no HTTP answer) are transient when they are the kind a later try can get past. */
 function classifyNetworkError(error) {
     const code = error?.code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (0,base_text/* errorMessage */.gJ)(error);
     if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
         return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` };
     }
     if (code === 'ABORTED')
         return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' };
-    if (code === 'ERR_NOT_SENT')
+    if (code === NOT_SENT)
         return { kind: 'fatal', message: `the request could not be sent: ${message}` };
     if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
         return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` };
@@ -29028,47 +29150,63 @@ function backoffDelay(attempt, policy, random) {
     return Math.max(policy.baseMs / 10, Math.round(random() * ceiling));
 }
 
-// EXTERNAL MODULE: ./src/redact.ts
-var src_redact = __nccwpck_require__(6670);
-;// CONCATENATED MODULE: ./src/signals.ts
-/** How long after a cancel signal the process may take before it exits regardless. */
-const CANCEL_GRACE_MS = 4000;
-/** Resolves after `ms`, or at once when the signal aborts. */
-function sleep(ms, signal) {
-    return new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
-function watchForCancel(log) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
-        controller.abort();
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return controller.signal;
+;// CONCATENATED MODULE: ./src/cekura/failure.ts
+class CekuraFailure extends Error {
+    kind;
+    status;
+    name = 'CekuraFailure';
+    constructor(kind, message, 
+    /** The HTTP status Cekura answered with, when it answered. */
+    status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+    }
+    /** The same failure, seen as another kind (a retryable fault becomes a time-out when time runs out). */
+    as(kind) {
+        return new CekuraFailure(kind, this.message, this.status);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
-const ACTION_NAME = 'cekura-instructions-action';
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+;// CONCATENATED MODULE: ./src/cekura/retry.ts
 
-;// CONCATENATED MODULE: ./src/cekura.ts
+/** No retry is started with less time than this left: the answer could not arrive in time. */
+const MIN_RETRY_TIME_MS = 1000;
+const BACKOFF = { baseMs: 1000, capMs: 10_000 };
+/** The timeout for one request: what is left before the deadline, at most REQUEST_TIMEOUT_MS. */
+function requestTimeout(context) {
+    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, context.deadline - context.now()));
+}
+/**
+ * Runs `once` until it succeeds or fails for good, waiting between tries with jittered backoff (or as
+ * long as Retry-After asks), never past the deadline. Whether a call may be tried again at all is the
+ * call's own decision (`retry` or `fail`): a POST that may have reached Cekura is never sent twice.
+ * Out of time, the failure becomes `timed-out`; cancelled, `cancelled`.
+ */
+async function withRetries(once, context) {
+    for (let attempt = 1;; attempt++) {
+        const result = await once(requestTimeout(context));
+        if ('ok' in result)
+            return result.ok;
+        if ('fail' in result)
+            throw result.fail;
+        if (context.signal?.aborted)
+            throw result.retry.as('cancelled');
+        if (attempt >= MAX_CONSECUTIVE_TRANSIENT)
+            throw result.retry;
+        const left = context.deadline - context.now();
+        if (left <= MIN_RETRY_TIME_MS)
+            throw result.retry.as('timed-out');
+        await context.sleep(Math.min(result.retryAfterMs ?? backoffDelay(attempt, BACKOFF, context.random), left));
+        if (context.signal?.aborted)
+            throw result.retry.as('cancelled');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cekura/client.ts
+
+
+
 
 
 
@@ -29085,30 +29223,21 @@ const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT]);
 /** Of those, the ones another try cannot get past. */
 const NEVER_SENDABLE = new Set([NOT_SENT]);
-/** A call failed for good; the message says what to do. `mayHaveStarted` marks a POST whose fate is unknown. */
-class ApiError extends Error {
-    status;
-    body;
-    name = 'ApiError';
-    constructor(message, status, body) {
-        super(message);
-        this.status = status;
-        this.body = body;
-    }
-}
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
 class CekuraClient {
     options;
     agents = new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: true });
     sleep;
     random;
+    now;
     /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
     quote;
     constructor(options) {
         this.options = options;
         this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
         this.random = options.random ?? Math.random;
-        const redact = (0,src_redact/* redactor */.$p)(options.apiKey);
+        this.now = options.now ?? (() => performance.now());
+        const redact = (0,base_redact/* redactor */.$p)(options.apiKey);
         this.quote = (body, length) => redact(body).slice(0, length);
     }
     url(path) {
@@ -29123,16 +29252,20 @@ class CekuraClient {
         };
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
+        const signal = options.signal ?? this.options.cancel;
         const answer = await request(url, {
             method,
             headers,
             ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
             timeoutMs: options.timeoutMs,
-            ...(options.signal ?? this.options.cancel ? { signal: options.signal ?? this.options.cancel } : {}),
+            ...(signal ? { signal } : {}),
             agentFor: target => this.agents.getAgent(target.href)
         });
         this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`);
         return answer;
+    }
+    retrying(deadline, once) {
+        return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel });
     }
     async getProgress(progressId, options) {
         const url = this.url(PROGRESS_PATH);
@@ -29143,7 +29276,7 @@ class CekuraClient {
         catch (error) {
             if (error instanceof RedirectError)
                 return { kind: 'fatal', message: error.message };
-            this.options.debug?.(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.options.debug?.(`request failed: ${(0,base_text/* errorMessage */.gJ)(error)}`);
             return classifyNetworkError(error);
         }
     }
@@ -29151,38 +29284,41 @@ class CekuraClient {
      * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
      * anything else may already have started a job, and a second POST would start another.
      */
-    async startJob(mode, body, deadline, 
-    /** Which input each body field came from, so a 400 can name it. */
-    fieldInputs = {}) {
+    async startJob(mode, body, deadline, fieldInputs = {}) {
         const url = this.url(START_PATHS[mode]);
-        for (let attempt = 1;; attempt++) {
+        return this.retrying(deadline, async (timeoutMs) => {
             let answer;
             try {
-                answer = await this.send('POST', url, body, { timeoutMs: timeLeft(deadline) });
+                answer = await this.send('POST', url, body, { timeoutMs });
             }
             catch (error) {
                 const code = error instanceof NetworkError ? error.code : undefined;
-                const reason = error instanceof Error ? error.message : String(error);
-                const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-                if (notSent && !NEVER_SENDABLE.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
-                    await this.sleep(Math.min(backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random), timeLeft(deadline)));
-                    continue;
+                const reason = (0,base_text/* errorMessage */.gJ)(error);
+                if (code !== undefined && NOT_SENT_CODES.has(code)) {
+                    const failure = new CekuraFailure('not-sent', `Could not send the request to start the ${mode} job (${reason}); no job was started.`);
+                    return NEVER_SENDABLE.has(code) ? { fail: failure } : { retry: failure };
                 }
-                if (notSent)
-                    throw new ApiError(`Could not send the request to start the ${mode} job (${reason}); no job was started.`);
-                throw new ApiError(`The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
+                const failure = new CekuraFailure('may-have-started', `The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
                     'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
                     'or follow the job with progress-id if you can find it.');
+                if (code === 'ABORTED')
+                    return { fail: failure.as('cancelled') };
+                // Given all the time that was left, and it ran out.
+                if (code === 'REQUEST_TIMEOUT' && timeoutMs < REQUEST_TIMEOUT_MS)
+                    return { fail: failure.as('timed-out') };
+                return { fail: failure };
             }
             if (answer.status < 200 || answer.status >= 300)
-                throw startRejected(mode, answer, fieldInputs);
+                return { fail: startRejected(mode, answer, fieldInputs) };
             const progressId = readProgressId(answer.body);
             if (progressId === undefined) {
-                throw new ApiError(`Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
-                    `Response: ${this.quote(answer.body, 500)}`, answer.status, answer.body);
+                return {
+                    fail: new CekuraFailure('fatal', `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
+                        `Response: ${this.quote(answer.body, 500)}`, answer.status)
+                };
             }
-            return progressId;
-        }
+            return { ok: progressId };
+        });
     }
     async getScenario(id, deadline) {
         const answer = await this.idempotent('GET', scenarioPath(id), undefined, deadline, `read scenario ${id}`);
@@ -29194,48 +29330,50 @@ class CekuraClient {
         catch {
             // reported below
         }
-        throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`);
+        throw new CekuraFailure('fatal', `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`, answer.status);
     }
     async patchScenario(id, body, deadline) {
         await this.idempotent('PATCH', scenarioPath(id), body, deadline, `save the instructions into scenario ${id}`);
     }
     /** GET and PATCH can be sent again safely: transient faults are retried like polls. */
-    async idempotent(method, path, body, deadline, what) {
+    idempotent(method, path, body, deadline, what) {
         const url = this.url(path);
-        for (let attempt = 1;; attempt++) {
-            let verdict;
+        return this.retrying(deadline, async (timeoutMs) => {
             let answer;
             try {
-                answer = await this.send(method, url, body, { timeoutMs: timeLeft(deadline) });
-                verdict = answer.status >= 200 && answer.status < 300 ? { kind: 'ok', body: null } : classifyAnswer(answer, Date.now());
+                answer = await this.send(method, url, body, { timeoutMs });
             }
             catch (error) {
                 if (error instanceof RedirectError)
-                    throw new ApiError(error.message);
-                verdict = classifyNetworkError(error);
+                    return { fail: new CekuraFailure('fatal', error.message) };
+                if (error instanceof NetworkError && error.code === 'ABORTED') {
+                    return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) };
+                }
+                return this.verdictTry(classifyNetworkError(error), what);
             }
-            if (verdict.kind === 'ok' && answer)
-                return answer;
-            if (verdict.kind === 'transient' && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
-                const wait = verdict.retryAfterMs ?? backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random);
-                await this.sleep(Math.min(wait, timeLeft(deadline)));
-                continue;
+            if (answer.status >= 200 && answer.status < 300)
+                return { ok: answer };
+            return this.verdictTry(classifyAnswer(answer, Date.now()), what, answer.status);
+        });
+    }
+    verdictTry(verdict, what, status) {
+        switch (verdict.kind) {
+            case 'transient': {
+                const retry = new CekuraFailure('unavailable', `Could not ${what}: ${verdict.reason}`, status);
+                return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs };
             }
-            if (verdict.kind === 'not-found') {
-                throw new ApiError(`Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404);
-            }
-            const why = verdict.kind === 'fatal' ? verdict.message : verdict.kind === 'transient' ? verdict.reason : 'no answer';
-            throw new ApiError(`Could not ${what}: ${why}`, answer?.status, answer?.body);
+            case 'not-found':
+                return { fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404) };
+            case 'fatal':
+                return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) };
+            default:
+                return { fail: new CekuraFailure('fatal', `Could not ${what}: no answer`, status) };
         }
     }
     /** Closes kept-alive sockets so nothing holds the process open. */
     close() {
         this.agents.dispose();
     }
-}
-/** `deadline` is on the monotonic clock (performance.now()), as the poll loop's is. */
-function timeLeft(deadline) {
-    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - performance.now()));
 }
 function readProgressId(body) {
     try {
@@ -29254,7 +29392,7 @@ function readProgressId(body) {
 function startRejected(mode, answer, fieldInputs) {
     const verdict = classifyAnswer(answer, Date.now());
     if (answer.status === 401 || answer.status === 403) {
-        return new ApiError(verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status, answer.body);
+        return new CekuraFailure('rejected', verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status);
     }
     const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined;
     if (fields) {
@@ -29262,231 +29400,17 @@ function startRejected(mode, answer, fieldInputs) {
             const input = fieldInputs[field];
             return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`;
         });
-        return new ApiError(`Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400, answer.body);
+        return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400);
     }
     const detail = apiErrorText(answer.body);
-    const started = answer.status >= 500 || answer.status === 408 ? ' A job may have started: check the Cekura dashboard before re-running.' : '';
-    return new ApiError(`Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).${started}`, answer.status, answer.body);
+    const mayHaveStarted = answer.status >= 500 || answer.status === 408;
+    return new CekuraFailure(mayHaveStarted ? 'may-have-started' : 'rejected', `Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).` +
+        (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''), answer.status);
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-;// CONCATENATED MODULE: ./src/jobs.ts
-
-
-/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
-const APPLY_MIN_MS = 3000;
-/** The scenario's agent: an id, or an object holding one. */
-function agentOf(scenario) {
-    const agent = scenario.agent;
-    const id = typeof agent === 'object' && agent !== null ? agent.id : agent;
-    const number = typeof id === 'string' ? Number(id) : id;
-    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-/** Fills what an improve job needs from its scenario, when the inputs left it out. */
-async function completeFromScenario(job, settings, client, deadline, report, log) {
-    if (job.mode !== 'improve' || settings.scenarioId === undefined)
-        return;
-    if (job.agentId !== undefined && job.currentInstructions !== undefined)
-        return;
-    const id = settings.scenarioId;
-    log(`Reading scenario ${id} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
-    const scenario = await client.getScenario(id, deadline);
-    if (job.agentId === undefined) {
-        const agent = agentOf(scenario);
-        if (agent === undefined) {
-            throw new ApiError(`Scenario ${id} has no agent id that could be read; set the ${inputs/* INPUT */.bO.agentId} input.`);
-        }
-        job.agentId = agent;
-        report.agentId = agent;
-    }
-    if (job.currentInstructions === undefined) {
-        if (typeof scenario.instructions !== 'string') {
-            throw new ApiError(`Scenario ${id} has no instructions text to improve; give it with ${inputs/* INPUT */.bO.currentInstructions} or ${inputs/* INPUT */.bO.currentInstructionsFile}.`);
-        }
-        job.currentInstructions = scenario.instructions;
-        report.currentInstructions = scenario.instructions;
-    }
-}
-/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
-async function startJob(job, client, deadline, log, onStarted) {
-    if (job.mode === 'poll')
-        return job.progressId;
-    const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
-    const fieldInputs = {
-        agent: inputs/* INPUT */.bO.agentId,
-        extra_instructions: inputs/* INPUT */.bO.extraInstructions
-    };
-    for (const key of Object.keys(job.requestBody))
-        fieldInputs[key] = inputs/* INPUT */.bO.requestBody;
-    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
-        body.current_instructions = job.currentInstructions;
-        fieldInputs.current_instructions = job.currentInstructionsInput ?? inputs/* INPUT */.bO.scenarioId;
-    }
-    const progressId = await client.startJob(job.mode, body, deadline, fieldInputs);
-    onStarted(progressId);
-    log(`Started the ${job.mode} job: progress id ${progressId}.`);
-    return progressId;
-}
-/** Saves a finished text into the scenario; returns an error line, or undefined when saved. */
-async function applyToScenario(report, client, deadline, log) {
-    const id = report.scenarioId;
-    const body = { instructions: report.outcome.instructions };
-    if (report.outcome.expectedOutcome !== '')
-        body.expected_outcome_prompt = report.outcome.expectedOutcome;
-    try {
-        await client.patchScenario(id, body, Math.max(deadline, performance.now() + APPLY_MIN_MS));
-        log(`Saved the new instructions into scenario ${id}.`);
-        return undefined;
-    }
-    catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        return `The instructions were produced but not saved: ${why} The text is in the instructions output and the instructions-file.`;
-    }
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/render.ts
-/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
-const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
-}
-/**
- * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
- * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
- * parsing, which keeps a leading newline of the text itself.
- */
-function preBlock(text) {
-    return `<pre>\n${escapeHtml(text)}</pre>`;
-}
-/** Inline code for a table cell: pipes and line breaks must not end the cell. */
-function codeCell(text) {
-    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
-}
-/** Collapses a block behind a summary line when it is long. */
-function collapsible(title, body, open) {
-    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
-}
-/**
- * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
- * cuts an entity or a character in half.
- */
-function fitEscaped(text, maxBytes) {
-    let used = 0;
-    let end = 0;
-    for (const char of text) {
-        const escaped = HTML_ESCAPES[char] ?? char;
-        const size = Buffer.byteLength(escaped);
-        if (used + size > maxBytes)
-            return { text: text.slice(0, end), truncated: true };
-        used += size;
-        end += char.length;
-    }
-    return { text, truncated: false };
-}
-/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
-function oneLine(text) {
-    return text.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-function countLines(text) {
-    return text === '' ? 0 : text.split('\n').length;
-}
-/**
- * Like fitEscaped, for text that is shown through `show` (which may lengthen it) before escaping: the
- * longest start whose shown, escaped form fits in `maxBytes`. A longer start never takes fewer bytes,
- * so the largest budget that still fits is found by halving.
- */
-function fitShown(text, maxBytes, show) {
-    const budget = Math.max(0, maxBytes);
-    const fits = (part) => Buffer.byteLength(escapeHtml(show(part))) <= budget;
-    const plain = fitEscaped(text, budget);
-    if (fits(plain.text))
-        return plain;
-    let low = 0;
-    let high = budget;
-    while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fits(fitEscaped(text, middle).text))
-            low = middle;
-        else
-            high = middle;
-    }
-    return fitEscaped(text, low);
-}
-/** Texts longer than this are collapsed. */
-const COLLAPSE_LINES = 30;
-const COLLAPSE_CHARS = 3000;
-function isLong(text) {
-    return countLines(text) > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
-}
-/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
-function textSection(title, text, maxBytes, options) {
-    const show = options.show ?? (same => same);
-    const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes);
-    const lines = countLines(text);
-    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
-    const block = preBlock(show(fitted.text));
-    // The note stays outside the collapsed block, where a reader sees it without opening the text.
-    const note = fitted.truncated
-        ? `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, as ${options.limit}. ` +
-            `The whole text is in ${options.whereWhole}.`
-        : '';
-    return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-
-
-
-/** Output names, as action.yml declares them. */
-const OUTPUT = {
-    status: 'status',
-    progressId: 'progress-id',
-    instructions: 'instructions',
-    expectedOutcome: 'expected-outcome',
-    instructionsFile: 'instructions-file',
-    result: 'result',
-    error: 'error',
-    polls: 'polls',
-    elapsedSeconds: 'elapsed-seconds',
-    mode: 'mode',
-    scenarioId: 'scenario-id',
-    applied: 'applied',
-    commentId: 'comment-id',
-    commentUrl: 'comment-url'
-};
-/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
-function instructionsFilePath(progressId, runnerTemp) {
-    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
-}
-function writeInstructionsFile(path, text) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(path, '..'), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, text, 'utf8');
-}
-/** Every output for one ending. Values are redacted by the caller before they get here. */
-function outputValues(outcome, instructionsFile) {
-    return {
-        [OUTPUT.status]: outcome.status,
-        [OUTPUT.progressId]: outcome.progressId,
-        [OUTPUT.instructions]: outcome.instructions,
-        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
-        [OUTPUT.instructionsFile]: instructionsFile,
-        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
-        [OUTPUT.error]: oneLine(outcome.error),
-        [OUTPUT.polls]: String(outcome.polls),
-        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/progress.ts
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(3754);
+;// CONCATENATED MODULE: ./src/cekura/progress.ts
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
 const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification']);
@@ -29596,7 +29520,7 @@ function readProgress(body) {
     return progress;
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
  * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
  * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
@@ -29624,7 +29548,7 @@ function nextPollDelay(elapsedMs, schedule, random) {
     return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
 }
 
-;// CONCATENATED MODULE: ./src/poll.ts
+;// CONCATENATED MODULE: ./src/wait/poll.ts
 
 
 
@@ -29680,7 +29604,7 @@ async function pollUntilDone(settings, deps) {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
         if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${polls} polls). ` +
+            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
                 'Raise the timeout input if the job needs longer.');
         }
         return undefined;
@@ -29755,7 +29679,222 @@ async function pollUntilDone(settings, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/diff.ts
+;// CONCATENATED MODULE: ./src/job/runner.ts
+
+
+
+
+/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
+const APPLY_MIN_MS = 3000;
+/**
+ * Does one job from start to end: reads the scenario when needed, starts the job, follows it and saves
+ * the text. Never touches the runner, the environment or files; every ending, whatever went wrong, is
+ * one final Report.
+ */
+async function runJob(spec, ports) {
+    const startedAt = spec.startedAt ?? ports.now();
+    const deadline = startedAt + spec.timeoutMs;
+    let job = spec.job;
+    let outcome;
+    let phase = 'before-polling';
+    const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied));
+    try {
+        job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
+        const progressId = await startJob(job, ports, deadline);
+        outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, { source: ports.client, now: ports.now, sleep: ports.sleep, random: ports.random, log: ports.log, cancel: ports.cancel, ...(ports.redact ? { redact: ports.redact } : {}) });
+        if (!spec.apply || spec.scenarioId === undefined)
+            return finish(outcome);
+        if (outcome.status !== 'completed')
+            return finish(outcome, false);
+        phase = 'saving';
+        await save(spec.scenarioId, outcome, ports, deadline);
+        return finish(outcome, true);
+    }
+    catch (error) {
+        if (!(error instanceof CekuraFailure))
+            throw error;
+        return ended(error, phase, outcome);
+    }
+    /** The one place a failure becomes an ending. */
+    function ended(failure, at, followed) {
+        if (at === 'saving' && followed !== undefined) {
+            const problem = `The instructions were produced but not saved: ${failure.message} The text is in the instructions output and the instructions-file.`;
+            const cancelled = failure.kind === 'cancelled' || ports.cancel.aborted;
+            return finish(cancelled ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` } : { ...followed, error: problem }, false);
+        }
+        const before = {
+            status: 'failed',
+            progressId: '',
+            instructions: '',
+            expectedOutcome: '',
+            error: failure.message,
+            lastResponse: null,
+            polls: 0,
+            elapsedMs: ports.now() - startedAt
+        };
+        if (failure.kind === 'cancelled' || ports.cancel.aborted) {
+            return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` });
+        }
+        if (failure.kind === 'timed-out') {
+            return finish({
+                ...before,
+                status: 'timed-out',
+                error: `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+            });
+        }
+        return finish(before);
+    }
+}
+function reportOf(job, spec, outcome, applied) {
+    return {
+        mode: job.mode,
+        outcome,
+        ...(spec.scenarioId !== undefined ? { scenarioId: spec.scenarioId } : {}),
+        ...(job.mode !== 'poll' ? { extraInstructions: job.extraInstructions } : {}),
+        ...(job.mode !== 'poll' && job.agentId !== undefined ? { agentId: job.agentId } : {}),
+        ...(job.mode === 'improve' && job.currentInstructions !== undefined ? { currentInstructions: job.currentInstructions } : {}),
+        ...(applied !== undefined ? { applied } : {})
+    };
+}
+/** The scenario's agent: an id, or an object holding one. */
+function agentOf(scenario) {
+    const agent = scenario.agent;
+    const id = typeof agent === 'object' && agent !== null ? agent.id : agent;
+    const number = typeof id === 'string' ? Number(id) : id;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+/** Fills what an improve job needs from its scenario, when the inputs left it out. */
+async function fillFromScenario(job, scenarioId, ports, deadline) {
+    if (job.mode !== 'improve' || scenarioId === undefined)
+        return job;
+    if (job.agentId !== undefined && job.currentInstructions !== undefined)
+        return job;
+    ports.log(`Reading scenario ${scenarioId} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
+    const scenario = await ports.client.getScenario(scenarioId, deadline);
+    const agentId = job.agentId ?? agentOf(scenario);
+    if (agentId === undefined) {
+        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no agent id that could be read; set the ${inputs/* INPUT */.bO.agentId} input.`);
+    }
+    const currentInstructions = job.currentInstructions ?? scenario.instructions;
+    if (typeof currentInstructions !== 'string') {
+        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no instructions text to improve; give it with ${inputs/* INPUT */.bO.currentInstructions} or ${inputs/* INPUT */.bO.currentInstructionsFile}.`);
+    }
+    return { ...job, agentId, currentInstructions };
+}
+/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
+async function startJob(job, ports, deadline) {
+    if (job.mode === 'poll')
+        return job.progressId;
+    const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
+    const fieldInputs = { agent: inputs/* INPUT */.bO.agentId, extra_instructions: inputs/* INPUT */.bO.extraInstructions };
+    for (const key of Object.keys(job.requestBody))
+        fieldInputs[key] = inputs/* INPUT */.bO.requestBody;
+    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
+        body.current_instructions = job.currentInstructions;
+        fieldInputs.current_instructions = job.currentInstructionsInput ?? inputs/* INPUT */.bO.scenarioId;
+    }
+    const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
+    ports.onStarted?.(progressId);
+    ports.log(`Started the ${job.mode} job: progress id ${progressId}.`);
+    return progressId;
+}
+/** Saves a finished text into the scenario; throws a CekuraFailure when it could not. */
+async function save(scenarioId, outcome, ports, deadline) {
+    const body = { instructions: outcome.instructions };
+    if (outcome.expectedOutcome !== '')
+        body.expected_outcome_prompt = outcome.expectedOutcome;
+    await ports.client.patchScenario(scenarioId, body, Math.max(deadline, ports.now() + APPLY_MIN_MS));
+    ports.log(`Saved the new instructions into scenario ${scenarioId}.`);
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
+}
+/**
+ * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
+ * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
+ * parsing, which keeps a leading newline of the text itself.
+ */
+function preBlock(text) {
+    return `<pre>\n${escapeHtml(text)}</pre>`;
+}
+/** Inline code for a table cell: pipes and line breaks must not end the cell. */
+function codeCell(text) {
+    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
+}
+/** Collapses a block behind a summary line when it is long. */
+function collapsible(title, body, open) {
+    return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${body}\n\n</details>`;
+}
+/**
+ * The longest start of `text` whose escaped form fits in `maxBytes` of UTF-8, so truncation never
+ * cuts an entity or a character in half.
+ */
+function fitEscaped(text, maxBytes) {
+    let used = 0;
+    let end = 0;
+    for (const char of text) {
+        const escaped = HTML_ESCAPES[char] ?? char;
+        const size = Buffer.byteLength(escaped);
+        if (used + size > maxBytes)
+            return { text: text.slice(0, end), truncated: true };
+        used += size;
+        end += char.length;
+    }
+    return { text, truncated: false };
+}
+function countLines(text) {
+    return text === '' ? 0 : text.split('\n').length;
+}
+/**
+ * Like fitEscaped, for text that is shown through `show` (which may lengthen it) before escaping: the
+ * longest start whose shown, escaped form fits in `maxBytes`. A longer start never takes fewer bytes,
+ * so the largest budget that still fits is found by halving.
+ */
+function fitShown(text, maxBytes, show) {
+    const budget = Math.max(0, maxBytes);
+    const fits = (part) => Buffer.byteLength(escapeHtml(show(part))) <= budget;
+    const plain = fitEscaped(text, budget);
+    if (fits(plain.text))
+        return plain;
+    let low = 0;
+    let high = budget;
+    while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fits(fitEscaped(text, middle).text))
+            low = middle;
+        else
+            high = middle;
+    }
+    return fitEscaped(text, low);
+}
+/** Texts longer than this are collapsed. */
+const COLLAPSE_LINES = 30;
+const COLLAPSE_CHARS = 3000;
+function isLong(text) {
+    return countLines(text) > COLLAPSE_LINES || text.length > COLLAPSE_CHARS;
+}
+/** A titled `<pre>` section, cut to `maxBytes` and collapsed when long. */
+function textSection(title, text, maxBytes, options) {
+    const show = options.show ?? (same => same);
+    const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes);
+    const lines = countLines(text);
+    const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`;
+    const block = preBlock(show(fitted.text));
+    // The note stays outside the collapsed block, where a reader sees it without opening the text.
+    const note = fitted.truncated
+        ? `\n\n> [!NOTE]\n> Cut here: this shows the first ${fitted.text.length} of ${text.length} characters, as ${options.limit}. ` +
+            `The whole text is in ${options.whereWhole}.`
+        : '';
+    return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/diff.ts
 /** A line diff of two texts, for showing people what an improve job changed. Pure. */
 /** Above this many line pairs the texts are too different to diff cheaply; the caller says so. */
 const MAX_CELLS = 4_000_000;
@@ -29843,14 +29982,11 @@ function fencedBlock(text, language = '') {
     return `${fence}${language}\n${text}\n${fence}`;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/sections.ts
 
 
 
-/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-const SIDE_TEXT_BYTES = 64 * 1024;
-const DIFF_BYTES = 192 * 1024;
+/** The parts the job summary and the pull-request comment share. */
 const STATUS_LABEL = {
     completed: '✅ completed',
     failed: '❌ failed',
@@ -29906,33 +30042,8 @@ function factsTable(report, apiHost) {
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
     return rows.join('\n') + '\n';
 }
-/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
-function renderSummary(report, context) {
-    const { outcome } = report;
-    const limit = 'GitHub limits a job summary to 1 MiB';
-    const parts = [];
-    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
-    parts.push(factsTable(report, context.apiHost));
-    if (outcome.error !== '')
-        parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
-    if (report.extraInstructions !== undefined) {
-        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
-    }
-    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192;
-    if (outcome.status === 'completed') {
-        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
-        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
-        if (report.currentInstructions !== undefined) {
-            parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES));
-        }
-    }
-    if (outcome.expectedOutcome !== '') {
-        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
-    }
-    return parts.join('\n');
-}
 
-;// CONCATENATED MODULE: ./src/comment.ts
+;// CONCATENATED MODULE: ./src/report/comment.ts
 
 
 /** GitHub rejects a comment body longer than this. */
@@ -29946,7 +30057,7 @@ const COMMENT_TARGET_BYTES = 60_000;
 const ERROR_BYTES = 4000;
 const REQUEST_BYTES = 4000;
 const EXPECTED_BYTES = 8000;
-const comment_DIFF_BYTES = 16_000;
+const DIFF_BYTES = 16_000;
 /** Room for the instructions heading, its collapsible wrapper and its truncation note. */
 const FRAME_RESERVE_BYTES = 1500;
 const MAX_SHOWN_HEADER = 100;
@@ -30017,7 +30128,7 @@ function renderComment(report, context) {
     const tail = [];
     if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
         // Defanging line by line keeps equal lines equal, so the diff is the same diff.
-        tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), comment_DIFF_BYTES));
+        tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
     }
     if (outcome.expectedOutcome !== '') {
         tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, { whereWhole: whereWhole('expected-outcome'), limit: LIMIT, show: defang }));
@@ -30032,7 +30143,7 @@ function renderComment(report, context) {
     return [...body, ...tail].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/pr-comment.ts
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
 
 
 
@@ -30088,7 +30199,7 @@ function readPayload(path, log) {
         return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
     }
     catch (error) {
-        log.debug(`Could not read the event payload ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        log.debug(`Could not read the event payload ${path}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
 }
@@ -30101,8 +30212,8 @@ function errorStatus(error) {
         return undefined;
     return error.status;
 }
-function errorMessage(error) {
-    return oneLine(error instanceof Error ? error.message : String(error));
+function oneLineError(error) {
+    return (0,base_text/* oneLine */.TN)((0,base_text/* errorMessage */.gJ)(error));
 }
 /** Whether a `Link` header offers another page. */
 function hasNextPage(link) {
@@ -30129,7 +30240,7 @@ async function postComment(options) {
     }
     catch (error) {
         const status = errorStatus(error);
-        const message = errorMessage(error);
+        const message = oneLineError(error);
         if (status === 403 && /resource not accessible by integration/i.test(message)) {
             log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`);
         }
@@ -30195,50 +30306,103 @@ async function upsert(target, options, log) {
     return { id: data.id, url: data.html_url };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-function redactReport(report, redact) {
-    const { outcome } = report;
-    const redacted = {
-        ...report,
-        outcome: {
-            ...outcome,
-            progressId: redact(outcome.progressId),
-            instructions: redact(outcome.instructions),
-            expectedOutcome: redact(outcome.expectedOutcome),
-            error: redact(outcome.error),
-            lastResponse: (0,src_redact/* redactJson */.Kp)(outcome.lastResponse, redact)
-        }
-    };
-    if (report.extraInstructions !== undefined)
-        redacted.extraInstructions = redact(report.extraInstructions);
-    if (report.currentInstructions !== undefined)
-        redacted.currentInstructions = redact(report.currentInstructions);
-    return redacted;
+/** Output names, as action.yml declares them. */
+const OUTPUT = {
+    status: 'status',
+    progressId: 'progress-id',
+    instructions: 'instructions',
+    expectedOutcome: 'expected-outcome',
+    instructionsFile: 'instructions-file',
+    result: 'result',
+    error: 'error',
+    polls: 'polls',
+    elapsedSeconds: 'elapsed-seconds',
+    mode: 'mode',
+    scenarioId: 'scenario-id',
+    applied: 'applied',
+    commentId: 'comment-id',
+    commentUrl: 'comment-url'
+};
+/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
+function instructionsFilePath(progressId, runnerTemp) {
+    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
 }
+/** Every output for one ending. Values are redacted by the caller before they get here. */
+function outputValues(outcome, instructionsFile) {
+    return {
+        [OUTPUT.status]: outcome.status,
+        [OUTPUT.progressId]: outcome.progressId,
+        [OUTPUT.instructions]: outcome.instructions,
+        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
+        [OUTPUT.instructionsFile]: instructionsFile,
+        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
+        [OUTPUT.polls]: String(outcome.polls),
+        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const SIDE_TEXT_BYTES = 64 * 1024;
+const summary_DIFF_BYTES = 192 * 1024;
+/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
+function renderSummary(report, context) {
+    const { outcome } = report;
+    const limit = 'GitHub limits a job summary to 1 MiB';
+    const parts = [];
+    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
+    parts.push(factsTable(report, context.apiHost));
+    if (outcome.error !== '')
+        parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
+    if (report.extraInstructions !== undefined) {
+        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
+    }
+    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + summary_DIFF_BYTES + 8192;
+    if (outcome.status === 'completed') {
+        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
+        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
+        if (report.currentInstructions !== undefined) {
+            parts.push(diffSection(report.currentInstructions, outcome.instructions, summary_DIFF_BYTES));
+        }
+    }
+    if (outcome.expectedOutcome !== '') {
+        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
+    }
+    return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+
+
+
 /** The comment may take this long past the timeout, or after a cancel. */
 const COMMENT_GRACE_MS = 2500;
-async function publish(report, settings, redact, deadline) {
+/** Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and the comment. */
+async function publish(report, { settings, redact, deadline }) {
     const { outcome } = report;
     const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
     try {
-        writeInstructionsFile(file, outcome.instructions);
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, outcome.instructions, 'utf8');
     }
     catch (error) {
-        core.warning(`Could not write the instructions file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        core.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
     }
     const values = outputValues(outcome, file);
     values[OUTPUT.mode] = report.mode;
@@ -30252,7 +30416,7 @@ async function publish(report, settings, redact, deadline) {
             await core.summary.addRaw(markdown, true).write();
         }
         catch (error) {
-            core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+            core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
         }
     }
     // After the summary, so that a slow or failing comment never costs the summary.
@@ -30264,7 +30428,7 @@ async function publish(report, settings, redact, deadline) {
             body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
             // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
             // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: report.outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            timeoutMs: outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
             log: {
                 info: line => core.info(redact(line)),
                 notice: line => core.notice(redact(line)),
@@ -30276,185 +30440,121 @@ async function publish(report, settings, redact, deadline) {
     core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
     core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
 }
-function failedBeforePolling(progressId, error, startedAt) {
-    return {
-        status: 'failed',
-        progressId,
-        instructions: '',
-        expectedOutcome: '',
-        error,
-        lastResponse: null,
-        polls: 0,
-        elapsedMs: performance.now() - startedAt
-    };
-}
 /** Fails the step before any job was followed: the outputs that still mean something say why. */
-function failWithoutJob(message) {
+function publishInputFailure(message) {
     core.setOutput(OUTPUT.status, 'failed');
-    core.setOutput(OUTPUT.error, oneLine(message));
+    core.setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(message));
     core.setOutput(OUTPUT.polls, '0');
     core.setFailed(message);
 }
+
+;// CONCATENATED MODULE: ./src/wait/signals.ts
+/** How long after a cancel signal the process may take before it exits regardless. */
+const CANCEL_GRACE_MS = 4000;
+/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
+function watchForCancel(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
+        controller.abort();
+        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return controller.signal;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Masks the secrets before anything can log them, even before the inputs are checked. */
+function maskSecrets() {
+    const key = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
+    // The runner masks github.token itself; a personal token passed in is masked here.
+    const token = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
+    for (const secret of [key, token])
+        if (secret !== '')
+            core.setSecret(secret);
+    return (0,base_redact/* redactor */.$p)(key, token);
+}
+function readSettings() {
+    return (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
+    });
+}
+/** Runs the job the settings ask for against Cekura, logging as it goes. */
+async function follow(settings, redact, startedAt, cancel) {
+    const { job } = settings;
+    const host = new URL(settings.apiUrl).host;
+    const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
+    core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel });
+    try {
+        return await runJob({ ...settings, startedAt }, {
+            client,
+            now: () => performance.now(),
+            sleep: sleep,
+            random: Math.random,
+            cancel,
+            log: line => core.info(redact(line)),
+            redact,
+            // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
+            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
+        });
+    }
+    finally {
+        client.close();
+    }
+}
+/** Fails the step, or not, as the ending and fail-on-error say. */
+function conclude(report, settings, cancel) {
+    const { outcome } = report;
+    if (outcome.status === 'completed' && outcome.error === '') {
+        core.info(`Job ${outcome.progressId} completed after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}.`);
+    }
+    else if (settings.failOnError || cancel.aborted) {
+        // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
+        core.setFailed(outcome.error);
+    }
+    else {
+        core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
+    }
+}
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
-    // Masked before anything else can log it, even before the inputs are checked.
-    const rawKey = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
-    if (rawKey !== '')
-        core.setSecret(rawKey);
-    // The runner masks github.token itself; a personal token passed in is masked here.
-    const rawToken = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
-    if (rawToken !== '')
-        core.setSecret(rawToken);
-    const redact = (0,src_redact/* redactor */.$p)(rawKey, rawToken);
+    const redact = maskSecrets();
     try {
-        let settings;
-        try {
-            settings = (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
-                workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-                readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
-            });
-        }
-        catch (error) {
-            if (error instanceof inputs/* InputError */.dz) {
-                failWithoutJob(redact(error.message));
-                return;
-            }
-            throw error;
-        }
+        const settings = readSettings();
         const startedAt = performance.now();
-        // One deadline on the monotonic clock for every request, the poll loop's included.
-        const deadline = startedAt + settings.timeoutMs;
         const cancel = watchForCancel(line => core.info(line));
-        const client = new CekuraClient({
-            apiUrl: settings.apiUrl,
-            apiKey: settings.apiKey,
-            debug: line => core.debug(redact(line)),
-            cancel
-        });
-        const { job } = settings;
-        const report = { mode: job.mode, outcome: failedBeforePolling('', '', startedAt) };
-        if (settings.scenarioId !== undefined)
-            report.scenarioId = settings.scenarioId;
-        if (job.mode !== 'poll') {
-            report.extraInstructions = job.extraInstructions;
-            if (job.agentId !== undefined)
-                report.agentId = job.agentId;
-            if (job.mode === 'improve' && job.currentInstructions !== undefined)
-                report.currentInstructions = job.currentInstructions;
-        }
-        const host = new URL(settings.apiUrl).host;
-        const log = (line) => core.info(redact(line));
-        const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
-        try {
-            let progressId;
-            try {
-                core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
-                await completeFromScenario(job, settings, client, deadline, report, log);
-                // The output is set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-                progressId = await startJob(job, client, deadline, log, id => core.setOutput(OUTPUT.progressId, redact(id)));
-            }
-            catch (error) {
-                if (!(error instanceof ApiError))
-                    throw error;
-                // When cancelled mid-request the client's message still says whether a job may have started.
-                report.outcome = failedBeforePolling('', error.message, startedAt);
-                if (cancel.aborted) {
-                    report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled. ${error.message}` };
-                }
-                else if (performance.now() >= deadline - 50) {
-                    report.outcome = {
-                        ...report.outcome,
-                        status: 'timed-out',
-                        error: `The timeout (${(0,duration/* formatDuration */.a)(settings.timeoutMs)}) ran out before the job could be followed. ${error.message} Raise the timeout input if Cekura needs longer.`
-                    };
-                }
-            }
-            if (progressId !== undefined) {
-                report.outcome = await pollUntilDone({ ...settings, progressId, startedAt }, {
-                    source: client,
-                    now: () => performance.now(),
-                    sleep: sleep,
-                    random: Math.random,
-                    log,
-                    cancel,
-                    redact
-                });
-                if (settings.apply) {
-                    report.applied = false;
-                    if (report.outcome.status === 'completed') {
-                        const problem = await applyToScenario(report, client, deadline, log);
-                        report.applied = problem === undefined;
-                        if (problem !== undefined)
-                            report.outcome = { ...report.outcome, error: problem };
-                        if (problem !== undefined && cancel.aborted) {
-                            report.outcome = { ...report.outcome, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` };
-                        }
-                    }
-                }
-            }
-        }
-        finally {
-            client.close();
-        }
-        const final = redactReport(report, redact);
-        await publish(final, settings, redact, deadline);
-        const { outcome } = final;
-        const took = `after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${outcome.polls} polls`;
-        if (outcome.status === 'completed' && outcome.error === '') {
-            core.info(`Job ${outcome.progressId} completed ${took}.`);
-        }
-        else if (settings.failOnError || cancel.aborted) {
-            // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
-            core.setFailed(outcome.error);
-        }
-        else {
-            core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
-        }
+        const report = (0,base_redact/* redactReport */.a5)(await follow(settings, redact, startedAt, cancel), redact);
+        await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs });
+        conclude(report, settings, cancel);
     }
     catch (error) {
-        // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-        const message = error instanceof Error ? error.message : String(error);
-        failWithoutJob(redact(`Unexpected error in the action: ${message}`));
-        if (error instanceof Error && error.stack)
-            core.debug(redact(error.stack));
+        if (error instanceof inputs/* InputError */.dz) {
+            publishInputFailure(redact(error.message));
+        }
+        else {
+            // Our own bug, not the user's: a clear one-line message rather than a stack trace.
+            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`));
+            if (error instanceof Error && error.stack)
+                core.debug(redact(error.stack));
+        }
     }
-}
-
-
-/***/ }),
-
-/***/ 6670:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $p: () => (/* binding */ redactor),
-/* harmony export */   Kp: () => (/* binding */ redactJson)
-/* harmony export */ });
-/* unused harmony export REDACTED */
-const REDACTED = '***';
-/**
- * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
- * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
- * misbehaving server may echo a key back.
- */
-function redactor(...secrets) {
-    const forms = [
-        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-    ]
-        .filter(form => form.length > 0)
-        .sort((a, b) => b.length - a.length);
-    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
-}
-/** Redacts every string inside a JSON value. */
-function redactJson(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map(item => redactJson(item, redact));
-    if (typeof value === 'object' && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
-    }
-    return value;
 }
 
 
@@ -33805,18 +33905,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,11 +1,12 @@
 import * as core from '@actions/core'
 import { INPUT } from './inputs.js'
 import { run } from './main.js'
-import { redactor } from './redact.js'
+import { redactor } from './base/redact.js'
+import { errorMessage } from './base/text.js'
 
 process.on('unhandledRejection', reason => {
   const redact = redactor(core.getInput(INPUT.apiKey).trim(), core.getInput(INPUT.githubToken).trim())
-  core.setFailed(redact(`Unexpected error in the action: ${reason instanceof Error ? reason.message : String(reason)}`))
+  core.setFailed(redact(`Unexpected error in the action: ${errorMessage(reason)}`))
   process.exit(1)
 })
 

@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
-import { formatDuration, parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './base/duration.js'
+import { errorMessage } from './base/text.js'
+import { MODES, type Job, type Mode } from './base/types.js'
 
 /** Input names, as action.yml declares them. */
 export const INPUT = {
@@ -24,25 +26,6 @@ export const INPUT = {
   githubToken: 'github-token',
   commentHeader: 'comment-header'
 } as const
-
-export const MODES = ['poll', 'generate', 'improve'] as const
-export type Mode = (typeof MODES)[number]
-
-/** What the action is to do: follow a job, or start one first. */
-export type Job =
-  | { mode: 'poll'; progressId: string }
-  | { mode: 'generate'; agentId: number; extraInstructions: string; requestBody: Record<string, unknown> }
-  | {
-      mode: 'improve'
-      /** Read from the scenario when not given. */
-      agentId?: number
-      extraInstructions: string
-      /** Read from the scenario when not given (and a scenario is). */
-      currentInstructions?: string
-      /** The input the current text came from, so API field errors can name it. */
-      currentInstructionsInput?: string
-      requestBody: Record<string, unknown>
-    }
 
 export interface Settings {
   apiKey: string
@@ -226,14 +209,16 @@ function parseJob(get: (name: string) => string, context: InputContext): Job {
     return job
   }
 
-  const job: Job = { mode, extraInstructions, requestBody }
-  if (agentText !== '') job.agentId = positiveInteger(INPUT.agentId, agentText)
-  if (given(INPUT.currentInstructions)) {
-    job.currentInstructions = get(INPUT.currentInstructions)
-    job.currentInstructionsInput = INPUT.currentInstructions
-  } else if (given(INPUT.currentInstructionsFile)) {
-    job.currentInstructions = readWorkspaceFile(get(INPUT.currentInstructionsFile), context)
-    job.currentInstructionsInput = INPUT.currentInstructionsFile
+  const currentInput = [INPUT.currentInstructions, INPUT.currentInstructionsFile].find(given)
+  const job: Job = {
+    mode,
+    extraInstructions,
+    requestBody,
+    ...(agentText !== '' ? { agentId: positiveInteger(INPUT.agentId, agentText) } : {}),
+    ...(currentInput === INPUT.currentInstructions ? { currentInstructions: get(currentInput), currentInstructionsInput: currentInput } : {}),
+    ...(currentInput === INPUT.currentInstructionsFile
+      ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: currentInput }
+      : {})
   }
   if (!given(INPUT.scenarioId) && job.agentId === undefined) {
     throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`)
@@ -262,7 +247,7 @@ function parseRequestBody(text: string): Record<string, unknown> {
     parsed = JSON.parse(text)
   } catch (error) {
     throw new InputError(
-      `Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${error instanceof Error ? error.message : String(error)}.`
+      `Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${errorMessage(error)}.`
     )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -299,7 +284,7 @@ function readWorkspaceFile(path: string, context: InputContext): string {
   try {
     return context.readFile(real)
   } catch (error) {
-    throw new InputError(`Input '${name}': could not read '${path}': ${error instanceof Error ? error.message : String(error)}.`)
+    throw new InputError(`Input '${name}': could not read '${path}': ${errorMessage(error)}.`)
   }
 }
 

@@ -7,10 +7,10 @@ import {
   renderComment,
   workflowRunUrl,
   type CommentContext
-} from '../../src/comment.js'
-import type { Outcome, Status } from '../../src/poll.js'
-import type { Report } from '../../src/report.js'
-import { STATUS_LABEL } from '../../src/summary.js'
+} from '../../src/report/comment.js'
+import type { Outcome, Status } from '../../src/base/types.js'
+import type { Report } from '../../src/base/types.js'
+import { STATUS_LABEL } from '../../src/report/sections.js'
 import { outcome } from './fixtures.js'
 import { count, preContents, unescapeHtml } from './html-helpers.js'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { DEFAULTS, INPUT } from '../../src/inputs.js'
-import { OUTPUT } from '../../src/outputs.js'
+import { OUTPUT } from '../../src/report/outputs.js'
 
 const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
   inputs: Record<string, { default?: string }>

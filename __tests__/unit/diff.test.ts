@@ -1,4 +1,4 @@
-import { fencedBlock, lineDiff, unifiedDiff } from '../../src/diff.js'
+import { fencedBlock, lineDiff, unifiedDiff } from '../../src/report/diff.js'
 
 function apply(lines: NonNullable<ReturnType<typeof lineDiff>>): { before: string; after: string } {
   return {

@@ -1,4 +1,4 @@
-import type { Outcome } from '../../src/poll.js'
+import type { Outcome } from '../../src/base/types.js'
 
 /** A completed job's outcome, as the poll loop returns it; tests override what they need. */
 export function outcome(overrides: Partial<Outcome> = {}): Outcome {

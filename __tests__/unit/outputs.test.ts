@@ -1,7 +1,7 @@
 import { isAbsolute, join, sep } from 'node:path'
 import { tmpdir } from 'node:os'
-import { instructionsFilePath, OUTPUT, outputValues } from '../../src/outputs.js'
-import type { Outcome } from '../../src/poll.js'
+import { instructionsFilePath, OUTPUT, outputValues } from '../../src/report/outputs.js'
+import type { Outcome } from '../../src/base/types.js'
 
 const FILE = '/home/runner/work/_temp/cekura-instructions/p-1.txt'
 

@@ -1,7 +1,9 @@
-import type { CallOptions, ProgressSource } from '../../src/cekura.js'
-import { pollUntilDone, preview, REQUEST_TIMEOUT_MS, type Outcome, type PollDeps, type PollSettings } from '../../src/poll.js'
-import { redactor } from '../../src/redact.js'
-import type { Verdict } from '../../src/retry.js'
+import type { CallOptions, ProgressSource } from '../../src/cekura/client.js'
+import type { Outcome } from '../../src/base/types.js'
+import { REQUEST_TIMEOUT_MS } from '../../src/cekura/answers.js'
+import { pollUntilDone, preview, type PollDeps, type PollSettings } from '../../src/wait/poll.js'
+import { redactor } from '../../src/base/redact.js'
+import type { Verdict } from '../../src/cekura/answers.js'
 
 // ---------------------------------------------------------------------------------------------
 // A scripted world: a fake monotonic clock, a sleep that only moves that clock, and a progress

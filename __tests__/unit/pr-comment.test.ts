@@ -1,4 +1,4 @@
-import { pullRequestFromEvent } from '../../src/pr-comment.js'
+import { pullRequestFromEvent } from '../../src/github/pr-comment.js'
 
 const repository = { full_name: 'payload-org/payload-repo' }
 

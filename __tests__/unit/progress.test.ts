@@ -1,4 +1,4 @@
-import { describeError, readProgress } from '../../src/progress.js'
+import { describeError, readProgress } from '../../src/cekura/progress.js'
 
 describe('readProgress: status words', () => {
   it.each(['completed', 'complete', 'succeeded', 'success', 'done', 'COMPLETED', 'Done', '  completed  '])(

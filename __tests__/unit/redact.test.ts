@@ -1,4 +1,4 @@
-import { REDACTED, redactJson, redactor } from '../../src/redact.js'
+import { REDACTED, redactJson, redactor } from '../../src/base/redact.js'
 
 // A made-up key with characters that URL- and JSON-encoding change.
 const KEY = 'ck_live_AbC+/="\\ 9xYz&?'

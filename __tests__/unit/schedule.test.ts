@@ -1,4 +1,4 @@
-import { GROWTH_SECONDS, JITTER, nextPollDelay, type PollSchedule } from '../../src/schedule.js'
+import { GROWTH_SECONDS, JITTER, nextPollDelay, type PollSchedule } from '../../src/wait/schedule.js'
 
 // The defaults (poll-interval 2.5s, max-poll-interval 25s), as tuned with npm run bench.
 const DEFAULT: PollSchedule = { pollIntervalMs: 2500, maxPollIntervalMs: 25_000 }

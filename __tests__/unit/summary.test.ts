@@ -1,6 +1,7 @@
-import type { Outcome, Status } from '../../src/poll.js'
-import type { Report } from '../../src/report.js'
-import { renderSummary as renderReport, STATUS_LABEL, SUMMARY_LIMIT_BYTES, type SummaryContext } from '../../src/summary.js'
+import type { Outcome, Status } from '../../src/base/types.js'
+import type { Report } from '../../src/base/types.js'
+import { renderSummary as renderReport, SUMMARY_LIMIT_BYTES, type SummaryContext } from '../../src/report/summary.js'
+import { STATUS_LABEL } from '../../src/report/sections.js'
 import { outcome } from './fixtures.js'
 import { count, preContents, unescapeHtml } from './html-helpers.js'
 

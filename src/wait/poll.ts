@@ -1,25 +1,10 @@
-import type { ProgressSource } from './cekura.js'
-import { formatDuration } from './duration.js'
-import { readProgress, type JobProgress } from './progress.js'
-import { backoffDelay, MAX_CONSECUTIVE_TRANSIENT, MAX_NOT_FOUND_RETRIES, REQUEST_TIMEOUT_MS } from './retry.js'
-
-export { REQUEST_TIMEOUT_MS }
+import type { Outcome, Status } from '../base/types.js'
+import { formatDuration } from '../base/duration.js'
+import { plural } from '../base/text.js'
+import { backoffDelay, MAX_CONSECUTIVE_TRANSIENT, MAX_NOT_FOUND_RETRIES, REQUEST_TIMEOUT_MS } from '../cekura/answers.js'
+import type { ProgressSource } from '../cekura/client.js'
+import { readProgress, type JobProgress } from '../cekura/progress.js'
 import { nextPollDelay, type PollSchedule } from './schedule.js'
-
-export type Status = 'completed' | 'failed' | 'timed-out' | 'cancelled'
-
-export interface Outcome {
-  status: Status
-  progressId: string
-  instructions: string
-  expectedOutcome: string
-  /** One line, empty when completed. */
-  error: string
-  /** The last progress response body that parsed as JSON. */
-  lastResponse: unknown
-  polls: number
-  elapsedMs: number
-}
 
 export interface PollDeps {
   source: ProgressSource
@@ -98,7 +83,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
     if (deps.now() >= deadline) {
       return end(
         'timed-out',
-        `The job did not finish within ${formatDuration(settings.timeoutMs)} (last seen: ${lastSeen}, after ${polls} polls). ` +
+        `The job did not finish within ${formatDuration(settings.timeoutMs)} (last seen: ${lastSeen}, after ${plural(polls, 'poll')}). ` +
           'Raise the timeout input if the job needs longer.'
       )
     }

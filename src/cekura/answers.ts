@@ -1,3 +1,6 @@
+import { headerValue, NOT_SENT, type HttpAnswer } from './http.js'
+import { errorMessage } from '../base/text.js'
+
 /** How the poll loop should treat one answer (or failure to answer) from the API. Pure functions only. */
 export type Verdict =
   | { kind: 'ok'; body: unknown }
@@ -43,17 +46,6 @@ const TLS_CERTIFICATE_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_REVOKED'
 ])
-
-export interface HttpAnswer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-function header(answer: HttpAnswer, name: string): string | undefined {
-  const value = answer.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
 
 /** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, nowEpochMs: number): number | undefined {
@@ -120,7 +112,7 @@ export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict 
   }
   if (TRANSIENT_STATUS.has(status)) {
     const verdict: Verdict = { kind: 'transient', reason: `HTTP ${status}` }
-    const retryAfterMs = parseRetryAfter(header(answer, 'retry-after'), nowEpochMs)
+    const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs)
     if (retryAfterMs !== undefined) verdict.retryAfterMs = retryAfterMs
     return verdict
   }
@@ -147,12 +139,12 @@ export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict 
 /** Network-level failures (no HTTP answer) are transient when they are the kind a later try can get past. */
 export function classifyNetworkError(error: unknown): Verdict {
   const code = (error as { code?: unknown } | null)?.code
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
     return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` }
   }
   if (code === 'ABORTED') return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' }
-  if (code === 'ERR_NOT_SENT') return { kind: 'fatal', message: `the request could not be sent: ${message}` }
+  if (code === NOT_SENT) return { kind: 'fatal', message: `the request could not be sent: ${message}` }
   if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
     return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` }
   }

@@ -1,6 +1,6 @@
-import { escapeHtml, fitShown, preBlock, textSection } from './render.js'
-import type { Report } from './report.js'
-import { diffSection, factsTable, STATUS_LABEL } from './summary.js'
+import type { Report } from '../base/types.js'
+import { escapeHtml, fitShown, preBlock, textSection } from './markdown.js'
+import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
 
 /** GitHub rejects a comment body longer than this. */
 export const COMMENT_LIMIT_CHARS = 65_536

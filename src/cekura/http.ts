@@ -1,6 +1,13 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
-import type { HttpAnswer } from './retry.js'
+import { errorMessage } from '../base/text.js'
+
+/** One HTTP answer, read whole. */
+export interface HttpAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
 
 /** Bodies larger than this are cut off: a progress response is a few kilobytes. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -47,7 +54,7 @@ export async function request(url: URL, options: RequestOptions): Promise<HttpAn
     const answer = await once(current, options, Math.max(1, deadline - performance.now()))
     // Only reads follow redirects: a request that changes something is never sent a second time.
     const location =
-      options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? firstHeader(answer, 'location') : undefined
+      options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined
     if (location === undefined) return answer
     const next = new URL(location, current)
     if (next.origin !== url.origin) {
@@ -61,7 +68,8 @@ export async function request(url: URL, options: RequestOptions): Promise<HttpAn
   }
 }
 
-function firstHeader(answer: HttpAnswer, name: string): string | undefined {
+/** A header's first value (Node gives repeated headers as a list). */
+export function headerValue(answer: HttpAnswer, name: string): string | undefined {
   const value = answer.headers[name]
   return Array.isArray(value) ? value[0] : value
 }
@@ -81,7 +89,7 @@ function once(url: URL, options: RequestOptions, timeoutMs: number): Promise<Htt
       req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) })
     } catch (error) {
       // Node refused to build the request (a header it cannot send, say): nothing left this machine.
-      reject(new NetworkError(error instanceof Error ? error.message : String(error), NOT_SENT))
+      reject(new NetworkError(errorMessage(error), NOT_SENT))
       return
     }
 

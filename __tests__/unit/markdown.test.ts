@@ -1,4 +1,4 @@
-import { codeCell, collapsible, countLines, escapeHtml, fitEscaped, preBlock } from '../../src/render.js'
+import { codeCell, collapsible, countLines, escapeHtml, fitEscaped, preBlock } from '../../src/report/markdown.js'
 import { unescapeHtml } from './html-helpers.js'
 
 const HOSTILE = [

@@ -42,11 +42,6 @@ export function fitEscaped(text: string, maxBytes: number): { text: string; trun
   return { text, truncated: false }
 }
 
-/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
-export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ')
-}
-
 export function countLines(text: string): number {
   return text === '' ? 0 : text.split('\n').length
 }

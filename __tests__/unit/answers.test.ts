@@ -6,10 +6,9 @@ import {
   MAX_CONSECUTIVE_TRANSIENT,
   MAX_NOT_FOUND_RETRIES,
   parseRetryAfter,
-  type HttpAnswer,
   type Verdict
-} from '../../src/retry.js'
-import { NetworkError, NOT_SENT } from '../../src/http.js'
+} from '../../src/cekura/answers.js'
+import { NetworkError, NOT_SENT, type HttpAnswer } from '../../src/cekura/http.js'
 
 const NOW = Date.parse('2026-03-01T12:00:00Z')
 

@@ -1,28 +1,21 @@
 import type { Agent } from 'node:http'
 import { HttpClient } from '@actions/http-client'
-import { NetworkError, NOT_SENT, RedirectError, request } from './http.js'
-import {
-  apiErrorText,
-  fieldErrors,
-  backoffDelay,
-  classifyAnswer,
-  classifyNetworkError,
-  MAX_CONSECUTIVE_TRANSIENT,
-  REQUEST_TIMEOUT_MS,
-  type HttpAnswer,
-  type Verdict
-} from './retry.js'
-import { redactor } from './redact.js'
-import { sleep } from './signals.js'
-import { USER_AGENT } from './version.js'
+import { redactor } from '../base/redact.js'
+import { sleep } from '../base/sleep.js'
+import { errorMessage } from '../base/text.js'
+import { USER_AGENT } from '../base/version.js'
+import { apiErrorText, classifyAnswer, classifyNetworkError, fieldErrors, REQUEST_TIMEOUT_MS, type Verdict } from './answers.js'
+import { CekuraFailure } from './failure.js'
+import { NetworkError, NOT_SENT, RedirectError, request, type HttpAnswer } from './http.js'
+import { withRetries, type Try } from './retry.js'
 
 export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
 export const START_PATHS = {
   generate: '/test_framework/v1/scenarios/generate-instructions/',
   improve: '/test_framework/v1/scenarios/improve_instructions/'
 } as const
+export type StartMode = keyof typeof START_PATHS
 export const scenarioPath = (id: number): string => `/test_framework/v1/scenarios/${id}/`
-
 
 /** Network failures that prove the request never reached the server, so even a POST may be sent again. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT])
@@ -39,6 +32,19 @@ export interface ProgressSource {
   getProgress(progressId: string, options: CallOptions): Promise<Verdict>
 }
 
+export type Scenario = Record<string, unknown>
+
+/**
+ * Everything a job needs from Cekura. Calls other than polls throw a CekuraFailure; `deadline` is on
+ * the client's clock.
+ */
+export interface CekuraApi extends ProgressSource {
+  /** Starts a job; `fieldInputs` names the input behind each body field, so a 400 can name it. */
+  startJob(mode: StartMode, body: Record<string, unknown>, deadline: number, fieldInputs?: Record<string, string>): Promise<string>
+  getScenario(id: number, deadline: number): Promise<Scenario>
+  patchScenario(id: number, body: Record<string, unknown>, deadline: number): Promise<void>
+}
+
 export interface ClientOptions {
   apiUrl: string
   apiKey: string
@@ -46,35 +52,25 @@ export interface ClientOptions {
   /** For the retries of calls other than polls; tests make them instant. */
   sleep?: (ms: number) => Promise<void>
   random?: () => number
+  /** Monotonic milliseconds, the clock of every deadline. */
+  now?: () => number
   /** Aborts any call in flight: the run is being cancelled. */
   cancel?: AbortSignal
 }
 
-/** A call failed for good; the message says what to do. `mayHaveStarted` marks a POST whose fate is unknown. */
-export class ApiError extends Error {
-  override name = 'ApiError'
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly body?: string
-  ) {
-    super(message)
-  }
-}
-
-export type Scenario = Record<string, unknown>
-
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
-export class CekuraClient implements ProgressSource {
+export class CekuraClient implements CekuraApi {
   private readonly agents = new HttpClient(USER_AGENT, [], { keepAlive: true })
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  private readonly now: () => number
   /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
   private readonly quote: (body: string, length: number) => string
 
   constructor(private readonly options: ClientOptions) {
     this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel))
     this.random = options.random ?? Math.random
+    this.now = options.now ?? (() => performance.now())
     const redact = redactor(options.apiKey)
     this.quote = (body, length) => redact(body).slice(0, length)
   }
@@ -91,16 +87,21 @@ export class CekuraClient implements ProgressSource {
       'User-Agent': USER_AGENT
     }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const signal = options.signal ?? this.options.cancel
     const answer = await request(url, {
       method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       timeoutMs: options.timeoutMs,
-      ...(options.signal ?? this.options.cancel ? { signal: options.signal ?? this.options.cancel } : {}),
+      ...(signal ? { signal } : {}),
       agentFor: target => this.agents.getAgent(target.href) as Agent
     })
     this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`)
     return answer
+  }
+
+  private retrying<T>(deadline: number, once: (timeoutMs: number) => Promise<Try<T>>): Promise<T> {
+    return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel })
   }
 
   async getProgress(progressId: string, options: CallOptions): Promise<Verdict> {
@@ -110,7 +111,7 @@ export class CekuraClient implements ProgressSource {
       return classifyAnswer(await this.send('GET', url, undefined, options), Date.now())
     } catch (error) {
       if (error instanceof RedirectError) return { kind: 'fatal', message: error.message }
-      this.options.debug?.(`request failed: ${error instanceof Error ? error.message : String(error)}`)
+      this.options.debug?.(`request failed: ${errorMessage(error)}`)
       return classifyNetworkError(error)
     }
   }
@@ -119,45 +120,44 @@ export class CekuraClient implements ProgressSource {
    * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
    * anything else may already have started a job, and a second POST would start another.
    */
-  async startJob(
-    mode: keyof typeof START_PATHS,
-    body: Record<string, unknown>,
-    deadline: number,
-    /** Which input each body field came from, so a 400 can name it. */
-    fieldInputs: Record<string, string> = {}
-  ): Promise<string> {
+  async startJob(mode: StartMode, body: Record<string, unknown>, deadline: number, fieldInputs: Record<string, string> = {}): Promise<string> {
     const url = this.url(START_PATHS[mode])
-    for (let attempt = 1; ; attempt++) {
+    return this.retrying(deadline, async (timeoutMs): Promise<Try<string>> => {
       let answer: HttpAnswer
       try {
-        answer = await this.send('POST', url, body, { timeoutMs: timeLeft(deadline) })
+        answer = await this.send('POST', url, body, { timeoutMs })
       } catch (error) {
         const code = error instanceof NetworkError ? error.code : undefined
-        const reason = error instanceof Error ? error.message : String(error)
-        const notSent = code !== undefined && NOT_SENT_CODES.has(code)
-        if (notSent && !NEVER_SENDABLE.has(code) && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
-          await this.sleep(Math.min(backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random), timeLeft(deadline)))
-          continue
+        const reason = errorMessage(error)
+        if (code !== undefined && NOT_SENT_CODES.has(code)) {
+          const failure = new CekuraFailure('not-sent', `Could not send the request to start the ${mode} job (${reason}); no job was started.`)
+          return NEVER_SENDABLE.has(code) ? { fail: failure } : { retry: failure }
         }
-        if (notSent) throw new ApiError(`Could not send the request to start the ${mode} job (${reason}); no job was started.`)
-        throw new ApiError(
+        const failure = new CekuraFailure(
+          'may-have-started',
           `The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
             'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
             'or follow the job with progress-id if you can find it.'
         )
+        if (code === 'ABORTED') return { fail: failure.as('cancelled') }
+        // Given all the time that was left, and it ran out.
+        if (code === 'REQUEST_TIMEOUT' && timeoutMs < REQUEST_TIMEOUT_MS) return { fail: failure.as('timed-out') }
+        return { fail: failure }
       }
-      if (answer.status < 200 || answer.status >= 300) throw startRejected(mode, answer, fieldInputs)
+      if (answer.status < 200 || answer.status >= 300) return { fail: startRejected(mode, answer, fieldInputs) }
       const progressId = readProgressId(answer.body)
       if (progressId === undefined) {
-        throw new ApiError(
-          `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
-            `Response: ${this.quote(answer.body, 500)}`,
-          answer.status,
-          answer.body
-        )
+        return {
+          fail: new CekuraFailure(
+            'fatal',
+            `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
+              `Response: ${this.quote(answer.body, 500)}`,
+            answer.status
+          )
+        }
       }
-      return progressId
-    }
+      return { ok: progressId }
+    })
   }
 
   async getScenario(id: number, deadline: number): Promise<Scenario> {
@@ -168,7 +168,7 @@ export class CekuraClient implements ProgressSource {
     } catch {
       // reported below
     }
-    throw new ApiError(`Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`)
+    throw new CekuraFailure('fatal', `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`, answer.status)
   }
 
   async patchScenario(id: number, body: Record<string, unknown>, deadline: number): Promise<void> {
@@ -176,35 +176,36 @@ export class CekuraClient implements ProgressSource {
   }
 
   /** GET and PATCH can be sent again safely: transient faults are retried like polls. */
-  private async idempotent(
-    method: 'GET' | 'PATCH',
-    path: string,
-    body: unknown,
-    deadline: number,
-    what: string
-  ): Promise<HttpAnswer> {
+  private idempotent(method: 'GET' | 'PATCH', path: string, body: unknown, deadline: number, what: string): Promise<HttpAnswer> {
     const url = this.url(path)
-    for (let attempt = 1; ; attempt++) {
-      let verdict: Verdict
-      let answer: HttpAnswer | undefined
+    return this.retrying(deadline, async (timeoutMs): Promise<Try<HttpAnswer>> => {
+      let answer: HttpAnswer
       try {
-        answer = await this.send(method, url, body, { timeoutMs: timeLeft(deadline) })
-        verdict = answer.status >= 200 && answer.status < 300 ? { kind: 'ok', body: null } : classifyAnswer(answer, Date.now())
+        answer = await this.send(method, url, body, { timeoutMs })
       } catch (error) {
-        if (error instanceof RedirectError) throw new ApiError(error.message)
-        verdict = classifyNetworkError(error)
+        if (error instanceof RedirectError) return { fail: new CekuraFailure('fatal', error.message) }
+        if (error instanceof NetworkError && error.code === 'ABORTED') {
+          return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) }
+        }
+        return this.verdictTry(classifyNetworkError(error), what)
       }
-      if (verdict.kind === 'ok' && answer) return answer
-      if (verdict.kind === 'transient' && attempt < MAX_CONSECUTIVE_TRANSIENT && timeLeft(deadline) > 1000) {
-        const wait = verdict.retryAfterMs ?? backoffDelay(attempt, { baseMs: 1000, capMs: 10_000 }, this.random)
-        await this.sleep(Math.min(wait, timeLeft(deadline)))
-        continue
+      if (answer.status >= 200 && answer.status < 300) return { ok: answer }
+      return this.verdictTry(classifyAnswer(answer, Date.now()), what, answer.status)
+    })
+  }
+
+  private verdictTry(verdict: Verdict, what: string, status?: number): Try<never> {
+    switch (verdict.kind) {
+      case 'transient': {
+        const retry = new CekuraFailure('unavailable', `Could not ${what}: ${verdict.reason}`, status)
+        return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs }
       }
-      if (verdict.kind === 'not-found') {
-        throw new ApiError(`Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404)
-      }
-      const why = verdict.kind === 'fatal' ? verdict.message : verdict.kind === 'transient' ? verdict.reason : 'no answer'
-      throw new ApiError(`Could not ${what}: ${why}`, answer?.status, answer?.body)
+      case 'not-found':
+        return { fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404) }
+      case 'fatal':
+        return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) }
+      default:
+        return { fail: new CekuraFailure('fatal', `Could not ${what}: no answer`, status) }
     }
   }
 
@@ -212,11 +213,6 @@ export class CekuraClient implements ProgressSource {
   close(): void {
     this.agents.dispose()
   }
-}
-
-/** `deadline` is on the monotonic clock (performance.now()), as the poll loop's is. */
-function timeLeft(deadline: number): number {
-  return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - performance.now()))
 }
 
 function readProgressId(body: string): string | undefined {
@@ -231,10 +227,10 @@ function readProgressId(body: string): string | undefined {
   return undefined
 }
 
-function startRejected(mode: string, answer: HttpAnswer, fieldInputs: Record<string, string>): ApiError {
+function startRejected(mode: string, answer: HttpAnswer, fieldInputs: Record<string, string>): CekuraFailure {
   const verdict = classifyAnswer(answer, Date.now())
   if (answer.status === 401 || answer.status === 403) {
-    return new ApiError(verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status, answer.body)
+    return new CekuraFailure('rejected', verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status)
   }
   const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined
   if (fields) {
@@ -242,13 +238,14 @@ function startRejected(mode: string, answer: HttpAnswer, fieldInputs: Record<str
       const input = fieldInputs[field]
       return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`
     })
-    return new ApiError(`Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400, answer.body)
+    return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400)
   }
   const detail = apiErrorText(answer.body)
-  const started = answer.status >= 500 || answer.status === 408 ? ' A job may have started: check the Cekura dashboard before re-running.' : ''
-  return new ApiError(
-    `Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).${started}`,
-    answer.status,
-    answer.body
+  const mayHaveStarted = answer.status >= 500 || answer.status === 408
+  return new CekuraFailure(
+    mayHaveStarted ? 'may-have-started' : 'rejected',
+    `Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).` +
+      (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''),
+    answer.status
   )
 }

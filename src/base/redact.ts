@@ -1,3 +1,5 @@
+import type { Report } from './types.js'
+
 export const REDACTED = '***'
 
 /**
@@ -22,4 +24,22 @@ export function redactJson(value: unknown, redact: (text: string) => string): un
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]))
   }
   return value
+}
+
+/** The report with every text in it redacted: what the outputs, the summary and the comment may show. */
+export function redactReport(report: Report, redact: (text: string) => string): Report {
+  const { outcome } = report
+  return {
+    ...report,
+    outcome: {
+      ...outcome,
+      progressId: redact(outcome.progressId),
+      instructions: redact(outcome.instructions),
+      expectedOutcome: redact(outcome.expectedOutcome),
+      error: redact(outcome.error),
+      lastResponse: redactJson(outcome.lastResponse, redact)
+    },
+    ...(report.extraInstructions !== undefined ? { extraInstructions: redact(report.extraInstructions) } : {}),
+    ...(report.currentInstructions !== undefined ? { currentInstructions: redact(report.currentInstructions) } : {})
+  }
 }

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 // Types only: erased from the build, so the bundle does not load @actions/github up front.
 import type { getOctokit } from '@actions/github'
-import { commentMarker } from './comment.js'
-import { oneLine } from './render.js'
-import { USER_AGENT } from './version.js'
+import { errorMessage, oneLine } from '../base/text.js'
+import { USER_AGENT } from '../base/version.js'
+import { commentMarker } from '../report/comment.js'
 
 export interface PullRequestRef {
   owner: string
@@ -95,7 +95,7 @@ function readPayload(path: string | undefined, log: CommentLog): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown
   } catch (error) {
-    log.debug(`Could not read the event payload ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    log.debug(`Could not read the event payload ${path}: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -109,8 +109,8 @@ function errorStatus(error: unknown): number | undefined {
   return error.status
 }
 
-function errorMessage(error: unknown): string {
-  return oneLine(error instanceof Error ? error.message : String(error))
+function oneLineError(error: unknown): string {
+  return oneLine(errorMessage(error))
 }
 
 /** Whether a `Link` header offers another page. */
@@ -142,7 +142,7 @@ export async function postComment(options: PostCommentOptions): Promise<PostedCo
     return await upsert(target, options, log)
   } catch (error) {
     const status = errorStatus(error)
-    const message = errorMessage(error)
+    const message = oneLineError(error)
     if (status === 403 && /resource not accessible by integration/i.test(message)) {
       log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`)
     } else if (status === 401) {

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Outcome } from './poll.js'
-import { oneLine } from './render.js'
+import { oneLine } from '../base/text.js'
+import type { Outcome } from '../base/types.js'
 
 /** Output names, as action.yml declares them. */
 export const OUTPUT = {
@@ -26,11 +25,6 @@ export const OUTPUT = {
 export function instructionsFilePath(progressId: string, runnerTemp: string | undefined): string {
   const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)
   return join(runnerTemp || tmpdir(), 'cekura-instructions', `${safe || 'job'}.txt`)
-}
-
-export function writeInstructionsFile(path: string, text: string): void {
-  mkdirSync(join(path, '..'), { recursive: true })
-  writeFileSync(path, text, 'utf8')
 }
 
 /** Every output for one ending. Values are redacted by the caller before they get here. */

@@ -1,0 +1,171 @@
+import { formatDuration } from '../base/duration.js'
+import type { Job, Outcome, Report } from '../base/types.js'
+import type { CekuraApi, Scenario } from '../cekura/client.js'
+import { CekuraFailure } from '../cekura/failure.js'
+import { INPUT } from '../inputs.js'
+import { pollUntilDone } from '../wait/poll.js'
+
+/** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
+export const APPLY_MIN_MS = 3000
+
+/** One job, as the inputs ask for it. */
+export interface JobSpec {
+  job: Job
+  /** The scenario the job is about; `apply` saves the text into it. */
+  scenarioId?: number | undefined
+  apply: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  maxPollIntervalMs: number
+  /** When the timeout started to run, on the `now` clock; the call's start by default. */
+  startedAt?: number
+}
+
+/** Everything runJob reaches outside itself. */
+export interface JobPorts {
+  client: CekuraApi
+  /** Monotonic milliseconds; the clock of the deadline. */
+  now: () => number
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  random: () => number
+  /** Aborts the job: the run is being cancelled. */
+  cancel: AbortSignal
+  log: (line: string) => void
+  /** Hides secrets in response text quoted in an error, before it is cut. */
+  redact?: (text: string) => string
+  /** Hears of the progress id as soon as a started job has one. */
+  onStarted?: (progressId: string) => void
+}
+
+/** Where in the job a failure happened; each phase ends in its own words. */
+type Phase = 'before-polling' | 'saving'
+
+/**
+ * Does one job from start to end: reads the scenario when needed, starts the job, follows it and saves
+ * the text. Never touches the runner, the environment or files; every ending, whatever went wrong, is
+ * one final Report.
+ */
+export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
+  const startedAt = spec.startedAt ?? ports.now()
+  const deadline = startedAt + spec.timeoutMs
+  let job = spec.job
+  let outcome: Outcome | undefined
+  let phase: Phase = 'before-polling'
+  const finish = (ending: Outcome, applied?: boolean): Report => Object.freeze(reportOf(job, spec, ending, applied))
+
+  try {
+    job = await fillFromScenario(job, spec.scenarioId, ports, deadline)
+    const progressId = await startJob(job, ports, deadline)
+    outcome = await pollUntilDone(
+      { progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs },
+      { source: ports.client, now: ports.now, sleep: ports.sleep, random: ports.random, log: ports.log, cancel: ports.cancel, ...(ports.redact ? { redact: ports.redact } : {}) }
+    )
+    if (!spec.apply || spec.scenarioId === undefined) return finish(outcome)
+    if (outcome.status !== 'completed') return finish(outcome, false)
+    phase = 'saving'
+    await save(spec.scenarioId, outcome, ports, deadline)
+    return finish(outcome, true)
+  } catch (error) {
+    if (!(error instanceof CekuraFailure)) throw error
+    return ended(error, phase, outcome)
+  }
+
+  /** The one place a failure becomes an ending. */
+  function ended(failure: CekuraFailure, at: Phase, followed: Outcome | undefined): Report {
+    if (at === 'saving' && followed !== undefined) {
+      const problem = `The instructions were produced but not saved: ${failure.message} The text is in the instructions output and the instructions-file.`
+      const cancelled = failure.kind === 'cancelled' || ports.cancel.aborted
+      return finish(
+        cancelled ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` } : { ...followed, error: problem },
+        false
+      )
+    }
+    const before: Outcome = {
+      status: 'failed',
+      progressId: '',
+      instructions: '',
+      expectedOutcome: '',
+      error: failure.message,
+      lastResponse: null,
+      polls: 0,
+      elapsedMs: ports.now() - startedAt
+    }
+    if (failure.kind === 'cancelled' || ports.cancel.aborted) {
+      return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` })
+    }
+    if (failure.kind === 'timed-out') {
+      return finish(
+        {
+          ...before,
+          status: 'timed-out',
+          error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+        }
+      )
+    }
+    return finish(before)
+  }
+}
+
+function reportOf(job: Job, spec: JobSpec, outcome: Outcome, applied: boolean | undefined): Report {
+  return {
+    mode: job.mode,
+    outcome,
+    ...(spec.scenarioId !== undefined ? { scenarioId: spec.scenarioId } : {}),
+    ...(job.mode !== 'poll' ? { extraInstructions: job.extraInstructions } : {}),
+    ...(job.mode !== 'poll' && job.agentId !== undefined ? { agentId: job.agentId } : {}),
+    ...(job.mode === 'improve' && job.currentInstructions !== undefined ? { currentInstructions: job.currentInstructions } : {}),
+    ...(applied !== undefined ? { applied } : {})
+  }
+}
+
+/** The scenario's agent: an id, or an object holding one. */
+function agentOf(scenario: Scenario): number | undefined {
+  const agent = scenario.agent
+  const id = typeof agent === 'object' && agent !== null ? (agent as Record<string, unknown>).id : agent
+  const number = typeof id === 'string' ? Number(id) : id
+  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined
+}
+
+/** Fills what an improve job needs from its scenario, when the inputs left it out. */
+async function fillFromScenario(job: Job, scenarioId: number | undefined, ports: JobPorts, deadline: number): Promise<Job> {
+  if (job.mode !== 'improve' || scenarioId === undefined) return job
+  if (job.agentId !== undefined && job.currentInstructions !== undefined) return job
+  ports.log(`Reading scenario ${scenarioId} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`)
+  const scenario = await ports.client.getScenario(scenarioId, deadline)
+  const agentId = job.agentId ?? agentOf(scenario)
+  if (agentId === undefined) {
+    throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no agent id that could be read; set the ${INPUT.agentId} input.`)
+  }
+  const currentInstructions = job.currentInstructions ?? scenario.instructions
+  if (typeof currentInstructions !== 'string') {
+    throw new CekuraFailure(
+      'fatal',
+      `Scenario ${scenarioId} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`
+    )
+  }
+  return { ...job, agentId, currentInstructions }
+}
+
+/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
+async function startJob(job: Job, ports: JobPorts, deadline: number): Promise<string> {
+  if (job.mode === 'poll') return job.progressId
+  const body: Record<string, unknown> = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions }
+  const fieldInputs: Record<string, string> = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions }
+  for (const key of Object.keys(job.requestBody)) fieldInputs[key] = INPUT.requestBody
+  if (job.mode === 'improve' && job.currentInstructions !== undefined) {
+    body.current_instructions = job.currentInstructions
+    fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
+  }
+  const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs)
+  ports.onStarted?.(progressId)
+  ports.log(`Started the ${job.mode} job: progress id ${progressId}.`)
+  return progressId
+}
+
+/** Saves a finished text into the scenario; throws a CekuraFailure when it could not. */
+async function save(scenarioId: number, outcome: Outcome, ports: JobPorts, deadline: number): Promise<void> {
+  const body: Record<string, unknown> = { instructions: outcome.instructions }
+  if (outcome.expectedOutcome !== '') body.expected_outcome_prompt = outcome.expectedOutcome
+  await ports.client.patchScenario(scenarioId, body, Math.max(deadline, ports.now() + APPLY_MIN_MS))
+  ports.log(`Saved the new instructions into scenario ${scenarioId}.`)
+}

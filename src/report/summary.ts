@@ -1,0 +1,40 @@
+import type { Report } from '../base/types.js'
+import { codeCell, fitEscaped, preBlock, textSection } from './markdown.js'
+import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
+
+/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024
+const SIDE_TEXT_BYTES = 64 * 1024
+const DIFF_BYTES = 192 * 1024
+
+export interface SummaryContext {
+  apiHost: string
+  /** Where the whole text is, for readers of a truncated summary. */
+  instructionsFile: string
+}
+
+/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
+export function renderSummary(report: Report, context: SummaryContext): string {
+  const { outcome } = report
+  const limit = 'GitHub limits a job summary to 1 MiB'
+  const parts: string[] = []
+  parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`)
+  parts.push(factsTable(report, context.apiHost))
+  if (outcome.error !== '') parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`)
+  if (report.extraInstructions !== undefined) {
+    parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }))
+  }
+
+  const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192
+  if (outcome.status === 'completed') {
+    const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`
+    parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }))
+    if (report.currentInstructions !== undefined) {
+      parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES))
+    }
+  }
+  if (outcome.expectedOutcome !== '') {
+    parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }))
+  }
+  return parts.join('\n')
+}
