@@ -28570,53 +28570,61 @@ const MODES = ['poll', 'generate', 'improve'];
 
 
 
-/** Input names, as action.yml declares them. */
-const INPUT = {
-    apiKey: 'api-key',
-    progressId: 'progress-id',
-    timeout: 'timeout',
-    pollInterval: 'poll-interval',
-    maxPollInterval: 'max-poll-interval',
-    apiUrl: 'api-url',
-    failOnError: 'fail-on-error',
-    summary: 'summary',
-    mode: 'mode',
-    agentId: 'agent-id',
-    extraInstructions: 'extra-instructions',
-    currentInstructions: 'current-instructions',
-    currentInstructionsFile: 'current-instructions-file',
-    scenarioId: 'scenario-id',
-    requestBody: 'request-body',
-    apply: 'apply',
-    prComment: 'pr-comment',
-    githubToken: 'github-token',
-    commentHeader: 'comment-header'
+const STARTS_NOTHING = "mode poll follows a job started elsewhere (with 'progress-id') and starts nothing.";
+const OWN_PROGRESS_ID = (mode) => `mode ${mode} starts a new job and reports its own progress id; leave 'progress-id' empty.`;
+const NOT_IN_GENERATE = 'generate writes new instructions from the agent; use mode improve to rewrite existing text.';
+const DECLARATIONS = {
+    apiKey: { name: 'api-key' },
+    mode: { name: 'mode' },
+    progressId: {
+        name: 'progress-id',
+        needed: { in: ['poll'], what: 'the progress_id returned by the generate-instructions or improve_instructions call.' },
+        refused: { generate: OWN_PROGRESS_ID('generate'), improve: OWN_PROGRESS_ID('improve') }
+    },
+    agentId: {
+        name: 'agent-id',
+        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
+        refused: { poll: STARTS_NOTHING }
+    },
+    extraInstructions: {
+        name: 'extra-instructions',
+        needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
+        refused: { poll: STARTS_NOTHING }
+    },
+    currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+    currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+    scenarioId: { name: 'scenario-id' },
+    requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
+    apply: { name: 'apply', default: 'false' },
+    timeout: { name: 'timeout', default: '10m' },
+    pollInterval: { name: 'poll-interval', default: '2.5s' },
+    maxPollInterval: { name: 'max-poll-interval', default: '25s' },
+    apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
+    failOnError: { name: 'fail-on-error', default: 'true' },
+    summary: { name: 'summary', default: 'true' },
+    prComment: { name: 'pr-comment', default: 'false' },
+    githubToken: { name: 'github-token' },
+    commentHeader: { name: 'comment-header' }
 };
+/** Input names, as action.yml declares them. */
+const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
+const DEFAULTS = Object.fromEntries(Object.values(DECLARATIONS).flatMap(input => (input.default === undefined ? [] : [[input.name, input.default]])));
 class InputError extends Error {
     name = 'InputError';
 }
-/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
-const DEFAULTS = {
-    [INPUT.apply]: 'false',
-    [INPUT.timeout]: '10m',
-    [INPUT.pollInterval]: '2.5s',
-    [INPUT.maxPollInterval]: '25s',
-    [INPUT.apiUrl]: 'https://api.cekura.ai',
-    [INPUT.failOnError]: 'true',
-    [INPUT.summary]: 'true',
-    [INPUT.prComment]: 'false'
-};
 const MAX_TIMEOUT_MS = 6 * 3_600_000;
 const MIN_POLL_INTERVAL_MS = 100;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
 /** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
 function parseInputs(read, context) {
-    const get = (name) => {
-        const raw = read(name).trim();
-        return raw === '' ? (DEFAULTS[name] ?? '') : raw;
+    const get = key => {
+        const input = DECLARATIONS[key];
+        const raw = read(input.name).trim();
+        return raw === '' ? (input.default ?? '') : raw;
     };
-    const apiKey = read(INPUT.apiKey).trim();
+    const apiKey = get('apiKey');
     if (apiKey === '') {
         throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
             'Workflows triggered from forks get no secrets.');
@@ -28625,17 +28633,17 @@ function parseInputs(read, context) {
         // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
         throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
     }
-    const timeoutMs = inputs_duration(INPUT.timeout, get(INPUT.timeout));
+    const timeoutMs = inputs_duration('timeout', get);
     if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get(INPUT.timeout)}'.`);
+        throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get('timeout')}'.`);
     }
-    const pollIntervalMs = inputs_duration(INPUT.pollInterval, get(INPUT.pollInterval));
-    const maxPollIntervalMs = inputs_duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval));
+    const pollIntervalMs = inputs_duration('pollInterval', get);
+    const maxPollIntervalMs = inputs_duration('maxPollInterval', get);
     if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get(INPUT.pollInterval)}'.`);
+        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get('pollInterval')}'.`);
     }
     if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get(INPUT.maxPollInterval)}'.`);
+        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get('maxPollInterval')}'.`);
     }
     if (pollIntervalMs > maxPollIntervalMs) {
         throw new InputError(`Input '${INPUT.pollInterval}' (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,duration/* formatDuration */.a)(maxPollIntervalMs)}).`);
@@ -28643,93 +28651,92 @@ function parseInputs(read, context) {
     const settings = {
         apiKey,
         job: parseJob(get, context),
-        apply: inputs_boolean(INPUT.apply, get(INPUT.apply)),
+        apply: inputs_boolean('apply', get),
         timeoutMs,
         pollIntervalMs,
         maxPollIntervalMs,
-        apiUrl: apiUrl(get(INPUT.apiUrl)),
-        failOnError: inputs_boolean(INPUT.failOnError, get(INPUT.failOnError)),
-        summary: inputs_boolean(INPUT.summary, get(INPUT.summary)),
-        prComment: inputs_boolean(INPUT.prComment, get(INPUT.prComment)),
-        githubToken: read(INPUT.githubToken).trim(),
-        commentHeader: commentHeader(read(INPUT.commentHeader).trim())
+        apiUrl: apiUrl(get('apiUrl')),
+        failOnError: inputs_boolean('failOnError', get),
+        summary: inputs_boolean('summary', get),
+        prComment: inputs_boolean('prComment', get),
+        githubToken: get('githubToken'),
+        commentHeader: commentHeader(get('commentHeader'))
     };
-    const scenarioId = get(INPUT.scenarioId);
-    if (scenarioId !== '')
-        settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId);
+    if (get('scenarioId') !== '')
+        settings.scenarioId = positiveInteger('scenarioId', get);
     if (settings.apply && settings.scenarioId === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
     return settings;
 }
-/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
-function parseJob(get, context) {
-    const given = (name) => get(name) !== '';
-    const modeText = get(INPUT.mode).toLowerCase();
-    if (modeText !== '' && !MODES.includes(modeText)) {
-        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`);
+/** The mode given, or inferred from which inputs are set. */
+function modeOf(get) {
+    const given = (key) => get(key) !== '';
+    const text = get('mode').toLowerCase();
+    if (text !== '' && !MODES.includes(text)) {
+        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get('mode')}'.`);
     }
-    const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile);
-    const mode = modeText ||
-        (given(INPUT.progressId)
-            ? 'poll'
-            : given(INPUT.scenarioId) || hasCurrent
-                ? 'improve'
-                : given(INPUT.agentId)
-                    ? 'generate'
-                    : undefined);
+    if (text !== '')
+        return text;
+    if (given('progressId'))
+        return 'poll';
+    if (given('scenarioId') || given('currentInstructions') || given('currentInstructionsFile'))
+        return 'improve';
+    return given('agentId') ? 'generate' : undefined;
+}
+/** Refuses the inputs set that the mode does not take, and asks for those it needs, as the declarations say. */
+function checkFitsMode(mode, get) {
+    const declared = Object.entries(DECLARATIONS);
+    const refused = declared.filter(([key, input]) => input.refused?.[mode] !== undefined && get(key) !== '');
+    const why = refused[0]?.[1].refused?.[mode];
+    if (why !== undefined) {
+        const names = refused.filter(([, input]) => input.refused?.[mode] === why).map(([, input]) => `'${input.name}'`);
+        throw new InputError(`${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
+    }
+    for (const [key, input] of declared) {
+        if (input.needed?.in.includes(mode) && get(key) === '') {
+            throw new InputError(`Input '${input.name}' is required in mode ${mode}: ${input.needed.what}`);
+        }
+    }
+}
+/** Picks the mode and checks that the inputs fit it. */
+function parseJob(get, context) {
+    const mode = modeOf(get);
     if (mode === undefined) {
         throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
             `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
             `and '${INPUT.extraInstructions}' to improve them.`);
     }
-    const refuse = (names, why) => {
-        const set = names.filter(given);
-        if (set.length > 0) {
-            throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
-        }
-    };
-    if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
+    if (get('currentInstructions') !== '' && get('currentInstructionsFile') !== '') {
         throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
     }
+    checkFitsMode(mode, get);
     if (mode === 'poll') {
-        refuse([INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody], `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`);
-        const progressId = get(INPUT.progressId);
-        if (progressId === '') {
-            throw new InputError(`Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`);
-        }
+        const progressId = get('progressId');
         if (/[\r\n]/.test(progressId) || progressId.length > 200) {
             throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
         }
         return { mode, progressId };
     }
-    refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`);
-    const extraInstructions = get(INPUT.extraInstructions);
-    if (extraInstructions === '') {
-        throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`);
-    }
-    const requestBody = parseRequestBody(get(INPUT.requestBody));
-    const agentText = get(INPUT.agentId);
+    const extraInstructions = get('extraInstructions');
+    const requestBody = parseRequestBody(get('requestBody'));
     if (mode === 'generate') {
-        refuse([INPUT.currentInstructions, INPUT.currentInstructionsFile], `generate writes new instructions from the agent; use mode improve to rewrite existing text.`);
-        if (agentText === '')
-            throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`);
-        const job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody };
+        const job = { mode, agentId: positiveInteger('agentId', get), extraInstructions, requestBody };
         clashes(job, requestBody);
         return job;
     }
-    const currentInput = [INPUT.currentInstructions, INPUT.currentInstructionsFile].find(given);
+    const currentInput = ['currentInstructions', 'currentInstructionsFile'].find(key => get(key) !== '');
     const job = {
         mode,
         extraInstructions,
         requestBody,
-        ...(agentText !== '' ? { agentId: positiveInteger(INPUT.agentId, agentText) } : {}),
-        ...(currentInput === INPUT.currentInstructions ? { currentInstructions: get(currentInput), currentInstructionsInput: currentInput } : {}),
-        ...(currentInput === INPUT.currentInstructionsFile
-            ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: currentInput }
+        ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
+        ...(currentInput === 'currentInstructions' ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions } : {}),
+        ...(currentInput === 'currentInstructionsFile'
+            ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
             : {})
     };
-    if (!given(INPUT.scenarioId) && job.agentId === undefined) {
+    if (get('scenarioId') === '' && job.agentId === undefined) {
         throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
     }
     clashes(job, requestBody);
@@ -28761,9 +28768,10 @@ function parseRequestBody(text) {
     }
     return parsed;
 }
-function positiveInteger(name, text) {
+function positiveInteger(key, get) {
+    const text = get(key);
     if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-        throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
+        throw new InputError(`Input '${INPUT[key]}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
     }
     return Number(text);
 }
@@ -28791,19 +28799,20 @@ function readWorkspaceFile(path, context) {
         throw new InputError(`Input '${name}': could not read '${path}': ${(0,base_text/* errorMessage */.gJ)(error)}.`);
     }
 }
-function inputs_duration(name, text) {
-    const ms = (0,duration/* parseDuration */.E)(text);
+function inputs_duration(key, get) {
+    const ms = (0,duration/* parseDuration */.E)(get(key));
     if (ms === undefined)
-        throw new InputError(`Input '${name}' must be ${DURATION_FORM}, got '${text}'.`);
+        throw new InputError(`Input '${INPUT[key]}' must be ${DURATION_FORM}, got '${get(key)}'.`);
     return ms;
 }
-function inputs_boolean(name, text) {
+function inputs_boolean(key, get) {
+    const text = get(key);
     // The same words the toolkit's getBooleanInput accepts.
     if (['true', 'True', 'TRUE'].includes(text))
         return true;
     if (['false', 'False', 'FALSE'].includes(text))
         return false;
-    throw new InputError(`Input '${name}' must be true or false, got '${text}'.`);
+    throw new InputError(`Input '${INPUT[key]}' must be true or false, got '${text}'.`);
 }
 function apiUrl(text) {
     let url;

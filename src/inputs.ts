@@ -4,28 +4,70 @@ import { formatDuration, parseDuration } from './base/duration.js'
 import { errorMessage } from './base/text.js'
 import { MODES, type Job, type Mode } from './base/types.js'
 
+/**
+ * One declaration per input, as action.yml declares it: its name, the default the code falls back on
+ * (action.yml's, for runs that leave an input unset: tests, the demo), and which modes need or refuse
+ * it. The parsers below read each value; parseInputs puts them together. A test ties the names and
+ * defaults to action.yml, and the README's tables are generated from action.yml.
+ */
+interface InputDeclaration {
+  name: string
+  default?: string
+  /** The modes that cannot run without it, and what it is. */
+  needed?: { in: readonly Mode[]; what: string }
+  /** The modes it does not fit, each with the reason. */
+  refused?: Partial<Record<Mode, string>>
+}
+
+const STARTS_NOTHING = "mode poll follows a job started elsewhere (with 'progress-id') and starts nothing."
+const OWN_PROGRESS_ID = (mode: Mode): string => `mode ${mode} starts a new job and reports its own progress id; leave 'progress-id' empty.`
+const NOT_IN_GENERATE = 'generate writes new instructions from the agent; use mode improve to rewrite existing text.'
+
+const DECLARATIONS = {
+  apiKey: { name: 'api-key' },
+  mode: { name: 'mode' },
+  progressId: {
+    name: 'progress-id',
+    needed: { in: ['poll'], what: 'the progress_id returned by the generate-instructions or improve_instructions call.' },
+    refused: { generate: OWN_PROGRESS_ID('generate'), improve: OWN_PROGRESS_ID('improve') }
+  },
+  agentId: {
+    name: 'agent-id',
+    needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
+    refused: { poll: STARTS_NOTHING }
+  },
+  extraInstructions: {
+    name: 'extra-instructions',
+    needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
+    refused: { poll: STARTS_NOTHING }
+  },
+  currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+  currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+  scenarioId: { name: 'scenario-id' },
+  requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
+  apply: { name: 'apply', default: 'false' },
+  timeout: { name: 'timeout', default: '10m' },
+  pollInterval: { name: 'poll-interval', default: '2.5s' },
+  maxPollInterval: { name: 'max-poll-interval', default: '25s' },
+  apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
+  failOnError: { name: 'fail-on-error', default: 'true' },
+  summary: { name: 'summary', default: 'true' },
+  prComment: { name: 'pr-comment', default: 'false' },
+  githubToken: { name: 'github-token' },
+  commentHeader: { name: 'comment-header' }
+} as const satisfies Record<string, InputDeclaration>
+
+type InputKey = keyof typeof DECLARATIONS
+
 /** Input names, as action.yml declares them. */
-export const INPUT = {
-  apiKey: 'api-key',
-  progressId: 'progress-id',
-  timeout: 'timeout',
-  pollInterval: 'poll-interval',
-  maxPollInterval: 'max-poll-interval',
-  apiUrl: 'api-url',
-  failOnError: 'fail-on-error',
-  summary: 'summary',
-  mode: 'mode',
-  agentId: 'agent-id',
-  extraInstructions: 'extra-instructions',
-  currentInstructions: 'current-instructions',
-  currentInstructionsFile: 'current-instructions-file',
-  scenarioId: 'scenario-id',
-  requestBody: 'request-body',
-  apply: 'apply',
-  prComment: 'pr-comment',
-  githubToken: 'github-token',
-  commentHeader: 'comment-header'
-} as const
+export const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name])) as {
+  readonly [K in InputKey]: (typeof DECLARATIONS)[K]['name']
+}
+
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
+export const DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(DECLARATIONS as Record<string, InputDeclaration>).flatMap(input => (input.default === undefined ? [] : [[input.name, input.default]]))
+)
 
 export interface Settings {
   apiKey: string
@@ -57,31 +99,22 @@ export interface InputContext {
   readFile: (path: string) => string
 }
 
-/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
-export const DEFAULTS: Record<string, string> = {
-  [INPUT.apply]: 'false',
-  [INPUT.timeout]: '10m',
-  [INPUT.pollInterval]: '2.5s',
-  [INPUT.maxPollInterval]: '25s',
-  [INPUT.apiUrl]: 'https://api.cekura.ai',
-  [INPUT.failOnError]: 'true',
-  [INPUT.summary]: 'true',
-  [INPUT.prComment]: 'false'
-}
-
 const MAX_TIMEOUT_MS = 6 * 3_600_000
 const MIN_POLL_INTERVAL_MS = 100
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)'
 
+type Reader = (key: InputKey) => string
+
 /** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
 export function parseInputs(read: (name: string) => string, context: InputContext): Settings {
-  const get = (name: string): string => {
-    const raw = read(name).trim()
-    return raw === '' ? (DEFAULTS[name] ?? '') : raw
+  const get: Reader = key => {
+    const input: InputDeclaration = DECLARATIONS[key]
+    const raw = read(input.name).trim()
+    return raw === '' ? (input.default ?? '') : raw
   }
 
-  const apiKey = read(INPUT.apiKey).trim()
+  const apiKey = get('apiKey')
   if (apiKey === '') {
     throw new InputError(
       `Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
@@ -95,17 +128,17 @@ export function parseInputs(read: (name: string) => string, context: InputContex
     )
   }
 
-  const timeoutMs = duration(INPUT.timeout, get(INPUT.timeout))
+  const timeoutMs = duration('timeout', get)
   if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get(INPUT.timeout)}'.`)
+    throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get('timeout')}'.`)
   }
-  const pollIntervalMs = duration(INPUT.pollInterval, get(INPUT.pollInterval))
-  const maxPollIntervalMs = duration(INPUT.maxPollInterval, get(INPUT.maxPollInterval))
+  const pollIntervalMs = duration('pollInterval', get)
+  const maxPollIntervalMs = duration('maxPollInterval', get)
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-    throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get(INPUT.pollInterval)}'.`)
+    throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get('pollInterval')}'.`)
   }
   if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
-    throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get(INPUT.maxPollInterval)}'.`)
+    throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get('maxPollInterval')}'.`)
   }
   if (pollIntervalMs > maxPollIntervalMs) {
     throw new InputError(
@@ -116,42 +149,56 @@ export function parseInputs(read: (name: string) => string, context: InputContex
   const settings: Settings = {
     apiKey,
     job: parseJob(get, context),
-    apply: boolean(INPUT.apply, get(INPUT.apply)),
+    apply: boolean('apply', get),
     timeoutMs,
     pollIntervalMs,
     maxPollIntervalMs,
-    apiUrl: apiUrl(get(INPUT.apiUrl)),
-    failOnError: boolean(INPUT.failOnError, get(INPUT.failOnError)),
-    summary: boolean(INPUT.summary, get(INPUT.summary)),
-    prComment: boolean(INPUT.prComment, get(INPUT.prComment)),
-    githubToken: read(INPUT.githubToken).trim(),
-    commentHeader: commentHeader(read(INPUT.commentHeader).trim())
+    apiUrl: apiUrl(get('apiUrl')),
+    failOnError: boolean('failOnError', get),
+    summary: boolean('summary', get),
+    prComment: boolean('prComment', get),
+    githubToken: get('githubToken'),
+    commentHeader: commentHeader(get('commentHeader'))
   }
-  const scenarioId = get(INPUT.scenarioId)
-  if (scenarioId !== '') settings.scenarioId = positiveInteger(INPUT.scenarioId, scenarioId)
+  if (get('scenarioId') !== '') settings.scenarioId = positiveInteger('scenarioId', get)
   if (settings.apply && settings.scenarioId === undefined) {
     throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`)
   }
   return settings
 }
 
-/** Picks the mode (given, or inferred from which inputs are set) and checks that the inputs fit it. */
-function parseJob(get: (name: string) => string, context: InputContext): Job {
-  const given = (name: string): boolean => get(name) !== ''
-  const modeText = get(INPUT.mode).toLowerCase()
-  if (modeText !== '' && !(MODES as readonly string[]).includes(modeText)) {
-    throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get(INPUT.mode)}'.`)
+/** The mode given, or inferred from which inputs are set. */
+function modeOf(get: Reader): Mode | undefined {
+  const given = (key: InputKey): boolean => get(key) !== ''
+  const text = get('mode').toLowerCase()
+  if (text !== '' && !(MODES as readonly string[]).includes(text)) {
+    throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get('mode')}'.`)
   }
-  const hasCurrent = given(INPUT.currentInstructions) || given(INPUT.currentInstructionsFile)
-  const mode: Mode | undefined =
-    (modeText as Mode) ||
-    (given(INPUT.progressId)
-      ? 'poll'
-      : given(INPUT.scenarioId) || hasCurrent
-        ? 'improve'
-        : given(INPUT.agentId)
-          ? 'generate'
-          : undefined)
+  if (text !== '') return text as Mode
+  if (given('progressId')) return 'poll'
+  if (given('scenarioId') || given('currentInstructions') || given('currentInstructionsFile')) return 'improve'
+  return given('agentId') ? 'generate' : undefined
+}
+
+/** Refuses the inputs set that the mode does not take, and asks for those it needs, as the declarations say. */
+function checkFitsMode(mode: Mode, get: Reader): void {
+  const declared = Object.entries(DECLARATIONS) as Array<[InputKey, InputDeclaration]>
+  const refused = declared.filter(([key, input]) => input.refused?.[mode] !== undefined && get(key) !== '')
+  const why = refused[0]?.[1].refused?.[mode]
+  if (why !== undefined) {
+    const names = refused.filter(([, input]) => input.refused?.[mode] === why).map(([, input]) => `'${input.name}'`)
+    throw new InputError(`${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`)
+  }
+  for (const [key, input] of declared) {
+    if (input.needed?.in.includes(mode) && get(key) === '') {
+      throw new InputError(`Input '${input.name}' is required in mode ${mode}: ${input.needed.what}`)
+    }
+  }
+}
+
+/** Picks the mode and checks that the inputs fit it. */
+function parseJob(get: Reader, context: InputContext): Job {
+  const mode = modeOf(get)
   if (mode === undefined) {
     throw new InputError(
       `Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
@@ -159,29 +206,15 @@ function parseJob(get: (name: string) => string, context: InputContext): Job {
         `and '${INPUT.extraInstructions}' to improve them.`
     )
   }
-  const refuse = (names: string[], why: string): void => {
-    const set = names.filter(given)
-    if (set.length > 0) {
-      throw new InputError(`${set.map(name => `'${name}'`).join(' and ')} ${set.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`)
-    }
-  }
-  if (given(INPUT.currentInstructions) && given(INPUT.currentInstructionsFile)) {
+  if (get('currentInstructions') !== '' && get('currentInstructionsFile') !== '') {
     throw new InputError(
       `Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`
     )
   }
+  checkFitsMode(mode, get)
 
   if (mode === 'poll') {
-    refuse(
-      [INPUT.agentId, INPUT.extraInstructions, INPUT.currentInstructions, INPUT.currentInstructionsFile, INPUT.requestBody],
-      `mode poll follows a job started elsewhere (with '${INPUT.progressId}') and starts nothing.`
-    )
-    const progressId = get(INPUT.progressId)
-    if (progressId === '') {
-      throw new InputError(
-        `Input '${INPUT.progressId}' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call.`
-      )
-    }
+    const progressId = get('progressId')
     if (/[\r\n]/.test(progressId) || progressId.length > 200) {
       throw new InputError(
         `Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`
@@ -190,37 +223,26 @@ function parseJob(get: (name: string) => string, context: InputContext): Job {
     return { mode, progressId }
   }
 
-  refuse([INPUT.progressId], `mode ${mode} starts a new job and reports its own progress id; leave '${INPUT.progressId}' empty.`)
-  const extraInstructions = get(INPUT.extraInstructions)
-  if (extraInstructions === '') {
-    throw new InputError(`Input '${INPUT.extraInstructions}' is required in mode ${mode}: what the new instructions should do, in plain words.`)
-  }
-  const requestBody = parseRequestBody(get(INPUT.requestBody))
-  const agentText = get(INPUT.agentId)
-
+  const extraInstructions = get('extraInstructions')
+  const requestBody = parseRequestBody(get('requestBody'))
   if (mode === 'generate') {
-    refuse(
-      [INPUT.currentInstructions, INPUT.currentInstructionsFile],
-      `generate writes new instructions from the agent; use mode improve to rewrite existing text.`
-    )
-    if (agentText === '') throw new InputError(`Input '${INPUT.agentId}' is required in mode generate: the Cekura agent id (a whole number).`)
-    const job: Job = { mode, agentId: positiveInteger(INPUT.agentId, agentText), extraInstructions, requestBody }
+    const job: Job = { mode, agentId: positiveInteger('agentId', get), extraInstructions, requestBody }
     clashes(job, requestBody)
     return job
   }
 
-  const currentInput = [INPUT.currentInstructions, INPUT.currentInstructionsFile].find(given)
+  const currentInput = (['currentInstructions', 'currentInstructionsFile'] as const).find(key => get(key) !== '')
   const job: Job = {
     mode,
     extraInstructions,
     requestBody,
-    ...(agentText !== '' ? { agentId: positiveInteger(INPUT.agentId, agentText) } : {}),
-    ...(currentInput === INPUT.currentInstructions ? { currentInstructions: get(currentInput), currentInstructionsInput: currentInput } : {}),
-    ...(currentInput === INPUT.currentInstructionsFile
-      ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: currentInput }
+    ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
+    ...(currentInput === 'currentInstructions' ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions } : {}),
+    ...(currentInput === 'currentInstructionsFile'
+      ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
       : {})
   }
-  if (!given(INPUT.scenarioId) && job.agentId === undefined) {
+  if (get('scenarioId') === '' && job.agentId === undefined) {
     throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`)
   }
   clashes(job, requestBody)
@@ -246,9 +268,7 @@ function parseRequestBody(text: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new InputError(
-      `Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${errorMessage(error)}.`
-    )
+    throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${errorMessage(error)}.`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InputError(
@@ -258,9 +278,10 @@ function parseRequestBody(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>
 }
 
-function positiveInteger(name: string, text: string): number {
+function positiveInteger(key: InputKey, get: Reader): number {
+  const text = get(key)
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new InputError(`Input '${name}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`)
+    throw new InputError(`Input '${INPUT[key]}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`)
   }
   return Number(text)
 }
@@ -288,17 +309,18 @@ function readWorkspaceFile(path: string, context: InputContext): string {
   }
 }
 
-function duration(name: string, text: string): number {
-  const ms = parseDuration(text)
-  if (ms === undefined) throw new InputError(`Input '${name}' must be ${DURATION_FORM}, got '${text}'.`)
+function duration(key: InputKey, get: Reader): number {
+  const ms = parseDuration(get(key))
+  if (ms === undefined) throw new InputError(`Input '${INPUT[key]}' must be ${DURATION_FORM}, got '${get(key)}'.`)
   return ms
 }
 
-function boolean(name: string, text: string): boolean {
+function boolean(key: InputKey, get: Reader): boolean {
+  const text = get(key)
   // The same words the toolkit's getBooleanInput accepts.
   if (['true', 'True', 'TRUE'].includes(text)) return true
   if (['false', 'False', 'FALSE'].includes(text)) return false
-  throw new InputError(`Input '${name}' must be true or false, got '${text}'.`)
+  throw new InputError(`Input '${INPUT[key]}' must be true or false, got '${text}'.`)
 }
 
 function apiUrl(text: string): string {
@@ -310,9 +332,7 @@ function apiUrl(text: string): string {
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(
-      `Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`
-    )
+    throw new InputError(`Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`)
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError(
