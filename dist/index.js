@@ -30049,7 +30049,7 @@ function factsTable(report, apiHost) {
         rows.push(`| Scenario | ${report.scenarioId} |`);
     if (report.applied !== undefined)
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
-    return rows.join('\n') + '\n';
+    return `${rows.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/comment.ts

@@ -245,7 +245,7 @@ export function yamlBlocks(markdown: string): YamlBlock[] {
       const line = lines[j] ?? ''
       body.push(line.slice(Math.min(indent, line.length - line.trimStart().length)))
     }
-    blocks.push({ text: body.join('\n') + '\n', firstLine: i + 2 })
+    blocks.push({ text: `${body.join('\n')}\n`, firstLine: i + 2 })
     i = j
   }
   return blocks

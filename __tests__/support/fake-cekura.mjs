@@ -741,7 +741,7 @@ function seedScenarios (seeds) {
 
 /** @param {number} id @param {Partial<Scenario>} seed @returns {Scenario} */
 function makeScenario (id, seed) {
-  return structuredClone({ id, name: `Scenario ${id}`, agent: DEMO_AGENT_ID, instructions: '', expected_outcome_prompt: '', ...seed, id })
+  return structuredClone({ name: `Scenario ${id}`, agent: DEMO_AGENT_ID, instructions: '', expected_outcome_prompt: '', ...seed, id })
 }
 
 // ---------------------------------------------------------------------------------------------------

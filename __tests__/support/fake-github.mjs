@@ -109,8 +109,8 @@ export async function startFakeGitHub (options = {}) {
   /** @param {string} owner @param {string} repo @param {number} number */
   const thread = (owner, repo, number) => {
     const k = key(owner, repo, number)
-    let list = threads.get(k)
-    if (!list) threads.set(k, (list = []))
+    const list = threads.get(k) ?? []
+    threads.set(k, list)
     return list
   }
 

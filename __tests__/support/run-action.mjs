@@ -348,14 +348,14 @@ export function createLogView (options = {}) {
   /** @param {string} text */
   const mask = (text) => masks.reduce((out, secret) => out.split(secret).join('***'), text)
   /** @param {string} data */
-  const unescape = (data) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  const unescapeData = (data) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
   /** @type {Record<string, string>} */
   const annotations = { error: 'Error', warning: 'Warning', notice: 'Notice' }
   return (line) => {
     const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
     if (!command) return mask(line)
     const [, name = '', data = ''] = command
-    const text = unescape(data)
+    const text = unescapeData(data)
     if (name === 'add-mask') {
       if (text) masks.push(text)
       return undefined

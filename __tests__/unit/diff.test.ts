@@ -11,7 +11,9 @@ function lcsLength(a: string[], b: string[]): number {
   let previous = new Array<number>(b.length + 1).fill(0)
   for (const x of a) {
     const row = [0]
-    b.forEach((y, j) => row.push(x === y ? previous[j]! + 1 : Math.max(previous[j + 1]!, row[j]!)))
+    b.forEach((y, j) => {
+      row.push(x === y ? previous[j]! + 1 : Math.max(previous[j + 1]!, row[j]!))
+    })
     previous = row
   }
   return previous[b.length]!
@@ -33,7 +35,10 @@ describe('lineDiff', () => {
 
   it('keeps the diff minimal on random edits', () => {
     let seed = 7
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+    const random = (): number => {
+      seed = (seed * 48271) % 2147483647
+      return seed / 2147483647
+    }
     for (let round = 0; round < 50; round++) {
       const base = Array.from({ length: 30 }, (_, i) => `line ${i % 7}`)
       const edited = base.filter(() => random() > 0.2).flatMap(line => (random() > 0.85 ? [line, `new ${Math.floor(random() * 5)}`] : [line]))

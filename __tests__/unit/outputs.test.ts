@@ -126,7 +126,7 @@ describe('instructionsFilePath', () => {
   })
 
   it('keeps only safe characters and a bounded length', () => {
-    const path = instructionsFilePath('a b:c*d?"<>|é😀' + 'x'.repeat(500), '/t')
+    const path = instructionsFilePath(`a b:c*d?"<>|é😀${'x'.repeat(500)}`, '/t')
     const name = path.slice(join('/t', 'cekura-instructions').length + 1)
     expect(name).toMatch(/^[A-Za-z0-9._-]+\.txt$/)
     expect(name.length).toBeLessThanOrEqual(104)

@@ -68,7 +68,7 @@ function world(
     settings?: Partial<PollSettings>
     random?: () => number
     /** Called at each sleep before the clock moves; return true to stop the sleep early (as an abort does). */
-    onSleep?: (w: World, ms: number) => boolean | void
+    onSleep?: (w: World, ms: number) => boolean | undefined
     /** What the source answers once the script is used up; by default the job stays running. */
     afterScript?: Step
   } = {}

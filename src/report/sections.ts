@@ -53,6 +53,6 @@ export function factsTable(report: Report, apiHost: string | undefined): string 
   if (report.agentId !== undefined) rows.push(`| Agent | ${report.agentId} |`)
   if (report.scenarioId !== undefined) rows.push(`| Scenario | ${report.scenarioId} |`)
   if (report.applied !== undefined) rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`)
-  return rows.join('\n') + '\n'
+  return `${rows.join('\n')}\n`
 }
 
