@@ -17,8 +17,8 @@ const rebuild = 'run `npm run build` and commit dist/'
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .filter(entry => entry.isFile())
+    .map(entry => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
     .sort()
 }
 
@@ -57,11 +57,11 @@ describe('dist/', () => {
     expect(expected).toContain('index.js')
 
     const problems: string[] = []
-    for (const file of expected.filter((f) => !committed.includes(f))) problems.push(`missing from dist/: ${file}`)
-    for (const file of committed.filter((f) => !expected.includes(f))) {
+    for (const file of expected.filter(f => !committed.includes(f))) problems.push(`missing from dist/: ${file}`)
+    for (const file of committed.filter(f => !expected.includes(f))) {
       problems.push(`not produced by the build: dist/${file}`)
     }
-    for (const file of expected.filter((f) => committed.includes(f))) {
+    for (const file of expected.filter(f => committed.includes(f))) {
       if (!readFileSync(join(outDir, file)).equals(readFileSync(join(distDir, file)))) {
         problems.push(`differs from the build: dist/${file}`)
       }

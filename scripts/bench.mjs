@@ -54,7 +54,7 @@ const bundle = resolve(root, args.bundle ?? 'dist/index.js')
 const bundleName = relative(root, bundle)
 
 /** @param {'runs' | 'startup-runs' | 'reality-runs'} name @param {number} min */
-function atLeast (name, min) {
+function atLeast(name, min) {
   const n = Number(args[name])
   if (!Number.isInteger(n) || n < min) {
     console.error(`--${name} must be a whole number of at least ${min}`)
@@ -66,7 +66,11 @@ function atLeast (name, min) {
 const began = performance.now()
 console.log('# Cekura Scenario Instructions: benchmark\n')
 const cpu = cpus()
-console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}; load average ${loadavg().map(l => l.toFixed(2)).join(', ')}.`)
+console.log(
+  `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}; load average ${loadavg()
+    .map(l => l.toFixed(2))
+    .join(', ')}.`
+)
 console.log(`Simulation under Node ${process.version}.`)
 
 const built = compile(root)
@@ -85,7 +89,7 @@ const ourName = `ours (${pollIntervalText} → ${maxPollIntervalText})`
 const phase = args.phase === undefined ? DEFAULT_PHASE : fixedPhase(durationInput('phase', args.phase))
 
 /** @param {string} name @param {string} text */
-function durationInput (name, text) {
+function durationInput(name, text) {
   const ms = sim.parseDuration(text)
   if (ms === undefined) throw new Error(`${name} '${text}' is not a duration`)
   return ms
@@ -126,12 +130,12 @@ console.log(`\nBenchmark took ${seconds(performance.now() - began, 0)} s.`)
 
 // ---------------------------------------------------------------------------------------------------
 
-async function tableOne () {
+async function tableOne() {
   console.log(`\n## 1. Polling efficiency (simulated: ${runs} runs per job duration)\n`)
   console.log(
     `The real poll loop (pollUntilDone, src/poll.ts) on a virtual clock against a simulated job. A job of duration D; ${phase.text}; requests take no time. ` +
       `Overshoot: from the job's end to the poll that sees it. Cost = mean overshoot s + ${REQUEST_COST_S} s × mean requests. ` +
-      'Ratio: cost ÷ the cheapest fixed poller\'s cost at that duration (marked *), ± one standard error. ' +
+      "Ratio: cost ÷ the cheapest fixed poller's cost at that duration (marked *), ± one standard error. " +
       'Fixed pollers have no jitter; ours has its own.\n'
   )
   const table = await pollingTable(sim.pollUntilDone, { name: ourName, ...schedule }, runs, seed, phase)
@@ -158,7 +162,13 @@ async function tableOne () {
     return { name, ratio: w.ratio ?? 0, at: durationLabel(w.durationMs), error: w.ratioError ?? 0 }
   })
   console.log('\nWorst ratio over the table:')
-  console.log(markdownTable(['Schedule', 'Worst ratio', 'At'], worst.map(w => [w.name, w.ratio.toFixed(2), w.at]), ['l']))
+  console.log(
+    markdownTable(
+      ['Schedule', 'Worst ratio', 'At'],
+      worst.map(w => [w.name, w.ratio.toFixed(2), w.at]),
+      ['l']
+    )
+  )
   const ours = worst[0]
   if (ours) {
     const met = ours.ratio <= RATIO_TARGET
@@ -172,7 +182,7 @@ async function tableOne () {
  * @param {string} node
  * @param {Record<string, string>} inputs
  */
-async function tableTwo (node, inputs) {
+async function tableTwo(node, inputs) {
   console.log(`\n## 2. Start-up (median of ${startupRuns} runs each)\n`)
   console.log(
     `Node 24 (${node24Version(node)}). Wall time from spawn to exit, with the runner's environment (INPUT_* variables, ` +
@@ -185,15 +195,24 @@ async function tableTwo (node, inputs) {
   const [bare, floor, ours] = results
   if (!bare || !floor || !ours) throw new Error('start-up measurement incomplete')
   const sizes = [undefined, bundleSize(built.floorDir), bundleSize(dirname(bundle))]
-  console.log(markdownTable(
-    ['Program', 'Median ms', 'Min ms', 'p90 ms', '× toolkit floor', 'Code on disk', 'With source maps'],
-    results.map((r, i) => {
-      const s = sizes[i]
-      return [r.name, r.medianMs.toFixed(0), r.minMs.toFixed(0), r.p90Ms.toFixed(0), (r.medianMs / floor.medianMs).toFixed(2),
-        s ? `${size(s.code)} (index.js ${size(s.entry)})` : '–', s ? size(s.total) : '–']
-    }),
-    ['l']
-  ))
+  console.log(
+    markdownTable(
+      ['Program', 'Median ms', 'Min ms', 'p90 ms', '× toolkit floor', 'Code on disk', 'With source maps'],
+      results.map((r, i) => {
+        const s = sizes[i]
+        return [
+          r.name,
+          r.medianMs.toFixed(0),
+          r.minMs.toFixed(0),
+          r.p90Ms.toFixed(0),
+          (r.medianMs / floor.medianMs).toFixed(2),
+          s ? `${size(s.code)} (index.js ${size(s.entry)})` : '–',
+          s ? size(s.total) : '–'
+        ]
+      }),
+      ['l']
+    )
+  )
   const distSize = /** @type {ReturnType<typeof bundleSize>} */ (sizes[2])
   console.log(
     `\nNode itself: ${bare.medianMs.toFixed(0)} ms. The toolkit adds ${(floor.medianMs - bare.medianMs).toFixed(0)} ms; ` +
@@ -204,7 +223,9 @@ async function tableTwo (node, inputs) {
   const paired = ours.wall.map((ms, i) => ms / /** @type {number} */ (floor.wall[i]))
   console.log(
     `Bundle ÷ floor within each round: median ${median(paired).toFixed(2)}, middle half ${percentile(paired, 25).toFixed(2)}–${percentile(paired, 75).toFixed(2)} ` +
-      `(load average now ${loadavg().map(l => l.toFixed(2)).join(', ')}).`
+      `(load average now ${loadavg()
+        .map(l => l.toFixed(2))
+        .join(', ')}).`
   )
   const chunks = await chunksLoaded({ node, bundle, inputs, recorder: join(root, '__tests__', 'support', 'record-modules.mjs') })
   console.log(
@@ -213,15 +234,19 @@ async function tableTwo (node, inputs) {
   )
   const ratio = ours.medianMs / floor.medianMs
   const met = ratio <= STARTUP_TARGET
-  verdicts.push(`Start-up: the bundle's median is ${ratio.toFixed(2)} × the toolkit floor; target ≤ ${STARTUP_TARGET}: ${met ? 'met' : 'MISSED'}.`)
+  verdicts.push(
+    `Start-up: the bundle's median is ${ratio.toFixed(2)} × the toolkit floor; target ≤ ${STARTUP_TARGET}: ${met ? 'met' : 'MISSED'}.`
+  )
   if (!met) {
     console.log('\nTarget missed. Where the bundle spends CPU time at start (V8 CPU profiles, self time per line of the bundle):\n')
     const hot = await hotLines({ node, bundle, inputs })
-    console.log(markdownTable(
-      ['ms per run', 'Bundle line', 'Source', 'Code'],
-      hot.map(h => [h.ms.toFixed(1), `${h.file}:${h.line}`, h.source || '–', `\`\` ${h.text.replace(/\|/g, '\\|')} \`\``]),
-      ['r', 'l', 'l', 'l']
-    ))
+    console.log(
+      markdownTable(
+        ['ms per run', 'Bundle line', 'Source', 'Code'],
+        hot.map(h => [h.ms.toFixed(1), `${h.file}:${h.line}`, h.source || '–', `\`\` ${h.text.replace(/\|/g, '\\|')} \`\``]),
+        ['r', 'l', 'l', 'l']
+      )
+    )
   }
 }
 
@@ -230,7 +255,7 @@ async function tableTwo (node, inputs) {
  * @param {import('../__tests__/support/fake-cekura.mjs').FakeCekura} fake
  * @param {Record<string, string>} inputs
  */
-async function tableThree (node, fake, inputs) {
+async function tableThree(node, fake, inputs) {
   console.log(`\n## 3. Reality check (${realityRuns} real-time runs per job)\n`)
   console.log(
     `The bundle (${bundleName}) under Node 24 against the fake server, whose job completes a set time after its first poll; ` +
@@ -241,9 +266,11 @@ async function tableThree (node, fake, inputs) {
   if (!bundleHasSourceSchedule(bundle)) {
     console.log(
       `**${bundleName} is stale: it was built from another src/schedule.ts than the one simulated.** ` +
-        'The runs below follow the bundle\'s schedule, the predictions the source\'s; rebuild (npm run build) to compare like with like.\n'
+        "The runs below follow the bundle's schedule, the predictions the source's; rebuild (npm run build) to compare like with like.\n"
     )
-    verdicts.push(`Reality check: ${bundleName} does not hold src/schedule.ts's schedule (stale bundle); its figures do not test the simulation.`)
+    verdicts.push(
+      `Reality check: ${bundleName} does not hold src/schedule.ts's schedule (stale bundle); its figures do not test the simulation.`
+    )
   }
   const runInputs = { ...inputs, 'poll-interval': pollIntervalText, 'max-poll-interval': maxPollIntervalText }
   const rows = []
@@ -265,7 +292,9 @@ async function tableThree (node, fake, inputs) {
       `${p.meanOvershootS.toFixed(2)} (${p.p5OvershootS.toFixed(2)}–${p.p95OvershootS.toFixed(2)})`
     ])
   }
-  console.log(markdownTable(['Job', 'Polls seen', 'Overshoot seen s', 'Mean seen s', 'Predicted polls', 'Predicted overshoot s'], rows, ['l']))
+  console.log(
+    markdownTable(['Job', 'Polls seen', 'Overshoot seen s', 'Mean seen s', 'Predicted polls', 'Predicted overshoot s'], rows, ['l'])
+  )
 }
 
 /**
@@ -273,7 +302,7 @@ async function tableThree (node, fake, inputs) {
  * function of the compiled src/schedule.ts, whitespace aside. False means the bundle is stale.
  * @param {string} bundlePath
  */
-function bundleHasSourceSchedule (bundlePath) {
+function bundleHasSourceSchedule(bundlePath) {
   const squeeze = (/** @type {string} */ text) => text.replace(/\s+/g, ' ')
   const compiled = readFileSync(join(built.simDir, 'schedule.js'), 'utf8')
   const pieces = [
@@ -286,7 +315,7 @@ function bundleHasSourceSchedule (bundlePath) {
 }
 
 /** @param {string} node */
-function node24Version (node) {
+function node24Version(node) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   return `${version}, ${node.startsWith(root) ? node.slice(root.length + 1) : node}`
 }

@@ -13,9 +13,7 @@
 // the top of __tests__/support/fake-cekura.mjs), e.g. demo-fail, flaky-5xx, rate-limited, never; in modes
 // generate and improve what the started job does, answer-in-3000ms by default, or e.g. demo-fail, never.
 
-import {
-  CLI_START_JOB, DEMO_AGENT_ID, DEMO_SCENARIO_ID, startFakeCekura
-} from '../__tests__/support/fake-cekura.mjs'
+import { CLI_START_JOB, DEMO_AGENT_ID, DEMO_SCENARIO_ID, startFakeCekura } from '../__tests__/support/fake-cekura.mjs'
 import { createLogView, runAction } from '../__tests__/support/run-action.mjs'
 
 const usage = 'usage: npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]'
@@ -27,7 +25,7 @@ const GENERATE_REQUEST = [
 ].join('\n')
 const IMPROVE_REQUEST = 'Make the caller impatient; they have called twice already.'
 
-function parseArgs (argv) {
+function parseArgs(argv) {
   const args = { mode: 'poll', job: undefined, apply: true, timeout: '1m', debug: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -52,7 +50,7 @@ function parseArgs (argv) {
 }
 
 /** The inputs a workflow would give for each mode (besides key, URL and timings). */
-function modeInputs (args) {
+function modeInputs(args) {
   if (args.mode === 'generate') {
     return { mode: 'generate', 'agent-id': String(DEMO_AGENT_ID), 'extra-instructions': GENERATE_REQUEST }
   }
@@ -67,13 +65,13 @@ function modeInputs (args) {
   return { 'progress-id': args.job ?? 'demo-complete' }
 }
 
-function section (title) {
+function section(title) {
   const line = '─'.repeat(Math.max(8, 72 - title.length - 4))
   console.log(`\n── ${title} ${line}`)
 }
 
 /** Prints a possibly multi-line value indented under its name. */
-function printOutput (name, value) {
+function printOutput(name, value) {
   if (!value.includes('\n')) {
     console.log(`${name}: ${value}`)
     return
@@ -83,7 +81,7 @@ function printOutput (name, value) {
   for (const line of value.split('\n')) console.log(`${indent}    ${line}`)
 }
 
-async function main () {
+async function main() {
   const args = parseArgs(process.argv.slice(2))
   const apiKey = 'demo-key'
   const fake = await startFakeCekura({ apiKey, startJob: args.mode === 'poll' ? CLI_START_JOB : (args.job ?? CLI_START_JOB) })
@@ -112,7 +110,7 @@ async function main () {
   section('Action log')
   const view = createLogView({ debug: args.debug })
   let pending = ''
-  const show = (line) => {
+  const show = line => {
     const shown = view(line)
     if (shown !== undefined) console.log(shown)
   }
@@ -123,14 +121,14 @@ async function main () {
       inputs,
       debug: args.debug,
       timeoutMs: 15 * 60 * 1000,
-      onSpawn (child) {
-        child.stdout.on('data', (chunk) => {
+      onSpawn(child) {
+        child.stdout.on('data', chunk => {
           pending += chunk
           const lines = pending.split(/\r?\n/)
           pending = lines.pop() ?? ''
           lines.forEach(show)
         })
-        child.stderr.on('data', (chunk) => process.stderr.write(chunk))
+        child.stderr.on('data', chunk => process.stderr.write(chunk))
         // Ctrl-C cancels the action the way the runner does, and the demo then shows how it ended.
         process.on('SIGINT', () => child.kill('SIGINT'))
       }
@@ -147,9 +145,9 @@ async function main () {
   console.log(result.summary === '' ? '(none written)' : result.summary.trimEnd())
 
   section('Fake Cekura saw')
-  const requests = fake.requests.filter((request) => request.server === 'main')
+  const requests = fake.requests.filter(request => request.server === 'main')
   if (args.mode === 'poll') {
-    console.log(`${requests.length} request(s): ${requests.map((request) => request.response?.status ?? 'no answer').join(', ')}`)
+    console.log(`${requests.length} request(s): ${requests.map(request => request.response?.status ?? 'no answer').join(', ')}`)
   } else {
     console.log(`${requests.length} request(s):`)
     for (const request of requests) {
@@ -168,13 +166,13 @@ async function main () {
     if (changed) for (const line of (after?.instructions ?? '').split('\n')) console.log(`    ${line}`)
   }
   console.log(`${(result.durationMs / 1000).toFixed(1)} s from start to exit`)
-  console.log('(The run\'s temporary RUNNER_TEMP, output and summary files are removed now.)')
+  console.log("(The run's temporary RUNNER_TEMP, output and summary files are removed now.)")
 
   result.cleanup()
   process.exitCode = result.code ?? 1
 }
 
-main().catch((error) => {
+main().catch(error => {
   console.error(error instanceof Error ? error.message : error)
   process.exitCode = 1
 })

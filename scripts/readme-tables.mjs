@@ -14,12 +14,15 @@ import { parse } from 'yaml'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** One line for a table cell: white space folded, pipes escaped. @param {unknown} text */
-function cell (text) {
-  return String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+function cell(text) {
+  return String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|')
 }
 
 /** @param {Record<string, any>} action @returns {string} */
-export function inputsTable (action) {
+export function inputsTable(action) {
   const rows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
     const fallback = input?.default === undefined || input.default === '' ? '' : `\`${cell(input.default)}\``
     const shown = input?.required ? '(required)' : fallback
@@ -29,7 +32,7 @@ export function inputsTable (action) {
 }
 
 /** @param {Record<string, any>} action @returns {string} */
-export function outputsTable (action) {
+export function outputsTable(action) {
   const rows = Object.entries(action.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(output?.description)} |`)
   return ['| output | meaning |', '| --- | --- |', ...rows].join('\n')
 }
@@ -38,9 +41,12 @@ export function outputsTable (action) {
  * The README with both tables written anew from action.yml.
  * @param {string} readme @param {Record<string, any>} action @returns {string}
  */
-export function withTables (readme, action) {
+export function withTables(readme, action) {
   let text = readme
-  for (const [name, table] of [['inputs', inputsTable(action)], ['outputs', outputsTable(action)]]) {
+  for (const [name, table] of [
+    ['inputs', inputsTable(action)],
+    ['outputs', outputsTable(action)]
+  ]) {
     const pattern = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`)
     if (!pattern.test(text)) throw new Error(`README has no <!-- ${name}:start --> ... <!-- ${name}:end --> markers`)
     text = text.replace(pattern, (_whole, start, end) => `${start}\n${table}\n${end}`)

@@ -66,7 +66,9 @@ export const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, 
 
 /** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
 export const DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.values(DECLARATIONS as Record<string, InputDeclaration>).flatMap(input => (input.default === undefined ? [] : [[input.name, input.default]]))
+  Object.values(DECLARATIONS as Record<string, InputDeclaration>).flatMap(input =>
+    input.default === undefined ? [] : [[input.name, input.default]]
+  )
 )
 
 export interface Settings {
@@ -237,7 +239,9 @@ function parseJob(get: Reader, context: InputContext): Job {
     extraInstructions,
     requestBody,
     ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
-    ...(currentInput === 'currentInstructions' ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions } : {}),
+    ...(currentInput === 'currentInstructions'
+      ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions }
+      : {}),
     ...(currentInput === 'currentInstructionsFile'
       ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
       : {})
@@ -344,7 +348,9 @@ function apiUrl(text: string): string {
 
 function commentHeader(text: string): string {
   if (/[\r\n]/.test(text) || text.length > 100) {
-    throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`)
+    throw new InputError(
+      `Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`
+    )
   }
   return text
 }

@@ -33,7 +33,11 @@ async function follow(settings: Settings, redact: (text: string) => string, star
   const { job } = settings
   const host = new URL(settings.apiUrl).host
   const timing = `timeout ${formatDuration(settings.timeoutMs)}; polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`
-  core.info(job.mode === 'poll' ? `Following Cekura job ${job.progressId} at ${host} (${timing}).` : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`)
+  core.info(
+    job.mode === 'poll'
+      ? `Following Cekura job ${job.progressId} at ${host} (${timing}).`
+      : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`
+  )
   const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel })
   try {
     return await runJob(

@@ -55,7 +55,9 @@ export async function publish(report: Report, { settings, redact, deadline }: Pu
       // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
       // step): the result is worth posting, but not worth holding up the exit for.
       timeoutMs:
-        outcome.status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+        outcome.status === 'cancelled'
+          ? COMMENT_GRACE_MS
+          : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
       log: {
         info: line => core.info(redact(line)),
         notice: line => core.notice(redact(line)),

@@ -4,7 +4,7 @@ import { KEY, errorText, expectKeySafe, fastInputs, run, useFake } from '../supp
 import { assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
 
 /** An input error: exit 1, status failed, the message as the one-line error output, no polls. */
-function expectInputErrorOutputs (result: RunResult, input: string): void {
+function expectInputErrorOutputs(result: RunResult, input: string): void {
   expect(result.code).toBe(1)
   const message = errorText(result)
   expect(message).toContain(input)
@@ -91,7 +91,13 @@ describe('bad inputs', () => {
   test('api-key holding a non-ASCII character in generate mode: no POST is sent either', async () => {
     const key = 'key-ключ'
     const result = await run({
-      inputs: fastInputs(ctx.fake, '', { 'progress-id': undefined, 'api-key': key, mode: 'generate', 'agent-id': '1234', 'extra-instructions': 'A caller.' })
+      inputs: fastInputs(ctx.fake, '', {
+        'progress-id': undefined,
+        'api-key': key,
+        mode: 'generate',
+        'agent-id': '1234',
+        'extra-instructions': 'A caller.'
+      })
     })
 
     expectInputErrorOutputs(result, 'api-key')

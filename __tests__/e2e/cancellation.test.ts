@@ -5,7 +5,7 @@ import { expectKeySafe, expectNotCompletedOutputs, fastInputs, progressRequests,
 describe('cancellation by signal', () => {
   const ctx = useFake()
 
-  async function cancel (progressId: string, signal: NodeJS.Signals, afterRequests: number) {
+  async function cancel(progressId: string, signal: NodeJS.Signals, afterRequests: number) {
     let signalledAt = 0
     const result = await run({
       inputs: fastInputs(ctx.fake, progressId, { timeout: '1m' }),
@@ -22,7 +22,7 @@ describe('cancellation by signal', () => {
     return { result, exitAfterSignalMs: result.exitedAt - signalledAt, signalledAt }
   }
 
-  test.each(['SIGTERM', 'SIGINT'] as const)('%s while polling: cancelled outputs, summary, non-zero exit within 5 s', async (signal) => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s while polling: cancelled outputs, summary, non-zero exit within 5 s', async signal => {
     const { result, exitAfterSignalMs, signalledAt } = await cancel('never', signal, 2)
 
     expect(signalledAt).toBeGreaterThan(0)
@@ -55,7 +55,10 @@ describe('cancellation by signal', () => {
       timeoutMs: 20_000,
       onSpawn: (child: ChildProcess) => {
         waitFor(() => progressRequests(ctx.fake).length >= 1, 10_000, 'a request')
-          .then(() => { signalled = true; child.kill('SIGTERM') })
+          .then(() => {
+            signalled = true
+            child.kill('SIGTERM')
+          })
           .catch(() => child.kill('SIGKILL'))
       }
     })

@@ -2,16 +2,32 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import {
-  DEMO_EXPECTED_OUTCOME, DEMO_INSTRUCTIONS, HUGE_INSTRUCTIONS, LONG_INSTRUCTIONS, PROGRESS_PATH, TRICKY_INSTRUCTIONS,
+  DEMO_EXPECTED_OUTCOME,
+  DEMO_INSTRUCTIONS,
+  HUGE_INSTRUCTIONS,
+  LONG_INSTRUCTIONS,
+  PROGRESS_PATH,
+  TRICKY_INSTRUCTIONS,
   jobs
 } from '../support/fake-cekura.mjs'
 import {
-  KEY, expectAllOutputs, expectKeySafe, expectShownInPre, fastInputs, htmlUnescape, outsidePre, preBlocks,
-  preText, progressRequests, run, useFake, visibleLog
+  KEY,
+  expectAllOutputs,
+  expectKeySafe,
+  expectShownInPre,
+  fastInputs,
+  htmlUnescape,
+  outsidePre,
+  preBlocks,
+  preText,
+  progressRequests,
+  run,
+  useFake,
+  visibleLog
 } from '../support/e2e.js'
 import type { RunResult } from '../support/run-action.mjs'
 
-function expectCompleted (result: RunResult, instructions: string): void {
+function expectCompleted(result: RunResult, instructions: string): void {
   expect(result.code).toBe(0)
   expectAllOutputs(result)
   expect(result.outputs.status).toBe('completed')
@@ -55,7 +71,7 @@ describe('a job that completes', () => {
     expectKeySafe(result)
   })
 
-  test.each(['result', 'scenario', 'data'] as const)('with the text nested under "%s"', async (nest) => {
+  test.each(['result', 'scenario', 'data'] as const)('with the text nested under "%s"', async nest => {
     const result = await run({ inputs: fastInputs(ctx.fake, `nested-${nest}`) })
 
     expectCompleted(result, DEMO_INSTRUCTIONS)
@@ -109,7 +125,7 @@ describe('a job that completes', () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', { 'api-url': `${ctx.fake.url}/` }) })
 
     expectCompleted(result, DEMO_INSTRUCTIONS)
-    expect(progressRequests(ctx.fake).map((request) => request.path)).toEqual([PROGRESS_PATH])
+    expect(progressRequests(ctx.fake).map(request => request.path)).toEqual([PROGRESS_PATH])
     expectKeySafe(result)
   })
 
@@ -121,7 +137,7 @@ describe('a job that completes', () => {
     expect(requests[0]?.progressId).toBe('redirect-same-origin')
     expect(requests[1]?.progressId).toBe('complete-after-1')
     expect(requests[1]?.headers['x-cekura-api-key']).toBe(KEY)
-    expect(ctx.fake.requests.filter((request) => request.server === 'other')).toHaveLength(0)
+    expect(ctx.fake.requests.filter(request => request.server === 'other')).toHaveLength(0)
     expectKeySafe(result)
   })
 
@@ -160,7 +176,16 @@ describe('the job summary', () => {
     expect(summary).toContain('&lt;script&gt;')
     // ... and outside them no part of the text appears at all.
     const rest = outsidePre(summary)
-    for (const fragment of ['INJECTED', '@octocat', '@github/security', '<script', 'onerror', '```fenced```', '| pipe |', 'Heading that must not render']) {
+    for (const fragment of [
+      'INJECTED',
+      '@octocat',
+      '@github/security',
+      '<script',
+      'onerror',
+      '```fenced```',
+      '| pipe |',
+      'Heading that must not render'
+    ]) {
       expect(rest).not.toContain(fragment)
     }
     // The expected outcome is shown the same way.

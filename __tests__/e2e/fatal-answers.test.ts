@@ -1,7 +1,15 @@
 // End-to-end: answers that end the wait at once (401, 403, 400) or after a few tries (404), and
 // redirects to another host, which must never carry the key there.
 import {
-  KEY, errorText, expectKeySafe, expectNotCompletedOutputs, expectSummaryOf, fastInputs, progressRequests, run, useFake
+  KEY,
+  errorText,
+  expectKeySafe,
+  expectNotCompletedOutputs,
+  expectSummaryOf,
+  fastInputs,
+  progressRequests,
+  run,
+  useFake
 } from '../support/e2e.js'
 
 describe('fatal answers', () => {
@@ -91,7 +99,7 @@ describe('fatal answers', () => {
     expectNotCompletedOutputs(result, 'failed')
     expect(result.outputs.error).toMatch(/redirect/i)
     expect(progressRequests(ctx.fake)[0]?.response?.status).toBe(302)
-    for (const request of ctx.fake.requests.filter((r) => r.server === 'other')) {
+    for (const request of ctx.fake.requests.filter(r => r.server === 'other')) {
       expect(JSON.stringify(request)).not.toContain(KEY)
     }
     expect(result.outputs.instructions).not.toContain('served by the redirect target host')

@@ -6,13 +6,35 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  DEFAULT_API_KEY, DEMO_AGENT_ID, DEMO_INSTRUCTIONS, DEMO_SCENARIO_ID, DEMO_SCENARIO_INSTRUCTIONS, GENERATE_PATH, IMPROVE_PATH,
-  PROGRESS_PATH, expectedOutcomeFor, faults, generatedInstructions, improvedInstructions, jobs, replies, scenarioPath,
-  startFakeCekura, type FakeCekura
+  DEFAULT_API_KEY,
+  DEMO_AGENT_ID,
+  DEMO_INSTRUCTIONS,
+  DEMO_SCENARIO_ID,
+  DEMO_SCENARIO_INSTRUCTIONS,
+  GENERATE_PATH,
+  IMPROVE_PATH,
+  PROGRESS_PATH,
+  expectedOutcomeFor,
+  faults,
+  generatedInstructions,
+  improvedInstructions,
+  jobs,
+  replies,
+  scenarioPath,
+  startFakeCekura,
+  type FakeCekura
 } from '../support/fake-cekura.mjs'
-import { HARNESS_GITHUB_TOKEN, actionDefaults, createLogView, findSecret, inputVariable, parseOutputFile, resolveNode24 } from '../support/run-action.mjs'
+import {
+  HARNESS_GITHUB_TOKEN,
+  actionDefaults,
+  createLogView,
+  findSecret,
+  inputVariable,
+  parseOutputFile,
+  resolveNode24
+} from '../support/run-action.mjs'
 
-async function poll (fake: FakeCekura, id: string, options: { key?: string, prefix?: string, redirect?: 'manual' | 'follow' } = {}) {
+async function poll(fake: FakeCekura, id: string, options: { key?: string; prefix?: string; redirect?: 'manual' | 'follow' } = {}) {
   const url = `${fake.url}${options.prefix ?? ''}${PROGRESS_PATH}?progress_id=${encodeURIComponent(id)}`
   const response = await fetch(url, {
     headers: { 'X-CEKURA-API-KEY': options.key ?? DEFAULT_API_KEY },
@@ -21,23 +43,36 @@ async function poll (fake: FakeCekura, id: string, options: { key?: string, pref
   const text = await response.text()
   // biome-ignore lint/suspicious/noExplicitAny: the tests probe answers of any shape field by field
   let json: any
-  try { json = JSON.parse(text) } catch { json = undefined }
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
   return { status: response.status, headers: response.headers, text, json }
 }
 
 describe('fake Cekura', () => {
   let fake: FakeCekura
-  beforeEach(async () => { fake = await startFakeCekura() })
-  afterEach(async () => { await fake.close() })
+  beforeEach(async () => {
+    fake = await startFakeCekura()
+  })
+  afterEach(async () => {
+    await fake.close()
+  })
 
   test('complete-after-3: queued, in_progress with progress, completed; every request recorded', async () => {
     const answers = [await poll(fake, 'complete-after-3'), await poll(fake, 'complete-after-3'), await poll(fake, 'complete-after-3')]
-    expect(answers.map((a) => a.json.status)).toEqual(['queued', 'in_progress', 'completed'])
+    expect(answers.map(a => a.json.status)).toEqual(['queued', 'in_progress', 'completed'])
     expect(answers[1]?.json.progress).toBe(50)
     expect(answers[2]?.json.instructions).toBe(DEMO_INSTRUCTIONS)
     expect(fake.requests).toHaveLength(3)
     expect(fake.requests[0]).toMatchObject({
-      server: 'main', method: 'GET', path: PROGRESS_PATH, query: { progress_id: 'complete-after-3' }, progressId: 'complete-after-3', body: ''
+      server: 'main',
+      method: 'GET',
+      path: PROGRESS_PATH,
+      query: { progress_id: 'complete-after-3' },
+      progressId: 'complete-after-3',
+      body: ''
     })
     expect(fake.requests[0]?.headers['x-cekura-api-key']).toBe(DEFAULT_API_KEY)
   })
@@ -61,8 +96,13 @@ describe('fake Cekura', () => {
   })
 
   test('fault jobs: 5xx sequence, 429 Retry-After, malformed JSON, echo key, nested results', async () => {
-    const flaky = [await poll(fake, 'flaky-5xx'), await poll(fake, 'flaky-5xx'), await poll(fake, 'flaky-5xx'), await poll(fake, 'flaky-5xx')]
-    expect(flaky.map((a) => a.status)).toEqual([500, 502, 503, 200])
+    const flaky = [
+      await poll(fake, 'flaky-5xx'),
+      await poll(fake, 'flaky-5xx'),
+      await poll(fake, 'flaky-5xx'),
+      await poll(fake, 'flaky-5xx')
+    ]
+    expect(flaky.map(a => a.status)).toEqual([500, 502, 503, 200])
     const limited = await poll(fake, 'rate-limited')
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('1')
@@ -80,11 +120,11 @@ describe('fake Cekura', () => {
 
   test('complete-in-<ms>ms follows the wall clock', async () => {
     expect((await poll(fake, 'complete-in-400ms')).json.status).toBe('queued')
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await new Promise(resolve => setTimeout(resolve, 200))
     const running = await poll(fake, 'complete-in-400ms')
     expect(running.json.status).toBe('in_progress')
     expect(running.json.progress).toBeGreaterThan(0)
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await new Promise(resolve => setTimeout(resolve, 250))
     expect((await poll(fake, 'complete-in-400ms')).json.status).toBe('completed')
   })
 
@@ -97,7 +137,7 @@ describe('fake Cekura', () => {
     // A client that follows it (fetch does, keeping custom headers) lands on the recording host.
     const followed = await poll(fake, 'redirect-other-host', { redirect: 'follow' })
     expect(followed.json.instructions).toBe('served by the redirect target host')
-    const other = fake.requests.filter((request) => request.server === 'other')
+    const other = fake.requests.filter(request => request.server === 'other')
     expect(other).toHaveLength(1)
     expect(other[0]?.headers['x-cekura-api-key']).toBe(DEFAULT_API_KEY)
   })
@@ -105,9 +145,10 @@ describe('fake Cekura', () => {
   test('hang never answers, and close() still ends promptly', async () => {
     const controller = new AbortController()
     const pending = fetch(`${fake.url}${PROGRESS_PATH}?progress_id=hang`, {
-      headers: { 'X-CEKURA-API-KEY': DEFAULT_API_KEY }, signal: controller.signal
+      headers: { 'X-CEKURA-API-KEY': DEFAULT_API_KEY },
+      signal: controller.signal
     }).catch((error: unknown) => error)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await new Promise(resolve => setTimeout(resolve, 200))
     expect(fake.requests).toHaveLength(1)
     expect(fake.requests[0]?.response).toBeUndefined()
     controller.abort()
@@ -138,7 +179,7 @@ describe('fake Cekura', () => {
 })
 
 /** One JSON request to the fake; `body` as a string is sent as is. */
-async function call (fake: FakeCekura | string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call(fake: FakeCekura | string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const base = typeof fake === 'string' ? fake : fake.url
   const response = await fetch(`${base}${path}`, {
     method,
@@ -148,14 +189,22 @@ async function call (fake: FakeCekura | string, method: string, path: string, bo
   const text = await response.text()
   // biome-ignore lint/suspicious/noExplicitAny: the tests probe answers of any shape field by field
   let json: any
-  try { json = JSON.parse(text) } catch { json = undefined }
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
   return { status: response.status, headers: response.headers, text, json }
 }
 
 describe('fake Cekura: starting jobs, scenarios, faults', () => {
   let fake: FakeCekura
-  beforeEach(async () => { fake = await startFakeCekura() })
-  afterEach(async () => { await fake.close() })
+  beforeEach(async () => {
+    fake = await startFakeCekura()
+  })
+  afterEach(async () => {
+    await fake.close()
+  })
 
   test('improve: a valid POST answers a new progress_id whose job completes with text made from the request', async () => {
     const body = { agent: 7, extra_instructions: 'Be rude.\nVery.', current_instructions: 'a\nb\n' }
@@ -166,7 +215,11 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
     const id = encodeURIComponent(started.json.progress_id)
     expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json.status).toBe('queued')
     const done = await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
-    expect(done.json).toMatchObject({ status: 'completed', instructions: 'a\nb Be rude. Very.\n', expected_outcome_prompt: expectedOutcomeFor('Be rude.\nVery.') })
+    expect(done.json).toMatchObject({
+      status: 'completed',
+      instructions: 'a\nb Be rude. Very.\n',
+      expected_outcome_prompt: expectedOutcomeFor('Be rude.\nVery.')
+    })
     expect(improvedInstructions('a\nb\n', 'Be rude.\nVery.')).toBe('a\nb Be rude. Very.\n')
     expect(fake.requests[0]).toMatchObject({ method: 'POST', endpoint: 'improve', json: body })
   })
@@ -176,7 +229,9 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
     expect(started.status).toBe(200)
     const id = encodeURIComponent(started.json.progress_id)
     await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
-    expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json.instructions).toBe(generatedInstructions(5, 'Ask for a refund.'))
+    expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json.instructions).toBe(
+      generatedInstructions(5, 'Ask for a refund.')
+    )
   })
 
   test('POST bodies that do not fit the documented schema: DRF field errors; no job started', async () => {
@@ -188,10 +243,15 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
       current_instructions: ['Not a valid string.']
     })
     expect((await call(fake, 'POST', GENERATE_PATH, {})).json).toEqual({
-      agent: ['This field is required.'], extra_instructions: ['This field is required.']
+      agent: ['This field is required.'],
+      extra_instructions: ['This field is required.']
     })
-    expect((await call(fake, 'POST', GENERATE_PATH, { agent: null, extra_instructions: 'x' })).json).toEqual({ agent: ['This field may not be null.'] })
-    expect((await call(fake, 'POST', GENERATE_PATH, [1])).json).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] })
+    expect((await call(fake, 'POST', GENERATE_PATH, { agent: null, extra_instructions: 'x' })).json).toEqual({
+      agent: ['This field may not be null.']
+    })
+    expect((await call(fake, 'POST', GENERATE_PATH, [1])).json).toEqual({
+      non_field_errors: ['Invalid data. Expected a dictionary, but got list.']
+    })
     const notJson = await call(fake, 'POST', GENERATE_PATH, '{agent:')
     expect(notJson.status).toBe(400)
     expect(notJson.json.detail).toMatch(/^JSON parse error/)
@@ -203,11 +263,23 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get('allow')).toBe('POST')
     expect((await call(fake, 'DELETE', scenarioPath(DEMO_SCENARIO_ID))).headers.get('allow')).toBe('GET, PATCH')
-    expect((await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' }, { 'X-CEKURA-API-KEY': 'nope' })).status).toBe(401)
+    expect((await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' }, { 'X-CEKURA-API-KEY': 'nope' })).status).toBe(
+      401
+    )
     expect((await call(fake, 'GET', scenarioPath(DEMO_SCENARIO_ID), undefined, { 'X-CEKURA-API-KEY': 'nope' })).status).toBe(401)
     const textPlain = await call(fake, 'POST', GENERATE_PATH, '{"agent": 1, "extra_instructions": "x"}', { 'Content-Type': 'text/plain' })
     expect(textPlain.status).toBe(415)
-    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'x' }, { 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200)
+    expect(
+      (
+        await call(
+          fake,
+          'PATCH',
+          scenarioPath(DEMO_SCENARIO_ID),
+          { instructions: 'x' },
+          { 'Content-Type': 'application/json; charset=utf-8' }
+        )
+      ).status
+    ).toBe(200)
     expect((await call(fake, 'GET', '/test_framework/v1/scenarios/abc/')).status).toBe(404)
   })
 
@@ -217,8 +289,12 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
     expect(Object.keys(read.json)).toEqual(expect.arrayContaining(['id', 'name', 'agent', 'instructions', 'expected_outcome_prompt']))
     expect(await call(fake, 'GET', scenarioPath(1))).toMatchObject({ status: 404, json: { detail: 'Not found.' } })
     expect((await call(fake, 'PATCH', scenarioPath(1), { instructions: 'x' })).status).toBe(404)
-    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 7 })).json).toEqual({ instructions: ['Not a valid string.'] })
-    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: '' })).json).toEqual({ instructions: ['This field may not be blank.'] })
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 7 })).json).toEqual({
+      instructions: ['Not a valid string.']
+    })
+    expect((await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: '' })).json).toEqual({
+      instructions: ['This field may not be blank.']
+    })
     const saved = await call(fake, 'PATCH', scenarioPath(DEMO_SCENARIO_ID), { instructions: 'new', expected_outcome_prompt: 'done', id: 5 })
     expect(saved.json).toMatchObject({ id: DEMO_SCENARIO_ID, instructions: 'new', expected_outcome_prompt: 'done' })
     expect(fake.scenario(DEMO_SCENARIO_ID)).toMatchObject({ instructions: 'new', expected_outcome_prompt: 'done' })
@@ -255,7 +331,7 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
     const id = encodeURIComponent(failing.json.progress_id)
     await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)
     expect((await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${id}`)).json).toMatchObject({ status: 'failed' })
-    fake.setStartJob((start) => jobs.fromRequest(start, { afterPolls: 1, expected: null }))
+    fake.setStartJob(start => jobs.fromRequest(start, { afterPolls: 1, expected: null }))
     const quick = await call(fake, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' })
     const done = await call(fake, 'GET', `${PROGRESS_PATH}?progress_id=${encodeURIComponent(quick.json.progress_id)}`)
     expect(done.json.status).toBe('completed')
@@ -269,7 +345,7 @@ describe('fake Cekura CLI', () => {
   test('prints its URL, serves, and stops on SIGTERM', async () => {
     const script = fileURLToPath(new URL('../support/fake-cekura.mjs', import.meta.url))
     const child = spawn(process.execPath, [script, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -328,7 +404,8 @@ describe('run-action helpers', () => {
   })
 
   test('GITHUB_OUTPUT heredoc blocks and name=value lines', () => {
-    const text = 'status<<ghadelimiter_1\ncompleted\nghadelimiter_1\n' +
+    const text =
+      'status<<ghadelimiter_1\ncompleted\nghadelimiter_1\n' +
       'instructions<<ghadelimiter_2\nline 1\n\nline 3\nghadelimiter_2\n' +
       'empty<<ghadelimiter_3\n\nghadelimiter_3\n' +
       'legacy=a=b\n'

@@ -1,12 +1,20 @@
 // End-to-end: jobs that end other than completed (failed, cancelled by Cekura, no text, never done).
 import {
-  KEY, errorText, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, fastInputs, progressRequests, run, useFake
+  KEY,
+  errorText,
+  expectEndsAtDeadline,
+  expectKeySafe,
+  expectNotCompletedOutputs,
+  fastInputs,
+  progressRequests,
+  run,
+  useFake
 } from '../support/e2e.js'
 
 describe('a job that does not complete', () => {
   const ctx = useFake()
 
-  test('failed: exit 1, status failed, the job\'s error in error, ::error:: and the summary', async () => {
+  test("failed: exit 1, status failed, the job's error in error, ::error:: and the summary", async () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'fail') })
 
     expect(result.code).toBe(1)

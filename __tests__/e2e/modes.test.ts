@@ -8,13 +8,41 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  DEMO_AGENT_ID, DEMO_SCENARIO_EXPECTED_OUTCOME, DEMO_SCENARIO_ID, DEMO_SCENARIO_INSTRUCTIONS, GENERATE_PATH, IMPROVE_PATH,
-  PROGRESS_PATH, TRICKY_INSTRUCTIONS, expectedOutcomeFor, faults, generatedInstructions, improvedInstructions, jobs, replies,
-  scenarioPath, type Endpoint, type FakeCekura, type RecordedRequest, type Reply, type ReplyContext
+  DEMO_AGENT_ID,
+  DEMO_SCENARIO_EXPECTED_OUTCOME,
+  DEMO_SCENARIO_ID,
+  DEMO_SCENARIO_INSTRUCTIONS,
+  GENERATE_PATH,
+  IMPROVE_PATH,
+  PROGRESS_PATH,
+  TRICKY_INSTRUCTIONS,
+  expectedOutcomeFor,
+  faults,
+  generatedInstructions,
+  improvedInstructions,
+  jobs,
+  replies,
+  scenarioPath,
+  type Endpoint,
+  type FakeCekura,
+  type RecordedRequest,
+  type Reply,
+  type ReplyContext
 } from '../support/fake-cekura.mjs'
 import {
-  KEY, errorText, expectAllOutputs, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, expectShownInPre, fastInputs, outsidePre, run,
-  useFake, visibleLog, waitFor
+  KEY,
+  errorText,
+  expectAllOutputs,
+  expectEndsAtDeadline,
+  expectKeySafe,
+  expectNotCompletedOutputs,
+  expectShownInPre,
+  fastInputs,
+  outsidePre,
+  run,
+  useFake,
+  visibleLog,
+  waitFor
 } from '../support/e2e.js'
 import { parseOutputFile, type RunResult } from '../support/run-action.mjs'
 
@@ -23,16 +51,16 @@ const GENERATE_EXTRA = 'A caller who wants to move an appointment to next week.\
 const IMPROVED = improvedInstructions(DEMO_SCENARIO_INSTRUCTIONS, EXTRA)
 
 /** Inputs for a run that starts a job: fastInputs without a progress id. */
-function startInputs (fake: FakeCekura, extra: Record<string, string | undefined>): Record<string, string | undefined> {
+function startInputs(fake: FakeCekura, extra: Record<string, string | undefined>): Record<string, string | undefined> {
   return fastInputs(fake, '', { 'progress-id': undefined, ...extra })
 }
 
-function at (fake: FakeCekura, endpoint: Endpoint): RecordedRequest[] {
-  return fake.requests.filter((request) => request.server === 'main' && request.endpoint === endpoint)
+function at(fake: FakeCekura, endpoint: Endpoint): RecordedRequest[] {
+  return fake.requests.filter(request => request.server === 'main' && request.endpoint === endpoint)
 }
 
 /** Every request the action sent, as "METHOD endpoint", in order, with repeated polls folded into one. */
-function sequence (fake: FakeCekura): string[] {
+function sequence(fake: FakeCekura): string[] {
   const steps: string[] = []
   for (const request of fake.requests) {
     const step = `${request.method} ${request.endpoint ?? request.path}`
@@ -42,7 +70,7 @@ function sequence (fake: FakeCekura): string[] {
 }
 
 /** The request that starts a job: documented method, path, headers and exactly this body. */
-function expectStartRequest (request: RecordedRequest | undefined, path: string, body: Record<string, unknown>): void {
+function expectStartRequest(request: RecordedRequest | undefined, path: string, body: Record<string, unknown>): void {
   expect(request).toBeDefined()
   expect(request?.method).toBe('POST')
   expect(request?.path).toBe(path)
@@ -54,7 +82,7 @@ function expectStartRequest (request: RecordedRequest | undefined, path: string,
   expect(request?.json).toEqual(body)
 }
 
-function expectScenarioRead (request: RecordedRequest | undefined, id: number): void {
+function expectScenarioRead(request: RecordedRequest | undefined, id: number): void {
   expect(request?.method).toBe('GET')
   expect(request?.path).toBe(scenarioPath(id))
   expect(request?.headers['x-cekura-api-key']).toBe(KEY)
@@ -63,7 +91,7 @@ function expectScenarioRead (request: RecordedRequest | undefined, id: number): 
 }
 
 /** The job the fake started: its id is the progress-id output and every poll asked for it. */
-function expectFollowedStartedJob (result: RunResult, fake: FakeCekura): string {
+function expectFollowedStartedJob(result: RunResult, fake: FakeCekura): string {
   expect(fake.started).toHaveLength(1)
   const id = fake.started[0]?.progressId ?? ''
   expect(id).toMatch(/^[0-9a-f-]{36}$/)
@@ -79,7 +107,7 @@ function expectFollowedStartedJob (result: RunResult, fake: FakeCekura): string 
   return id
 }
 
-function expectCompletedWith (result: RunResult, instructions: string, expected: string): void {
+function expectCompletedWith(result: RunResult, instructions: string, expected: string): void {
   expect(result.code).toBe(0)
   expectAllOutputs(result)
   expect(result.outputs.status).toBe('completed')
@@ -90,40 +118,47 @@ function expectCompletedWith (result: RunResult, instructions: string, expected:
 }
 
 /** The names of the outputs in GITHUB_OUTPUT, in the order they were written (repeats kept). */
-function outputOrder (result: RunResult): string[] {
+function outputOrder(result: RunResult): string[] {
   return readFileSync(result.paths.outputFile, 'utf8')
     .split('\n')
-    .map((line) => /^([A-Za-z0-9_-]+)(?:<<|=)/.exec(line)?.[1])
+    .map(line => /^([A-Za-z0-9_-]+)(?:<<|=)/.exec(line)?.[1])
     .filter((name): name is string => name !== undefined)
 }
 
 /** The ```diff block of the summary: its fence and its lines. */
-function diffBlock (summary: string): { fence: string, lines: string[] } | undefined {
+function diffBlock(summary: string): { fence: string; lines: string[] } | undefined {
   const match = /^(`{3,})diff\n([\s\S]*?)\n\1$/m.exec(summary)
   return match ? { fence: match[1] ?? '', lines: (match[2] ?? '').split('\n') } : undefined
 }
 
 /** The diff's added and removed lines, sorted (for tests about content, not order). */
-function changedLines (summary: string): string[] | undefined {
-  return diffBlock(summary)?.lines.filter((line) => /^[-+]/.test(line)).sort()
+function changedLines(summary: string): string[] | undefined {
+  return diffBlock(summary)
+    ?.lines.filter(line => /^[-+]/.test(line))
+    .sort()
 }
 
-function lastLine (text: string): string {
-  return text.split('\n').filter((line) => line.trim() !== '').at(-1) ?? ''
+function lastLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .filter(line => line.trim() !== '')
+      .at(-1) ?? ''
+  )
 }
 
 /** A loopback port nobody listens on. */
-async function closedPort (): Promise<number> {
+async function closedPort(): Promise<number> {
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>(resolve => server.close(() => resolve()))
   return port
 }
 
 /** A temporary workspace (GITHUB_WORKSPACE) and a directory beside it, outside it. */
-function tempWorkspace (): { root: string, workspace: string, outside: string, cleanup: () => void } {
+function tempWorkspace(): { root: string; workspace: string; outside: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'cekura-modes-'))
   const workspace = join(root, 'workspace')
   const outside = join(root, 'outside')
@@ -183,13 +218,13 @@ describe('mode generate', () => {
     const outputFile = join(dir, 'set_output')
     writeFileSync(outputFile, '')
     let atFirstPoll: Record<string, string> | undefined
-    ctx.fake.setStartJob((start) => {
+    ctx.fake.setStartJob(start => {
       const queued = replies.queued() as (c: ReplyContext) => Reply
       return {
         phases: [
           {
             times: 1,
-            reply: (c) => {
+            reply: c => {
               atFirstPoll = parseOutputFile(readFileSync(outputFile, 'utf8'))
               return queued(c)
             }
@@ -224,7 +259,11 @@ describe('mode generate', () => {
     ctx.fake.setStartJob('fail')
     const result = await run({
       inputs: startInputs(ctx.fake, {
-        mode: 'generate', 'agent-id': '1234', 'extra-instructions': GENERATE_EXTRA, 'scenario-id': String(DEMO_SCENARIO_ID), apply: 'true'
+        mode: 'generate',
+        'agent-id': '1234',
+        'extra-instructions': GENERATE_EXTRA,
+        'scenario-id': String(DEMO_SCENARIO_ID),
+        apply: 'true'
       })
     })
 
@@ -286,7 +325,9 @@ describe('mode improve', () => {
   const ctx = useFake()
 
   test('scenario-id only: reads the scenario, sends its agent and text, shows the request and a diff', async () => {
-    const result = await run({ inputs: startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': `${EXTRA}\n` }) })
+    const result = await run({
+      inputs: startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': `${EXTRA}\n` })
+    })
 
     expect(sequence(ctx.fake)).toEqual(['GET scenario-get', 'POST improve', 'GET progress'])
     expectScenarioRead(at(ctx.fake, 'scenario-get')[0], DEMO_SCENARIO_ID)
@@ -317,7 +358,7 @@ describe('mode improve', () => {
     expect(diff?.lines).toContain(' 4. Give your date of birth (12 July 1979) only when asked.')
     expectKeySafe(result)
     // A changed line reads old then new, as in every unified diff (git, diff -u): '-' before '+'.
-    expect(diff?.lines.filter((line) => /^[-+]/.test(line))).toEqual([`-${lastLine(DEMO_SCENARIO_INSTRUCTIONS)}`, `+${lastLine(IMPROVED)}`])
+    expect(diff?.lines.filter(line => /^[-+]/.test(line))).toEqual([`-${lastLine(DEMO_SCENARIO_INSTRUCTIONS)}`, `+${lastLine(IMPROVED)}`])
   })
 
   test('current-instructions-file (inside GITHUB_WORKSPACE) with agent-id: no scenario read, the file is the text', async () => {
@@ -327,7 +368,11 @@ describe('mode improve', () => {
       mkdirSync(join(ws.workspace, 'scenarios'))
       writeFileSync(join(ws.workspace, 'scenarios', 'cancel.txt'), text)
       const result = await run({
-        inputs: startInputs(ctx.fake, { 'agent-id': '77', 'current-instructions-file': 'scenarios/cancel.txt', 'extra-instructions': EXTRA }),
+        inputs: startInputs(ctx.fake, {
+          'agent-id': '77',
+          'current-instructions-file': 'scenarios/cancel.txt',
+          'extra-instructions': EXTRA
+        }),
         env: { GITHUB_WORKSPACE: ws.workspace }
       })
 
@@ -338,10 +383,9 @@ describe('mode improve', () => {
       expect(result.outputs.mode).toBe('improve')
       expect(result.outputs['scenario-id']).toBe('')
       // (The order of the two lines is checked in the scenario-id test above.)
-      expect(changedLines(result.summary)).toEqual([
-        `+Ask how to cancel and insist politely. ${EXTRA}`,
-        '-Ask how to cancel and insist politely.'
-      ].sort())
+      expect(changedLines(result.summary)).toEqual(
+        [`+Ask how to cancel and insist politely. ${EXTRA}`, '-Ask how to cancel and insist politely.'].sort()
+      )
       expectKeySafe(result)
     } finally {
       ws.cleanup()
@@ -351,12 +395,21 @@ describe('mode improve', () => {
   test('current-instructions with scenario-id: the text from the input, the agent from the scenario', async () => {
     const text = 'You are Ben.\nAsk for a refund of order 5521.\nAccept store credit only if offered twice.'
     const result = await run({
-      inputs: startInputs(ctx.fake, { mode: 'improve', 'scenario-id': String(DEMO_SCENARIO_ID), 'current-instructions': text, 'extra-instructions': EXTRA })
+      inputs: startInputs(ctx.fake, {
+        mode: 'improve',
+        'scenario-id': String(DEMO_SCENARIO_ID),
+        'current-instructions': text,
+        'extra-instructions': EXTRA
+      })
     })
 
     expect(sequence(ctx.fake)).toEqual(['GET scenario-get', 'POST improve', 'GET progress'])
     expectScenarioRead(at(ctx.fake, 'scenario-get')[0], DEMO_SCENARIO_ID)
-    expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, { agent: DEMO_AGENT_ID, extra_instructions: EXTRA, current_instructions: text })
+    expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, {
+      agent: DEMO_AGENT_ID,
+      extra_instructions: EXTRA,
+      current_instructions: text
+    })
     expectCompletedWith(result, improvedInstructions(text, EXTRA), expectedOutcomeFor(EXTRA))
     expectFollowedStartedJob(result, ctx.fake)
     expectKeySafe(result)
@@ -364,7 +417,9 @@ describe('mode improve', () => {
 
   test('agent-id and current-instructions given: no scenario read at all', async () => {
     const text = 'You are Ben.\nAsk for a refund.'
-    const result = await run({ inputs: startInputs(ctx.fake, { 'agent-id': '55', 'current-instructions': text, 'extra-instructions': EXTRA }) })
+    const result = await run({
+      inputs: startInputs(ctx.fake, { 'agent-id': '55', 'current-instructions': text, 'extra-instructions': EXTRA })
+    })
 
     expect(sequence(ctx.fake)).toEqual(['POST improve', 'GET progress'])
     expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, { agent: 55, extra_instructions: EXTRA, current_instructions: text })
@@ -375,11 +430,18 @@ describe('mode improve', () => {
 
   test('request-body is merged into the improve POST too', async () => {
     const result = await run({
-      inputs: startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA, 'request-body': '{"language": "de"}' })
+      inputs: startInputs(ctx.fake, {
+        'scenario-id': String(DEMO_SCENARIO_ID),
+        'extra-instructions': EXTRA,
+        'request-body': '{"language": "de"}'
+      })
     })
 
     expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, {
-      agent: DEMO_AGENT_ID, extra_instructions: EXTRA, current_instructions: DEMO_SCENARIO_INSTRUCTIONS, language: 'de'
+      agent: DEMO_AGENT_ID,
+      extra_instructions: EXTRA,
+      current_instructions: DEMO_SCENARIO_INSTRUCTIONS,
+      language: 'de'
     })
     expectCompletedWith(result, IMPROVED, expectedOutcomeFor(EXTRA))
     expectKeySafe(result)
@@ -389,26 +451,33 @@ describe('mode improve', () => {
     ctx.fake.setScenario(4242, { agent: { id: 31, name: 'Front desk' }, instructions: 'Line one.\nLine two.' })
     const result = await run({ inputs: startInputs(ctx.fake, { 'scenario-id': '4242', 'extra-instructions': EXTRA }) })
 
-    expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, { agent: 31, extra_instructions: EXTRA, current_instructions: 'Line one.\nLine two.' })
+    expectStartRequest(at(ctx.fake, 'improve')[0], IMPROVE_PATH, {
+      agent: 31,
+      extra_instructions: EXTRA,
+      current_instructions: 'Line one.\nLine two.'
+    })
     expectCompletedWith(result, improvedInstructions('Line one.\nLine two.', EXTRA), expectedOutcomeFor(EXTRA))
     expectKeySafe(result)
   })
 
   test('the diff is rendered as safely as the text: backticks cannot close its fence, HTML stays code', async () => {
     ctx.fake.setScenario(5150, { agent: 12, instructions: TRICKY_INSTRUCTIONS })
-    const result = await run({ inputs: startInputs(ctx.fake, { 'scenario-id': '5150', 'extra-instructions': 'Add ```more``` </details> <b>x</b>' }) })
+    const result = await run({
+      inputs: startInputs(ctx.fake, { 'scenario-id': '5150', 'extra-instructions': 'Add ```more``` </details> <b>x</b>' })
+    })
 
     const improved = improvedInstructions(TRICKY_INSTRUCTIONS, 'Add ```more``` </details> <b>x</b>')
     expectCompletedWith(result, improved, expectedOutcomeFor('Add ```more``` </details> <b>x</b>'))
     const diff = diffBlock(result.summary)
     expect(diff).toBeDefined()
     // The fence is longer than any run of backticks inside, so no line of the text closes it early ...
-    const longestRun = Math.max(...Array.from(`${TRICKY_INSTRUCTIONS}\n${improved}`.matchAll(/`+/g), (match) => match[0].length))
+    const longestRun = Math.max(...Array.from(`${TRICKY_INSTRUCTIONS}\n${improved}`.matchAll(/`+/g), match => match[0].length))
     expect(diff?.fence.length).toBeGreaterThan(longestRun)
     expect(changedLines(result.summary)).toEqual([`-${lastLine(TRICKY_INSTRUCTIONS)}`, `+${lastLine(improved)}`].sort())
     // ... and outside the diff block and the <pre> blocks no part of the texts appears.
     const rest = outsidePre(result.summary).replace(/^(`{3,})diff\n[\s\S]*?\n\1$/m, '')
-    for (const fragment of ['INJECTED', '<script', '@octocat', '<b>x</b>', '</details> <b>', 'tab\there']) expect(rest).not.toContain(fragment)
+    for (const fragment of ['INJECTED', '<script', '@octocat', '<b>x</b>', '</details> <b>', 'tab\there'])
+      expect(rest).not.toContain(fragment)
     expectKeySafe(result)
   })
 })
@@ -416,7 +485,13 @@ describe('mode improve', () => {
 describe('apply', () => {
   const ctx = useFake()
   const applyInputs = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
-    startInputs(ctx.fake, { mode: 'improve', 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': `${EXTRA}\n`, apply: 'true', ...extra })
+    startInputs(ctx.fake, {
+      mode: 'improve',
+      'scenario-id': String(DEMO_SCENARIO_ID),
+      'extra-instructions': `${EXTRA}\n`,
+      apply: 'true',
+      ...extra
+    })
 
   test('saves the new instructions and expected outcome with one PATCH; applied=true; the scenario holds the new text', async () => {
     const result = await run({ inputs: applyInputs() })
@@ -435,20 +510,26 @@ describe('apply', () => {
     expect(result.outputs.applied).toBe('true')
     expect(result.outputs['scenario-id']).toBe(String(DEMO_SCENARIO_ID))
     expect(ctx.fake.scenario(DEMO_SCENARIO_ID)).toMatchObject({
-      id: DEMO_SCENARIO_ID, agent: DEMO_AGENT_ID, instructions: IMPROVED, expected_outcome_prompt: expectedOutcomeFor(EXTRA)
+      id: DEMO_SCENARIO_ID,
+      agent: DEMO_AGENT_ID,
+      instructions: IMPROVED,
+      expected_outcome_prompt: expectedOutcomeFor(EXTRA)
     })
     expect(result.summary).toMatch(/^\| Saved to scenario \| yes \|$/m)
     expectKeySafe(result)
   })
 
   test('a job that returns no expected outcome: the PATCH carries the instructions only', async () => {
-    ctx.fake.setStartJob((start) => jobs.fromRequest(start, { expected: null }))
+    ctx.fake.setStartJob(start => jobs.fromRequest(start, { expected: null }))
     const result = await run({ inputs: applyInputs() })
 
     expectCompletedWith(result, IMPROVED, '')
-    expect(at(ctx.fake, 'scenario-patch').map((request) => request.json)).toEqual([{ instructions: IMPROVED }])
+    expect(at(ctx.fake, 'scenario-patch').map(request => request.json)).toEqual([{ instructions: IMPROVED }])
     expect(result.outputs.applied).toBe('true')
-    expect(ctx.fake.scenario(DEMO_SCENARIO_ID)).toMatchObject({ instructions: IMPROVED, expected_outcome_prompt: DEMO_SCENARIO_EXPECTED_OUTCOME })
+    expect(ctx.fake.scenario(DEMO_SCENARIO_ID)).toMatchObject({
+      instructions: IMPROVED,
+      expected_outcome_prompt: DEMO_SCENARIO_EXPECTED_OUTCOME
+    })
     expectKeySafe(result)
   })
 
@@ -471,28 +552,31 @@ describe('apply', () => {
     ['400', replies.http(400, { instructions: ['Ensure this field has no more than 10000 characters.'] }), /no more than 10000 characters/]
   ]
 
-  test.each(refusals)('PATCH answered %s: the step fails saying the text was produced but not saved; the text is still out', async (_name, reply, why) => {
-    ctx.fake.setFault('scenario-patch', faults.always(reply))
-    const result = await run({ inputs: applyInputs() })
+  test.each(refusals)(
+    'PATCH answered %s: the step fails saying the text was produced but not saved; the text is still out',
+    async (_name, reply, why) => {
+      ctx.fake.setFault('scenario-patch', faults.always(reply))
+      const result = await run({ inputs: applyInputs() })
 
-    expect(result.code).toBe(1)
-    expectAllOutputs(result)
-    expect(result.outputs.applied).toBe('false')
-    expect(result.outputs.status).toBe('completed')
-    expect(result.outputs.instructions).toBe(IMPROVED)
-    expect(result.outputs['expected-outcome']).toBe(expectedOutcomeFor(EXTRA))
-    expect(readFileSync(result.outputs['instructions-file'] ?? '', 'utf8')).toBe(IMPROVED)
-    expect(result.outputs.error).toMatch(/produced but not saved/)
-    expect(result.outputs.error).toContain(String(DEMO_SCENARIO_ID))
-    expect(result.outputs.error).toMatch(why)
-    expect(errorText(result)).toMatch(/produced but not saved/)
-    expect(at(ctx.fake, 'scenario-patch')).toHaveLength(1)
-    expect(ctx.fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
-    expect(result.summary).toMatch(/^\| Saved to scenario \| no \|$/m)
-    expect(result.summary).toMatch(/produced but not saved/)
-    expectShownInPre(result.summary, IMPROVED)
-    expectKeySafe(result)
-  })
+      expect(result.code).toBe(1)
+      expectAllOutputs(result)
+      expect(result.outputs.applied).toBe('false')
+      expect(result.outputs.status).toBe('completed')
+      expect(result.outputs.instructions).toBe(IMPROVED)
+      expect(result.outputs['expected-outcome']).toBe(expectedOutcomeFor(EXTRA))
+      expect(readFileSync(result.outputs['instructions-file'] ?? '', 'utf8')).toBe(IMPROVED)
+      expect(result.outputs.error).toMatch(/produced but not saved/)
+      expect(result.outputs.error).toContain(String(DEMO_SCENARIO_ID))
+      expect(result.outputs.error).toMatch(why)
+      expect(errorText(result)).toMatch(/produced but not saved/)
+      expect(at(ctx.fake, 'scenario-patch')).toHaveLength(1)
+      expect(ctx.fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(DEMO_SCENARIO_INSTRUCTIONS)
+      expect(result.summary).toMatch(/^\| Saved to scenario \| no \|$/m)
+      expect(result.summary).toMatch(/produced but not saved/)
+      expectShownInPre(result.summary, IMPROVED)
+      expectKeySafe(result)
+    }
+  )
 
   test('PATCH refused with fail-on-error false: the step passes with a warning, applied=false', async () => {
     ctx.fake.setFault('scenario-patch', faults.always(replies.http(403, { detail: 'You do not have permission to perform this action.' })))
@@ -513,7 +597,7 @@ describe('apply', () => {
     const result = await run({ inputs: applyInputs() })
 
     expectCompletedWith(result, IMPROVED, expectedOutcomeFor(EXTRA))
-    expect(at(ctx.fake, 'scenario-patch').map((request) => request.response?.status)).toEqual([503, 200])
+    expect(at(ctx.fake, 'scenario-patch').map(request => request.response?.status)).toEqual([503, 200])
     expect(result.outputs.applied).toBe('true')
     expect(ctx.fake.scenario(DEMO_SCENARIO_ID)?.instructions).toBe(IMPROVED)
     expectKeySafe(result)
@@ -542,7 +626,7 @@ describe('reading the scenario', () => {
     const result = await run({ inputs: startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA }) })
 
     expectCompletedWith(result, IMPROVED, expectedOutcomeFor(EXTRA))
-    expect(at(ctx.fake, 'scenario-get').map((request) => request.response?.status)).toEqual([503, 200])
+    expect(at(ctx.fake, 'scenario-get').map(request => request.response?.status)).toEqual([503, 200])
     expect(at(ctx.fake, 'improve')).toHaveLength(1)
     expectKeySafe(result)
   })
@@ -553,10 +637,16 @@ describe('starting a job goes wrong', () => {
   const generateInputs = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
     startInputs(ctx.fake, { mode: 'generate', 'agent-id': '1234', 'extra-instructions': GENERATE_EXTRA, ...extra })
   const improveInputs = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
-    startInputs(ctx.fake, { mode: 'improve', 'agent-id': '1234', 'current-instructions': 'Old text.', 'extra-instructions': EXTRA, ...extra })
+    startInputs(ctx.fake, {
+      mode: 'improve',
+      'agent-id': '1234',
+      'current-instructions': 'Old text.',
+      'extra-instructions': EXTRA,
+      ...extra
+    })
 
   /** The step failed before any job could be followed: nothing polled, no progress id. */
-  function expectNotStarted (result: RunResult, mode: 'generate' | 'improve'): void {
+  function expectNotStarted(result: RunResult, mode: 'generate' | 'improve'): void {
     expect(result.code).toBe(1)
     expectAllOutputs(result)
     expect(result.outputs.status).toBe('failed')
@@ -568,19 +658,22 @@ describe('starting a job goes wrong', () => {
     expect(at(ctx.fake, 'progress')).toHaveLength(0)
   }
 
-  test.each(['generate', 'improve'] as const)('%s: a POST answered 500 is sent once only; the step says a job may have started', async (mode) => {
-    ctx.fake.setFault(mode, faults.once(replies.http(500, { detail: 'A server error occurred.' })))
-    const result = await run({ inputs: mode === 'generate' ? generateInputs() : improveInputs() })
+  test.each(['generate', 'improve'] as const)(
+    '%s: a POST answered 500 is sent once only; the step says a job may have started',
+    async mode => {
+      ctx.fake.setFault(mode, faults.once(replies.http(500, { detail: 'A server error occurred.' })))
+      const result = await run({ inputs: mode === 'generate' ? generateInputs() : improveInputs() })
 
-    expectNotStarted(result, mode)
-    expect(at(ctx.fake, mode)).toHaveLength(1)
-    expect(at(ctx.fake, mode)[0]?.response?.status).toBe(500)
-    expect(result.outputs.error).toMatch(/may have started/i)
-    expect(result.outputs.error).toMatch(/dashboard/i)
-    expect(errorText(result)).toMatch(/may have started/i)
-    expect(result.summary).toMatch(/may have started/i)
-    expectKeySafe(result)
-  })
+      expectNotStarted(result, mode)
+      expect(at(ctx.fake, mode)).toHaveLength(1)
+      expect(at(ctx.fake, mode)[0]?.response?.status).toBe(500)
+      expect(result.outputs.error).toMatch(/may have started/i)
+      expect(result.outputs.error).toMatch(/dashboard/i)
+      expect(errorText(result)).toMatch(/may have started/i)
+      expect(result.summary).toMatch(/may have started/i)
+      expectKeySafe(result)
+    }
+  )
 
   test('a POST left hanging is sent once only; the step fails at its timeout saying a job may have started', async () => {
     ctx.fake.setFault('generate', faults.always(replies.hang))
@@ -616,43 +709,69 @@ describe('starting a job goes wrong', () => {
     expect(result.outputs.error).toMatch(/no job was started/i)
     expect(result.outputs.error).not.toMatch(/may have started/i)
     // The fake cannot count requests that never arrived; the debug log shows one line per attempt.
-    const attempts = result.stdout.split('\n').filter((line) => line.startsWith('::debug::') && line.includes(`POST http://127.0.0.1:${port}${GENERATE_PATH}`))
+    const attempts = result.stdout
+      .split('\n')
+      .filter(line => line.startsWith('::debug::') && line.includes(`POST http://127.0.0.1:${port}${GENERATE_PATH}`))
     expect(attempts.length).toBeGreaterThanOrEqual(2)
     expect(ctx.fake.requests).toHaveLength(0)
     expectKeySafe(result)
   })
 
-  const fieldCases: Array<[string, () => Record<string, string | undefined>, 'generate' | 'improve', Record<string, string[]>, Array<[string, string]>]> = [
-    ['generate: agent and extra_instructions', () => generateInputs(), 'generate',
+  const fieldCases: Array<
+    [string, () => Record<string, string | undefined>, 'generate' | 'improve', Record<string, string[]>, Array<[string, string]>]
+  > = [
+    [
+      'generate: agent and extra_instructions',
+      () => generateInputs(),
+      'generate',
       { agent: ['A valid integer is required.'], extra_instructions: ['This field may not be blank.'] },
-      [['agent-id', 'A valid integer is required.'], ['extra-instructions', 'This field may not be blank.']]],
-    ['improve: current_instructions from current-instructions', () => improveInputs(), 'improve',
+      [
+        ['agent-id', 'A valid integer is required.'],
+        ['extra-instructions', 'This field may not be blank.']
+      ]
+    ],
+    [
+      'improve: current_instructions from current-instructions',
+      () => improveInputs(),
+      'improve',
       { current_instructions: ['Ensure this field has no more than 20000 characters.'] },
-      [['current-instructions', 'Ensure this field has no more than 20000 characters.']]],
-    ['improve: current_instructions read from the scenario', () => startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA }), 'improve',
+      [['current-instructions', 'Ensure this field has no more than 20000 characters.']]
+    ],
+    [
+      'improve: current_instructions read from the scenario',
+      () => startInputs(ctx.fake, { 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA }),
+      'improve',
       { current_instructions: ['Ensure this field has no more than 20000 characters.'] },
-      [['scenario-id', 'Ensure this field has no more than 20000 characters.']]],
-    ['generate: a field from request-body', () => generateInputs({ 'request-body': '{"personality": "grumpy"}' }), 'generate',
+      [['scenario-id', 'Ensure this field has no more than 20000 characters.']]
+    ],
+    [
+      'generate: a field from request-body',
+      () => generateInputs({ 'request-body': '{"personality": "grumpy"}' }),
+      'generate',
       { personality: ['"grumpy" is not a valid choice.'] },
-      [['request-body', '"grumpy" is not a valid choice.']]]
+      [['request-body', '"grumpy" is not a valid choice.']]
+    ]
   ]
 
-  test.each(fieldCases)('400 field errors (%s): reported field by field, naming our inputs; sent once', async (_name, inputs, mode, errors, named) => {
-    ctx.fake.setFault(mode, faults.once(replies.http(400, errors)))
-    const result = await run({ inputs: inputs() })
+  test.each(fieldCases)(
+    '400 field errors (%s): reported field by field, naming our inputs; sent once',
+    async (_name, inputs, mode, errors, named) => {
+      ctx.fake.setFault(mode, faults.once(replies.http(400, errors)))
+      const result = await run({ inputs: inputs() })
 
-    expectNotStarted(result, mode)
-    expect(at(ctx.fake, mode)).toHaveLength(1)
-    const error = result.outputs.error ?? ''
-    for (const [input, message] of named) {
-      const field = Object.keys(errors).find((key) => errors[key]?.includes(message)) ?? ''
-      // One entry per field: our input, the API's field, and its message, together.
-      expect(error).toMatch(new RegExp(`'${input}'[^;]*\\b${field}\\b[^;]*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+      expectNotStarted(result, mode)
+      expect(at(ctx.fake, mode)).toHaveLength(1)
+      const error = result.outputs.error ?? ''
+      for (const [input, message] of named) {
+        const field = Object.keys(errors).find(key => errors[key]?.includes(message)) ?? ''
+        // One entry per field: our input, the API's field, and its message, together.
+        expect(error).toMatch(new RegExp(`'${input}'[^;]*\\b${field}\\b[^;]*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+      }
+      expect(error).not.toMatch(/may have started/i)
+      expect(errorText(result)).toContain(named[0]?.[0] ?? '\0')
+      expectKeySafe(result)
     }
-    expect(error).not.toMatch(/may have started/i)
-    expect(errorText(result)).toContain(named[0]?.[0] ?? '\0')
-    expectKeySafe(result)
-  })
+  )
 
   test('400 with a detail: the detail is shown', async () => {
     ctx.fake.setFault('generate', faults.once(replies.http(400, { detail: 'Agent 1234 does not belong to this project.' })))
@@ -689,7 +808,10 @@ describe('starting a job goes wrong', () => {
   })
 
   test('a rejection that echoes the key does not leak it', async () => {
-    ctx.fake.setFault('generate', faults.once((c: ReplyContext) => replies.http(400, { detail: `API key ${c.key} may not use agent 1234.` })))
+    ctx.fake.setFault(
+      'generate',
+      faults.once((c: ReplyContext) => replies.http(400, { detail: `API key ${c.key} may not use agent 1234.` }))
+    )
     const result = await run({ inputs: generateInputs() })
 
     expectNotStarted(result, 'generate')
@@ -756,26 +878,54 @@ describe('inputs that do not fit together fail before any request', () => {
     ['progress-id with mode generate', { ...generate, 'progress-id': 'complete-after-1' }, ['progress-id', 'generate']],
     ['progress-id with mode improve', { ...improve, mode: 'improve', 'progress-id': 'complete-after-1' }, ['progress-id', 'improve']],
     ['apply without scenario-id (generate)', { ...generate, apply: 'true' }, ['apply', 'scenario-id']],
-    ['apply without scenario-id (improve)', { 'agent-id': '1234', 'current-instructions': 'Old.', 'extra-instructions': EXTRA, apply: 'true' }, ['apply', 'scenario-id']],
-    ['both current-instructions and current-instructions-file', { ...improve, 'current-instructions': 'Old.', 'current-instructions-file': 'current.txt' }, ['current-instructions', 'current-instructions-file']],
+    [
+      'apply without scenario-id (improve)',
+      { 'agent-id': '1234', 'current-instructions': 'Old.', 'extra-instructions': EXTRA, apply: 'true' },
+      ['apply', 'scenario-id']
+    ],
+    [
+      'both current-instructions and current-instructions-file',
+      { ...improve, 'current-instructions': 'Old.', 'current-instructions-file': 'current.txt' },
+      ['current-instructions', 'current-instructions-file']
+    ],
     ['request-body a JSON array', { ...generate, 'request-body': '[{"name": "x"}]' }, ['request-body', 'object']],
     ['request-body a JSON string', { ...generate, 'request-body': '"name"' }, ['request-body', 'object']],
     ['request-body null', { ...generate, 'request-body': 'null' }, ['request-body', 'object']],
     ['request-body not JSON', { ...generate, 'request-body': '{name: x}' }, ['request-body']],
     ['request-body repeating a field agent-id sets', { ...generate, 'request-body': '{"agent": 99}' }, ['request-body', 'agent-id']],
-    ['current-instructions-file leaving the workspace (..)', { ...improve, 'current-instructions-file': '../outside/secret.txt' }, ['current-instructions-file', 'workspace']],
-    ['current-instructions-file an absolute path outside', { ...improve, 'current-instructions-file': join(ws.outside, 'secret.txt') }, ['current-instructions-file', 'workspace']],
-    ['current-instructions-file a symbolic link to outside', { ...improve, 'current-instructions-file': 'link.txt' }, ['current-instructions-file', 'workspace']],
+    [
+      'current-instructions-file leaving the workspace (..)',
+      { ...improve, 'current-instructions-file': '../outside/secret.txt' },
+      ['current-instructions-file', 'workspace']
+    ],
+    [
+      'current-instructions-file an absolute path outside',
+      { ...improve, 'current-instructions-file': join(ws.outside, 'secret.txt') },
+      ['current-instructions-file', 'workspace']
+    ],
+    [
+      'current-instructions-file a symbolic link to outside',
+      { ...improve, 'current-instructions-file': 'link.txt' },
+      ['current-instructions-file', 'workspace']
+    ],
     ['current-instructions-file missing', { ...improve, 'current-instructions-file': 'nope.txt' }, ['current-instructions-file']],
     ['current-instructions with mode generate', { ...generate, 'current-instructions': 'Old.' }, ['current-instructions', 'generate']],
     ['generate without agent-id', { mode: 'generate', 'extra-instructions': EXTRA }, ['agent-id']],
     ['generate without extra-instructions', { mode: 'generate', 'agent-id': '1234' }, ['extra-instructions']],
     ['improve without extra-instructions', { 'scenario-id': String(DEMO_SCENARIO_ID) }, ['extra-instructions']],
-    ['improve with neither scenario-id nor agent-id', { 'current-instructions': 'Old.', 'extra-instructions': EXTRA }, ['agent-id', 'scenario-id']],
+    [
+      'improve with neither scenario-id nor agent-id',
+      { 'current-instructions': 'Old.', 'extra-instructions': EXTRA },
+      ['agent-id', 'scenario-id']
+    ],
     ['agent-id not a whole number', { ...generate, 'agent-id': '12.5' }, ['agent-id']],
     ['scenario-id not a whole number', { ...improve, 'scenario-id': 'abc' }, ['scenario-id']],
     ['mode unknown', { ...generate, mode: 'rewrite' }, ['mode', 'rewrite']],
-    ['extra-instructions with mode poll', { mode: 'poll', 'progress-id': 'complete-after-1', 'extra-instructions': EXTRA }, ['extra-instructions', 'poll']],
+    [
+      'extra-instructions with mode poll',
+      { mode: 'poll', 'progress-id': 'complete-after-1', 'extra-instructions': EXTRA },
+      ['extra-instructions', 'poll']
+    ],
     ['nothing to do', { 'extra-instructions': EXTRA }, ['progress-id', 'agent-id', 'scenario-id']]
   ]
 
@@ -794,7 +944,13 @@ describe('inputs that do not fit together fail before any request', () => {
 describe('review fixes: cancel while saving, timeouts while reading, a progress id that is the key', () => {
   const ctx = useFake()
   const applyInputs = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> =>
-    startInputs(ctx.fake, { mode: 'improve', 'scenario-id': String(DEMO_SCENARIO_ID), 'extra-instructions': EXTRA, apply: 'true', ...extra })
+    startInputs(ctx.fake, {
+      mode: 'improve',
+      'scenario-id': String(DEMO_SCENARIO_ID),
+      'extra-instructions': EXTRA,
+      apply: 'true',
+      ...extra
+    })
 
   test('SIGTERM while the PATCH of apply hangs: cancelled within 5 s, applied=false, the produced text still out', async () => {
     ctx.fake.setFault('scenario-patch', faults.always(replies.hang))
@@ -874,7 +1030,10 @@ describe('review fixes: cancel while saving, timeouts while reading, a progress 
   })
 
   test('a POST answered with a progress_id equal to the API key: the key is in no output, nor in the raw GITHUB_OUTPUT file', async () => {
-    ctx.fake.setFault('generate', faults.once((c: ReplyContext) => ({ status: 200, json: { progress_id: c.key, project_id: 1 } })))
+    ctx.fake.setFault(
+      'generate',
+      faults.once((c: ReplyContext) => ({ status: 200, json: { progress_id: c.key, project_id: 1 } }))
+    )
     ctx.fake.setJob(KEY, jobs.completeAfterPolls(1))
     const result = await run({
       inputs: startInputs(ctx.fake, { mode: 'generate', 'agent-id': '1234', 'extra-instructions': GENERATE_EXTRA })
@@ -890,7 +1049,7 @@ describe('review fixes: cancel while saving, timeouts while reading, a progress 
     // The early progress-id output (written as soon as the POST answered) is redacted too.
     const raw = readFileSync(result.paths.outputFile, 'utf8')
     expect(raw).not.toContain(KEY)
-    expect(outputOrder(result).filter((name) => name === 'progress-id').length).toBeGreaterThanOrEqual(2)
+    expect(outputOrder(result).filter(name => name === 'progress-id').length).toBeGreaterThanOrEqual(2)
     expect(result.files).toContain(result.paths.outputFile)
     expectKeySafe(result)
   })

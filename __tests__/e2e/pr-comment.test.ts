@@ -5,9 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HUGE_INSTRUCTIONS, TRICKY_INSTRUCTIONS } from '../support/fake-cekura.mjs'
-import {
-  DEFAULT_TOKEN, FORBIDDEN_MESSAGE, TEST_CA_FILE, startFakeGitHub, type Comment, type FakeGitHub
-} from '../support/fake-github.mjs'
+import { DEFAULT_TOKEN, FORBIDDEN_MESSAGE, TEST_CA_FILE, startFakeGitHub, type Comment, type FakeGitHub } from '../support/fake-github.mjs'
 import { expectAllOutputs, expectKeySafe, fastInputs, htmlUnescape, run, useFake, visibleLog } from '../support/e2e.js'
 import { assertSecretAbsent, bundlePath, type RunResult } from '../support/run-action.mjs'
 
@@ -36,7 +34,12 @@ const repository = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: 
 const PAYLOADS: Record<string, unknown> = {
   pull_request: { action: 'synchronize', number: PR, pull_request: { number: PR, state: 'open' }, repository },
   pull_request_target: { action: 'opened', number: PR, pull_request: { number: PR, state: 'open' }, repository },
-  issue_comment: { action: 'created', issue: { number: PR, pull_request: { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PR}` } }, comment: { id: 1, body: '/instructions' }, repository },
+  issue_comment: {
+    action: 'created',
+    issue: { number: PR, pull_request: { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PR}` } },
+    comment: { id: 1, body: '/instructions' },
+    repository
+  },
   'issue_comment on an issue': { action: 'created', issue: { number: 8 }, comment: { id: 2, body: 'hello' }, repository },
   push: { ref: 'refs/heads/main', after: 'abc123', repository }
 }
@@ -65,7 +68,13 @@ function annotations(result: RunResult, kind: 'warning' | 'notice' | 'error'): s
   return result.stdout
     .split(/\r?\n/)
     .filter(line => line.startsWith(`::${kind}`))
-    .map(line => line.replace(/^::[a-z]+[^:]*::/, '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
+    .map(line =>
+      line
+        .replace(/^::[a-z]+[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%0D/g, '\r')
+        .replace(/%25/g, '%')
+    )
 }
 
 function ours(): Comment[] {
@@ -75,7 +84,9 @@ function ours(): Comment[] {
 /** What a <pre> block shows a reader: entities decoded, the zero-width joiners after @ and # left out. */
 function preShown(body: string): string[] {
   return [...body.matchAll(/<pre>\n([\s\S]*?)<\/pre>/g)].map(match =>
-    htmlUnescape(match[1] ?? '').replace(/([@#])\u200D/g, '$1').replace(/(GH-)\u200D/gi, '$1')
+    htmlUnescape(match[1] ?? '')
+      .replace(/([@#])\u200D/g, '$1')
+      .replace(/(GH-)\u200D/gi, '$1')
   )
 }
 
@@ -160,7 +171,10 @@ describe('pull-request comment', () => {
     expect(comments[1]?.body).toMatch(/^## Cekura scenario instructions \(staging\): ✅ completed$/m)
     expect(staging.outputs['comment-id']).toBe(String(comments[1]?.id))
 
-    const again = await run({ inputs: fastInputs(ctx.fake, 'fail', commentInputs({ 'comment-header': 'staging', 'fail-on-error': 'false' })), env })
+    const again = await run({
+      inputs: fastInputs(ctx.fake, 'fail', commentInputs({ 'comment-header': 'staging', 'fail-on-error': 'false' })),
+      env
+    })
     expect(again.code).toBe(0)
     comments = ours()
     expect(comments).toHaveLength(2)
@@ -289,7 +303,10 @@ describe('pull-request comment', () => {
     expect(onPr.outputs['comment-id']).toBe(String(ours()[0]?.id))
 
     const requestsBefore = github.requests.length
-    const onIssue = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs()), env: eventEnv('issue_comment on an issue') })
+    const onIssue = await run({
+      inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs()),
+      env: eventEnv('issue_comment on an issue')
+    })
     expect(onIssue.code).toBe(0)
     expect(annotations(onIssue, 'notice').join('\n')).toMatch(/on an issue, not a pull request/)
     expect(github.requests.length).toBe(requestsBefore)
@@ -383,7 +400,9 @@ describe('pull-request comment behind a proxy', () => {
     expect(result.code).toBe(0)
     expect(proxied.connects).toEqual([])
     expect(proxied.requests).toEqual([])
-    expect(annotations(result, 'warning').join('\n')).toMatch(/Could not write the pull-request comment \(no answer from https:\/\/github\.fake\.test:\d+\): .*ENOTFOUND/)
+    expect(annotations(result, 'warning').join('\n')).toMatch(
+      /Could not write the pull-request comment \(no answer from https:\/\/github\.fake\.test:\d+\): .*ENOTFOUND/
+    )
   })
 })
 
@@ -421,4 +440,3 @@ describe('@actions/github is loaded only for a comment', () => {
     expect(chunks.some(file => readFileSync(join(dirname(bundlePath), file), 'utf8').includes('getOctokit'))).toBe(true)
   })
 })
-

@@ -2,12 +2,20 @@
 import { createServer } from 'node:net'
 import { DEMO_INSTRUCTIONS, jobs, replies } from '../support/fake-cekura.mjs'
 import {
-  errorText, expectAllOutputs, expectEndsAtDeadline, expectKeySafe, expectNotCompletedOutputs, expectSummaryOf, fastInputs, progressRequests,
-  run, useFake
+  errorText,
+  expectAllOutputs,
+  expectEndsAtDeadline,
+  expectKeySafe,
+  expectNotCompletedOutputs,
+  expectSummaryOf,
+  fastInputs,
+  progressRequests,
+  run,
+  useFake
 } from '../support/e2e.js'
 import type { RunResult } from '../support/run-action.mjs'
 
-function expectCompletedAfterFaults (result: RunResult, requests: number): void {
+function expectCompletedAfterFaults(result: RunResult, requests: number): void {
   expect(result.code).toBe(0)
   expectAllOutputs(result)
   expect(result.outputs.status).toBe('completed')
@@ -23,7 +31,7 @@ describe('transient faults', () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'flaky-5xx') })
 
     const requests = progressRequests(ctx.fake)
-    expect(requests.map((request) => request.response?.status)).toEqual([500, 502, 503, 200, 200])
+    expect(requests.map(request => request.response?.status)).toEqual([500, 502, 503, 200, 200])
     expectCompletedAfterFaults(result, 5)
     expectKeySafe(result)
   })
@@ -50,12 +58,20 @@ describe('transient faults', () => {
   })
 
   test('408, 425 and 504 are transient too', async () => {
-    ctx.fake.setJob('other-transients', jobs.sequence(
-      [replies.http(408, { detail: 'Request timeout.' }), replies.http(425, { detail: 'Too early.' }), replies.http(504, { detail: 'Gateway timeout.' })],
-      jobs.completeAfterPolls(1)))
+    ctx.fake.setJob(
+      'other-transients',
+      jobs.sequence(
+        [
+          replies.http(408, { detail: 'Request timeout.' }),
+          replies.http(425, { detail: 'Too early.' }),
+          replies.http(504, { detail: 'Gateway timeout.' })
+        ],
+        jobs.completeAfterPolls(1)
+      )
+    )
     const result = await run({ inputs: fastInputs(ctx.fake, 'other-transients') })
 
-    expect(progressRequests(ctx.fake).map((request) => request.response?.status)).toEqual([408, 425, 504, 200])
+    expect(progressRequests(ctx.fake).map(request => request.response?.status)).toEqual([408, 425, 504, 200])
     expectCompletedAfterFaults(result, 4)
     expectKeySafe(result)
   })
@@ -104,7 +120,7 @@ describe('transient faults', () => {
   }, 60_000)
 
   test('connection refused seven times in a row: failed, saying the connection was refused', async () => {
-    const port = await new Promise<number>((resolve) => {
+    const port = await new Promise<number>(resolve => {
       const server = createServer()
       server.listen(0, '127.0.0.1', () => {
         const address = server.address()

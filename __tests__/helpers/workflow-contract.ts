@@ -3,17 +3,7 @@
 // not exist: GitHub itself only warns about unknown inputs and silently reads missing outputs as ''.
 
 import { readFileSync } from 'node:fs'
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  Scalar,
-  type Node,
-  type YAMLMap
-} from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node, type YAMLMap } from 'yaml'
 
 export interface InputSpec {
   required: boolean
@@ -45,7 +35,7 @@ export function parseYaml(text: string): {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true })
   const lineOf = (offset: number): number => lineCounter.linePos(offset).line
-  const errors = doc.errors.map((e) => ({
+  const errors = doc.errors.map(e => ({
     line: e.linePos?.[0]?.line ?? 0,
     // The parser's message ends with its own (block-relative) position; callers add theirs.
     message: `YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`
@@ -56,7 +46,7 @@ export function parseYaml(text: string): {
 export function loadActionContract(actionYmlPath: string): ActionContract {
   const { doc, errors } = parseYaml(readFileSync(actionYmlPath, 'utf8'))
   if (errors.length > 0) {
-    const where = errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')
+    const where = errors.map(e => `line ${e.line}: ${e.message}`).join('; ')
     throw new Error(`${actionYmlPath} is not valid YAML: ${where}`)
   }
   const action = doc.toJS() as {
@@ -79,8 +69,7 @@ export function isThisAction(uses: string): boolean {
   return ref === './' || ref === '.' || /(^|\/)cekura-instructions-action@\S+$/.test(ref)
 }
 
-const stepOutputRef =
-  /\bsteps\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\.\s*outputs\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])/g
+const stepOutputRef = /\bsteps\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\.\s*outputs\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])/g
 
 function scalarText(node: unknown): string | undefined {
   return isScalar(node) && typeof node.value === 'string' ? node.value : undefined
@@ -106,7 +95,7 @@ function stepLists(root: unknown): { job: Node; steps: Node[] }[] {
   if (isMap(root)) {
     const jobs = root.get('jobs', true)
     if (isMap(jobs)) {
-      return jobs.items.flatMap((pair) => {
+      return jobs.items.flatMap(pair => {
         const job = pair.value
         if (!isMap(job)) return []
         const steps = stepsOf(job)
@@ -154,9 +143,7 @@ export function checkActionUsage(text: string, contract: ActionContract): UsageR
   const findings: Finding[] = []
   let actionSteps = 0
   const lineOfNode = (node: unknown): number =>
-    node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)
-      ? lineOf(node.range[0] as number)
-      : 0
+    node && typeof node === 'object' && 'range' in node && Array.isArray(node.range) ? lineOf(node.range[0] as number) : 0
 
   for (const { job, steps } of stepLists(doc.contents)) {
     // Step ids are case-insensitive in expressions, so they are keyed in lower case.
@@ -183,9 +170,7 @@ export function checkActionUsage(text: string, contract: ActionContract): UsageR
           if (!contract.inputs.has(key)) {
             findings.push({
               line: lineOfNode(pair.key),
-              message:
-                `input "${key}" given to ${uses} is not declared in action.yml` +
-                suggestion(key, contract.inputs.keys())
+              message: `input "${key}" given to ${uses} is not declared in action.yml` + suggestion(key, contract.inputs.keys())
             })
           }
         }
@@ -213,8 +198,7 @@ export function checkActionUsage(text: string, contract: ActionContract): UsageR
           findings.push({
             line,
             message:
-              `steps.${m[1]}.outputs.${output} reads an output that action.yml does not declare` +
-              suggestion(output, contract.outputs)
+              `steps.${m[1]}.outputs.${output} reads an output that action.yml does not declare` + suggestion(output, contract.outputs)
           })
         }
       }

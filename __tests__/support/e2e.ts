@@ -11,7 +11,11 @@ const action = parseYaml(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as 
 export const DECLARED_OUTPUTS = Object.keys(action.outputs).sort()
 
 /** Short waits so that the suite is fast; a test overrides what it needs. */
-export function fastInputs (fake: FakeCekura, progressId: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function fastInputs(
+  fake: FakeCekura,
+  progressId: string,
+  extra: Record<string, string | undefined> = {}
+): Record<string, string | undefined> {
   return {
     'api-key': KEY,
     'progress-id': progressId,
@@ -27,7 +31,7 @@ export function fastInputs (fake: FakeCekura, progressId: string, extra: Record<
  * One fake server per test, and cleanup of the servers and temp dirs after it. Call at the top of a
  * describe block; use `ctx.fake` inside tests.
  */
-export function useFake (options: FakeCekuraOptions = {}): { fake: FakeCekura } {
+export function useFake(options: FakeCekuraOptions = {}): { fake: FakeCekura } {
   const ctx = {} as { fake: FakeCekura }
   beforeEach(async () => {
     ctx.fake = await startFakeCekura(options)
@@ -39,45 +43,54 @@ export function useFake (options: FakeCekuraOptions = {}): { fake: FakeCekura } 
   return ctx
 }
 
-export async function run (options: RunOptions): Promise<RunResult> {
+export async function run(options: RunOptions): Promise<RunResult> {
   return runAction({ timeoutMs: 40_000, ...options })
 }
 
 /** Requests to the real (not redirect-target) host. */
-export function progressRequests (fake: FakeCekura): RecordedRequest[] {
-  return fake.requests.filter((request) => request.server === 'main')
+export function progressRequests(fake: FakeCekura): RecordedRequest[] {
+  return fake.requests.filter(request => request.server === 'main')
 }
 
 /** The text of every ::error:: annotation, one per line. */
-export function errorText (result: RunResult): string {
+export function errorText(result: RunResult): string {
   return result.stdout
     .split(/\r?\n/)
-    .filter((line) => line.startsWith('::error'))
-    .map((line) => line.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
+    .filter(line => line.startsWith('::error'))
+    .map(line =>
+      line
+        .replace(/^::error[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%0D/g, '\r')
+        .replace(/%25/g, '%')
+    )
     .join('\n')
 }
 
 /** The log as a person sees it in the runner (commands consumed, masks applied). */
-export function visibleLog (result: RunResult): string[] {
+export function visibleLog(result: RunResult): string[] {
   const view = createLogView()
-  return result.stdout.split(/\r?\n/).map(view).filter((line): line is string => line !== undefined && line !== '')
+  return result.stdout
+    .split(/\r?\n/)
+    .map(view)
+    .filter((line): line is string => line !== undefined && line !== '')
 }
 
 /**
  * The key never leaks: masked with ::add-mask:: before anything else is printed, and found in no log line
  * (other than that command, which the runner consumes), output, summary or file.
  */
-export function expectKeySafe (result: RunResult, key: string = KEY): void {
+export function expectKeySafe(result: RunResult, key: string = KEY): void {
   const lines = result.stdout.split(/\r?\n/)
   const masked = lines.indexOf(`::add-mask::${key}`)
   expect(masked).toBeGreaterThanOrEqual(0)
   // Only other masks may come before it.
-  expect(lines.slice(0, masked).filter((line) => !line.startsWith('::add-mask::'))).toEqual([])
+  expect(lines.slice(0, masked).filter(line => !line.startsWith('::add-mask::'))).toEqual([])
   assertSecretAbsent(result, key)
 }
 
 /** Every output action.yml declares is set, and nothing undeclared; polls and elapsed-seconds are well-formed. */
-export function expectAllOutputs (result: RunResult): void {
+export function expectAllOutputs(result: RunResult): void {
   expect(Object.keys(result.outputs).sort()).toEqual(DECLARED_OUTPUTS)
   expect(result.outputs.polls).toMatch(/^\d+$/)
   expect(result.outputs['elapsed-seconds']).toMatch(/^\d+\.\d$/)
@@ -86,7 +99,7 @@ export function expectAllOutputs (result: RunResult): void {
 }
 
 /** The outputs of any ending other than completed. */
-export function expectNotCompletedOutputs (result: RunResult, status: 'failed' | 'timed-out' | 'cancelled'): void {
+export function expectNotCompletedOutputs(result: RunResult, status: 'failed' | 'timed-out' | 'cancelled'): void {
   expectAllOutputs(result)
   expect(result.outputs.status).toBe(status)
   expect(result.outputs.instructions).toBe('')
@@ -97,29 +110,39 @@ export function expectNotCompletedOutputs (result: RunResult, status: 'failed' |
   expect(readFileSync(file, 'utf8')).toBe('')
 }
 
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&#039;': "'", '&amp;': '&' }
+const ENTITIES: Record<string, string> = {
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+  '&#039;': "'",
+  '&amp;': '&'
+}
 
-export function htmlUnescape (text: string): string {
-  return text.replace(/&(?:lt|gt|quot|amp|#39|#x27|#039);/g, (entity) => ENTITIES[entity] ?? entity)
+export function htmlUnescape(text: string): string {
+  return text.replace(/&(?:lt|gt|quot|amp|#39|#x27|#039);/g, entity => ENTITIES[entity] ?? entity)
 }
 
 /** The raw (still escaped) contents of every <pre> block in the summary, in order. */
-export function preBlocks (summary: string): string[] {
-  return [...summary.matchAll(/<pre[^>]*>([\s\S]*?)<\/pre>/g)].map((match) => match[1] ?? '')
+export function preBlocks(summary: string): string[] {
+  return [...summary.matchAll(/<pre[^>]*>([\s\S]*?)<\/pre>/g)].map(match => match[1] ?? '')
 }
 
 /** The summary with every <pre> block cut out. */
-export function outsidePre (summary: string): string {
+export function outsidePre(summary: string): string {
   return summary.replace(/<pre[^>]*>[\s\S]*?<\/pre>/g, '')
 }
 
 /** HTML drops one newline right after <pre>; ignore leading/trailing newlines when comparing. */
-export function preText (block: string): string {
-  return htmlUnescape(block).replace(/^\r?\n/, '').replace(/\r?\n$/, '')
+export function preText(block: string): string {
+  return htmlUnescape(block)
+    .replace(/^\r?\n/, '')
+    .replace(/\r?\n$/, '')
 }
 
 /** The summary shows `text` exactly, inside a <pre> block, escaped. */
-export function expectShownInPre (summary: string, text: string): void {
+export function expectShownInPre(summary: string, text: string): void {
   expect(preBlocks(summary).map(preText)).toContain(text)
 }
 
@@ -132,7 +155,7 @@ const SUMMARY_HEADING: Record<string, string> = {
 }
 
 /** The escaped text of the <pre> block under a `### <title>` heading, or undefined when there is none. */
-export function summarySection (summary: string, title: string): string | undefined {
+export function summarySection(summary: string, title: string): string | undefined {
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const match = new RegExp(`^### ${escaped}\\n[\\s\\S]*?<pre[^>]*>([\\s\\S]*?)<\\/pre>`, 'm').exec(summary)
   return match ? preText(match[1] ?? '') : undefined
@@ -143,7 +166,7 @@ export function summarySection (summary: string, title: string): string | undefi
  * then the error section for an ending other than completed (the same text as the `error` output,
  * which is that text on one line), or the instructions (and no error) for a completed one.
  */
-export function expectSummaryOf (result: RunResult, status: 'completed' | 'failed' | 'timed-out' | 'cancelled', polls: number): void {
+export function expectSummaryOf(result: RunResult, status: 'completed' | 'failed' | 'timed-out' | 'cancelled', polls: number): void {
   const summary = result.summary
   expect(summary).toMatch(new RegExp(`^## Cekura scenario instructions: ${SUMMARY_HEADING[status]}$`, 'm'))
   expect(summary).toMatch(new RegExp(`^\\| Status \\| ${status} \\|$`, 'm'))
@@ -169,16 +192,16 @@ export function expectSummaryOf (result: RunResult, status: 'completed' | 'faile
  * from the action's first log bytes (it prints ::add-mask:: first thing), where its clock starts, so
  * that Node's start-up on a busy machine is not counted against it.
  */
-export function expectEndsAtDeadline (result: RunResult, timeoutMs: number): void {
+export function expectEndsAtDeadline(result: RunResult, timeoutMs: number): void {
   expect(result.firstOutputAt).toBeDefined()
   expect(result.durationMs).toBeGreaterThanOrEqual(timeoutMs)
   expect(result.exitedAt - (result.firstOutputAt ?? 0)).toBeLessThan(timeoutMs + 1000)
 }
 
-export async function waitFor (predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = performance.now() + timeoutMs
   while (!predicate()) {
     if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 20))
   }
 }

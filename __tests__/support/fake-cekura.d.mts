@@ -20,7 +20,7 @@ export interface RecordedRequest {
   /** the body parsed as JSON; undefined when empty or not JSON */
   json: unknown
   /** undefined while unanswered (for ever, for a hung request) */
-  response: { status: number, headers: Record<string, string>, body: string } | undefined
+  response: { status: number; headers: Record<string, string>; body: string } | undefined
 }
 
 export type Endpoint = 'progress' | 'generate' | 'improve' | 'scenario-get' | 'scenario-patch'
@@ -190,7 +190,7 @@ export const jobs: {
   always(reply: ReplySpec): Job
   first(reply: ReplySpec, times: number, then: Job): Job
   sequence(sequence: ReplySpec[], then: Job): Job
-  fromRequest(ctx: StartContext, options?: { afterPolls?: number, afterMs?: number, expected?: string | null }): Job
+  fromRequest(ctx: StartContext, options?: { afterPolls?: number; afterMs?: number; expected?: string | null }): Job
 }
 
 export const faults: {

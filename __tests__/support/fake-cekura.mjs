@@ -221,7 +221,7 @@ export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress
 export const GENERATE_PATH = '/test_framework/v1/scenarios/generate-instructions/'
 export const IMPROVE_PATH = '/test_framework/v1/scenarios/improve_instructions/'
 /** @param {number | string} id @returns {string} */
-export const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`
+export const scenarioPath = id => `/test_framework/v1/scenarios/${id}/`
 const SCENARIO_PATH = /\/test_framework\/v1\/scenarios\/(\d+)\/$/
 
 // ---------------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ export const TRICKY_INSTRUCTIONS = [
 ].join('\n')
 
 /** @param {number} lines */
-function longInstructions (lines) {
+function longInstructions(lines) {
   const out = []
   for (let i = 1; i <= lines; i++) {
     out.push(`${i}. Step ${i}: ask the agent about item ${i} and insist politely until it is answered fully.`)
@@ -306,19 +306,26 @@ export const DEMO_SCENARIOS = {
 }
 
 /** A request text as one line: lines trimmed and joined with spaces. @param {string} text */
-function oneLine (text) {
-  return text.trim().split(/\s*\n\s*/).filter(Boolean).join(' ')
+function oneLine(text) {
+  return text
+    .trim()
+    .split(/\s*\n\s*/)
+    .filter(Boolean)
+    .join(' ')
 }
 
 /**
  * What the fake's generate jobs write: a short caller brief built from the agent and the request.
  * @param {unknown} agent @param {string} extra @returns {string}
  */
-export function generatedInstructions (agent, extra) {
+export function generatedInstructions(agent, extra) {
   return [
     `You are a caller phoning the business that agent ${String(agent)} answers for.`,
     '',
-    ...extra.trim().split('\n').map((line) => line.trimEnd()),
+    ...extra
+      .trim()
+      .split('\n')
+      .map(line => line.trimEnd()),
     '',
     'Stay in character for the whole call, answer only what you are asked, and end the call once your',
     'request has been handled.'
@@ -330,7 +337,7 @@ export function generatedInstructions (agent, extra) {
  * request (made one line), so a diff shows one line removed and one added. All else is kept as is.
  * @param {string} current @param {string} extra @returns {string}
  */
-export function improvedInstructions (current, extra) {
+export function improvedInstructions(current, extra) {
   const lines = current.split('\n')
   let last = lines.length - 1
   while (last >= 0 && (lines[last] ?? '').trim() === '') last--
@@ -340,7 +347,7 @@ export function improvedInstructions (current, extra) {
 }
 
 /** The expected_outcome_prompt the fake's started jobs return. @param {string} extra @returns {string} */
-export function expectedOutcomeFor (extra) {
+export function expectedOutcomeFor(extra) {
   return `The agent resolves the call although the caller was told: ${oneLine(extra)}`
 }
 
@@ -351,38 +358,46 @@ export function expectedOutcomeFor (extra) {
 
 export const replies = {
   /** @param {string} [stage] @param {number} [progress] @returns {ReplySpec} */
-  queued: (stage = 'queued', progress = 0) => (ctx) => ({
-    json: { progress_id: ctx.progressId, status: 'queued', stage, progress, error: null }
-  }),
+  queued:
+    (stage = 'queued', progress = 0) =>
+    ctx => ({
+      json: { progress_id: ctx.progressId, status: 'queued', stage, progress, error: null }
+    }),
 
   /** @param {string} [stage] @param {number} [progress] @returns {ReplySpec} */
-  inProgress: (stage = 'generating', progress = 50) => (ctx) => ({
-    json: { progress_id: ctx.progressId, status: 'in_progress', stage, progress, error: null }
-  }),
+  inProgress:
+    (stage = 'generating', progress = 50) =>
+    ctx => ({
+      json: { progress_id: ctx.progressId, status: 'in_progress', stage, progress, error: null }
+    }),
 
   /** @param {CompletedOptions} [options] @returns {ReplySpec} */
-  completed: (options = {}) => (ctx) => {
-    const instructions = options.instructions ?? DEMO_INSTRUCTIONS
-    const expected = options.expected === undefined ? DEMO_EXPECTED_OUTCOME : options.expected
-    /** @type {Record<string, unknown>} */
-    const text = { instructions }
-    if (expected !== null) text.expected_outcome_prompt = expected
-    const body = options.nest
-      ? { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, [options.nest]: text }
-      : { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, ...text }
-    return { json: { ...body, ...options.extra } }
-  },
+  completed:
+    (options = {}) =>
+    ctx => {
+      const instructions = options.instructions ?? DEMO_INSTRUCTIONS
+      const expected = options.expected === undefined ? DEMO_EXPECTED_OUTCOME : options.expected
+      /** @type {Record<string, unknown>} */
+      const text = { instructions }
+      if (expected !== null) text.expected_outcome_prompt = expected
+      const body = options.nest
+        ? { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, [options.nest]: text }
+        : { progress_id: ctx.progressId, status: 'completed', progress: 100, error: null, ...text }
+      return { json: { ...body, ...options.extra } }
+    },
 
   /** @param {string} [error] @param {string} [status] @returns {ReplySpec} */
-  failed: (error = 'LLM quota exceeded', status = 'failed') => (ctx) => ({
-    json: { progress_id: ctx.progressId, status, error }
-  }),
+  failed:
+    (error = 'LLM quota exceeded', status = 'failed') =>
+    ctx => ({
+      json: { progress_id: ctx.progressId, status, error }
+    }),
 
   /** @param {number} status @param {unknown} [json] @returns {Reply} */
   http: (status, json = { detail: `HTTP ${status}` }) => ({ status, json }),
 
   /** @param {number} seconds @returns {Reply} */
-  retryAfter: (seconds) => ({
+  retryAfter: seconds => ({
     status: 429,
     headers: { 'Retry-After': String(seconds) },
     json: { detail: `Request was throttled. Expected available in ${seconds} seconds.` }
@@ -390,7 +405,7 @@ export const replies = {
 
   /** Retry-After as an HTTP date at least `seconds` from now (rounded up to a whole second). */
   /** @param {number} seconds @returns {ReplySpec} */
-  retryAfterDate: (seconds) => () => {
+  retryAfterDate: seconds => () => {
     const at = new Date(Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000)
     return {
       status: 429,
@@ -419,10 +434,10 @@ export const replies = {
   normal: { normal: true },
 
   /** @returns {ReplySpec} */
-  redirectToOtherHost: () => (ctx) => ({ redirectTo: ctx.otherOrigin + ctx.request.url }),
+  redirectToOtherHost: () => ctx => ({ redirectTo: ctx.otherOrigin + ctx.request.url }),
 
   /** @param {string} progressId @returns {ReplySpec} */
-  redirectSameOrigin: (progressId) => (ctx) => {
+  redirectSameOrigin: progressId => ctx => {
     const target = new URL(ctx.request.url, ctx.selfOrigin)
     target.searchParams.set('progress_id', progressId)
     return { redirectTo: target.href }
@@ -434,7 +449,7 @@ export const jobs = {
    * Completed on the nth poll: queued first, in_progress with rising percentages between.
    * @param {number} n @param {CompletedOptions} [options] @returns {Job}
    */
-  completeAfterPolls (n, options = {}) {
+  completeAfterPolls(n, options = {}) {
     /** @type {Phase[]} */
     const phases = []
     if (n > 1) phases.push({ times: 1, reply: replies.queued() })
@@ -450,7 +465,7 @@ export const jobs = {
    * follow the clock until then.
    * @param {number} ms @param {CompletedOptions} [options] @returns {Job}
    */
-  completeAfterMs (ms, options = {}) {
+  completeAfterMs(ms, options = {}) {
     return { phases: [...runningFor(ms), { reply: replies.completed(options) }] }
   },
 
@@ -458,7 +473,7 @@ export const jobs = {
    * Running for `ms`, then failed with `error`.
    * @param {number} ms @param {string} [error] @returns {Job}
    */
-  failAfterMs (ms, error = 'LLM quota exceeded') {
+  failAfterMs(ms, error = 'LLM quota exceeded') {
     return { phases: [...runningFor(ms), { reply: replies.failed(error) }] }
   },
 
@@ -466,7 +481,7 @@ export const jobs = {
    * The same reply for ever.
    * @param {ReplySpec} reply @returns {Job}
    */
-  always (reply) {
+  always(reply) {
     return { phases: [{ reply }] }
   },
 
@@ -474,7 +489,7 @@ export const jobs = {
    * `reply` for the first `times` requests, then `then`.
    * @param {ReplySpec} reply @param {number} times @param {Job} then @returns {Job}
    */
-  first (reply, times, then) {
+  first(reply, times, then) {
     return { phases: [{ reply, times }, ...then.phases] }
   },
 
@@ -482,8 +497,8 @@ export const jobs = {
    * Each reply once, in order, then `then`.
    * @param {ReplySpec[]} sequence @param {Job} then @returns {Job}
    */
-  sequence (sequence, then) {
-    return { phases: [...sequence.map((reply) => ({ reply, times: 1 })), ...then.phases] }
+  sequence(sequence, then) {
+    return { phases: [...sequence.map(reply => ({ reply, times: 1 })), ...then.phases] }
   },
 
   /**
@@ -493,12 +508,13 @@ export const jobs = {
    * @param {StartContext} ctx @param {{ afterPolls?: number, afterMs?: number, expected?: string | null }} [options]
    * @returns {Job}
    */
-  fromRequest (ctx, options = {}) {
+  fromRequest(ctx, options = {}) {
     const extra = typeof ctx.body.extra_instructions === 'string' ? ctx.body.extra_instructions : ''
     const current = ctx.body.current_instructions
-    const instructions = ctx.kind === 'improve' && typeof current === 'string'
-      ? improvedInstructions(current, extra)
-      : generatedInstructions(ctx.body.agent, extra)
+    const instructions =
+      ctx.kind === 'improve' && typeof current === 'string'
+        ? improvedInstructions(current, extra)
+        : generatedInstructions(ctx.body.agent, extra)
     const expected = options.expected === undefined ? expectedOutcomeFor(extra) : options.expected
     return options.afterMs !== undefined
       ? jobs.completeAfterMs(options.afterMs, { instructions, expected })
@@ -509,23 +525,23 @@ export const jobs = {
 /** Misbehaviour of an endpoint other than progress: phases used up in order, then normal answers. */
 export const faults = {
   /** @param {ReplySpec} reply @returns {Phase[]} */
-  once: (reply) => [{ reply, times: 1 }],
+  once: reply => [{ reply, times: 1 }],
   /** @param {ReplySpec} reply @param {number} times @returns {Phase[]} */
   times: (reply, times) => [{ reply, times }],
   /** @param {ReplySpec} reply @returns {Phase[]} */
-  always: (reply) => [{ reply }],
+  always: reply => [{ reply }],
   /** Each reply once, in order, then normal answers. @param {ReplySpec[]} sequence @returns {Phase[]} */
-  sequence: (sequence) => sequence.map((reply) => ({ reply, times: 1 }))
+  sequence: sequence => sequence.map(reply => ({ reply, times: 1 }))
 }
 
 /** @param {number} ms @returns {Phase[]} */
-function runningFor (ms) {
+function runningFor(ms) {
   const queuedMs = Math.min(300, ms / 4)
   return [
     { untilMs: queuedMs, reply: replies.queued() },
     {
       untilMs: ms,
-      reply: (ctx) => {
+      reply: ctx => {
         const fraction = Math.min(0.99, ctx.elapsedMs / ms)
         const stage = fraction < 0.4 ? 'analysing agent context' : fraction < 0.8 ? 'drafting instructions' : 'writing expected outcome'
         return replies.inProgress(stage, Math.floor(fraction * 100))(ctx)
@@ -542,13 +558,21 @@ export const NAMED_JOBS = {
   'nested-scenario': jobs.completeAfterPolls(2, { nest: 'scenario' }),
   'nested-data': jobs.completeAfterPolls(2, { nest: 'data' }),
   fail: jobs.first(replies.inProgress(), 1, jobs.always(replies.failed('LLM quota exceeded'))),
-  'needs-clarification': jobs.first(replies.inProgress(), 1,
-    jobs.always(replies.failed('The request is ambiguous: which agent should the caller talk to?', 'needs_clarification'))),
+  'needs-clarification': jobs.first(
+    replies.inProgress(),
+    1,
+    jobs.always(replies.failed('The request is ambiguous: which agent should the caller talk to?', 'needs_clarification'))
+  ),
   'cancelled-job': jobs.first(replies.inProgress(), 1, jobs.always(replies.failed('Cancelled by a user.', 'canceled'))),
-  never: jobs.always((ctx) => replies.inProgress('generating', Math.min(99, ctx.count))(ctx)),
+  never: jobs.always(ctx => replies.inProgress('generating', Math.min(99, ctx.count))(ctx)),
   'flaky-5xx': jobs.sequence(
-    [replies.http(500, { detail: 'A server error occurred.' }), replies.htmlBadGateway, replies.http(503, { detail: 'Service temporarily unavailable.' })],
-    jobs.completeAfterPolls(2)),
+    [
+      replies.http(500, { detail: 'A server error occurred.' }),
+      replies.htmlBadGateway,
+      replies.http(503, { detail: 'Service temporarily unavailable.' })
+    ],
+    jobs.completeAfterPolls(2)
+  ),
   'always-5xx': jobs.always(replies.http(500, { detail: 'A server error occurred.' })),
   'rate-limited': jobs.first(replies.retryAfter(1), 1, jobs.completeAfterPolls(2)),
   'rate-limited-date': jobs.first(replies.retryAfterDate(2), 1, jobs.completeAfterPolls(2)),
@@ -558,8 +582,8 @@ export const NAMED_JOBS = {
   'connection-reset': jobs.first(replies.reset, 2, jobs.completeAfterPolls(2)),
   slow: {
     phases: [
-      { times: 1, reply: (ctx) => ({ ...resolveReply(replies.inProgress(), ctx), delayMs: 1500 }) },
-      { reply: (ctx) => ({ ...resolveReply(replies.completed(), ctx), delayMs: 1500 }) }
+      { times: 1, reply: ctx => ({ ...resolveReply(replies.inProgress(), ctx), delayMs: 1500 }) },
+      { reply: ctx => ({ ...resolveReply(replies.completed(), ctx), delayMs: 1500 }) }
     ]
   },
   unauthorized: jobs.always(replies.http(401, { detail: 'Invalid API key.' })),
@@ -569,15 +593,21 @@ export const NAMED_JOBS = {
   'not-found': jobs.always(replies.http(404, { detail: 'Not found.' })),
   'redirect-other-host': jobs.always(replies.redirectToOtherHost()),
   'redirect-same-origin': jobs.always(replies.redirectSameOrigin('complete-after-1')),
-  'no-text': jobs.always((ctx) => ({
+  'no-text': jobs.always(ctx => ({
     json: { progress_id: ctx.progressId, status: 'completed', error: null, note: 'generator returned nothing' }
   })),
-  'echo-key': jobs.always((ctx) => replies.http(400, {
-    detail: `API key ${ctx.key} has no access to progress ${ctx.progressId}.`
-  })),
-  'echo-key-failed': jobs.first(replies.inProgress(), 1, jobs.always((ctx) => ({
-    json: { progress_id: ctx.progressId, status: 'failed', error: `Quota exceeded for API key ${ctx.key}.` }
-  }))),
+  'echo-key': jobs.always(ctx =>
+    replies.http(400, {
+      detail: `API key ${ctx.key} has no access to progress ${ctx.progressId}.`
+    })
+  ),
+  'echo-key-failed': jobs.first(
+    replies.inProgress(),
+    1,
+    jobs.always(ctx => ({
+      json: { progress_id: ctx.progressId, status: 'failed', error: `Quota exceeded for API key ${ctx.key}.` }
+    }))
+  ),
   'tricky-text': jobs.completeAfterPolls(2, {
     instructions: TRICKY_INSTRUCTIONS,
     expected: 'Expected: the agent answers | pipes | and </pre> <details> `ticks` @octocat & "quotes".'
@@ -589,8 +619,8 @@ export const NAMED_JOBS = {
 /** Progress ids with a number in them: complete-after-<N> and complete-in-<MS>ms. */
 /** @type {Array<[RegExp, (match: RegExpExecArray) => Job]>} */
 const JOB_PATTERNS = [
-  [/^complete-after-(\d{1,4})$/, (m) => jobs.completeAfterPolls(Math.max(1, Number(m[1])))],
-  [/^complete-in-(\d{1,7})ms$/, (m) => jobs.completeAfterMs(Number(m[1]))]
+  [/^complete-after-(\d{1,4})$/, m => jobs.completeAfterPolls(Math.max(1, Number(m[1])))],
+  [/^complete-in-(\d{1,7})ms$/, m => jobs.completeAfterMs(Number(m[1]))]
 ]
 
 /** Names only a started job can have, since its text comes from the request that started it. */
@@ -606,7 +636,7 @@ export const DEFAULT_START_JOB = 'answer-after-2'
 const UNKNOWN_JOB = NAMED_JOBS['not-found']
 
 /** @param {ReplySpec} spec @param {ReplyContext} ctx @returns {Reply} */
-function resolveReply (spec, ctx) {
+function resolveReply(spec, ctx) {
   return typeof spec === 'function' ? spec(ctx) : spec
 }
 
@@ -614,7 +644,7 @@ function resolveReply (spec, ctx) {
  * The phase answering the job's `count`th request (1-based) at `elapsedMs` after its first.
  * @param {Job} job @param {number} count @param {number} elapsedMs @returns {Phase}
  */
-function currentPhase (job, count, elapsedMs) {
+function currentPhase(job, count, elapsedMs) {
   const phase = faultPhase(job.phases, count, elapsedMs) ?? job.phases[job.phases.length - 1]
   if (!phase) throw new Error('a fake Cekura job needs at least one phase')
   return phase
@@ -625,7 +655,7 @@ function currentPhase (job, count, elapsedMs) {
  * list then lets the endpoint answer normally; a job stays in its last phase).
  * @param {Phase[]} phases @param {number} count @param {number} elapsedMs @returns {Phase | undefined}
  */
-function faultPhase (phases, count, elapsedMs) {
+function faultPhase(phases, count, elapsedMs) {
   let before = count - 1
   for (const phase of phases) {
     if (phase.times !== undefined) {
@@ -652,7 +682,7 @@ const MSG = {
 }
 
 /** Python's name for the type of a parsed JSON value, as DRF reports it. @param {unknown} value */
-function pythonType (value) {
+function pythonType(value) {
   if (value === null) return 'NoneType'
   if (Array.isArray(value)) return 'list'
   if (typeof value === 'string') return 'str'
@@ -690,7 +720,7 @@ const PATCH_SCHEMA = {
  * @param {unknown} body @param {Record<string, FieldRule>} schema
  * @returns {Record<string, string[]> | undefined}
  */
-export function schemaErrors (body, schema) {
+export function schemaErrors(body, schema) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonType(body)}.`] }
   }
@@ -716,7 +746,7 @@ export function schemaErrors (body, schema) {
  * @param {string} path @param {string} method
  * @returns {{ endpoint: Endpoint, allow: string, scenarioId?: number } | undefined}
  */
-function route (path, method) {
+function route(path, method) {
   if (path.endsWith(PROGRESS_PATH)) return { endpoint: 'progress', allow: 'GET' }
   if (path.endsWith(GENERATE_PATH)) return { endpoint: 'generate', allow: 'POST' }
   if (path.endsWith(IMPROVE_PATH)) return { endpoint: 'improve', allow: 'POST' }
@@ -728,7 +758,7 @@ function route (path, method) {
 }
 
 /** @param {Record<string | number, Partial<Scenario>>} seeds @returns {Map<number, Scenario>} */
-function seedScenarios (seeds) {
+function seedScenarios(seeds) {
   /** @type {Map<number, Scenario>} */
   const stored = new Map()
   for (const [key, seed] of Object.entries(seeds)) {
@@ -740,7 +770,7 @@ function seedScenarios (seeds) {
 }
 
 /** @param {number} id @param {Partial<Scenario>} seed @returns {Scenario} */
-function makeScenario (id, seed) {
+function makeScenario(id, seed) {
   return structuredClone({ name: `Scenario ${id}`, agent: DEMO_AGENT_ID, instructions: '', expected_outcome_prompt: '', ...seed, id })
 }
 
@@ -751,7 +781,7 @@ function makeScenario (id, seed) {
  * @param {FakeCekuraOptions} [options]
  * @returns {Promise<FakeCekura>}
  */
-export async function startFakeCekura (options = {}) {
+export async function startFakeCekura(options = {}) {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const host = options.host ?? '127.0.0.1'
   const projectId = options.projectId ?? 1
@@ -779,7 +809,7 @@ export async function startFakeCekura (options = {}) {
   const log = options.log ?? (() => {})
 
   /** A job registered under `id`, or undefined. @param {string} id @returns {Job | undefined} */
-  function lookupJob (id) {
+  function lookupJob(id) {
     const found = startedJobs.get(id) ?? custom.get(id) ?? NAMED_JOBS[id]
     if (found) return found
     for (const [pattern, make] of JOB_PATTERNS) {
@@ -790,20 +820,22 @@ export async function startFakeCekura (options = {}) {
   }
 
   /** @param {string} id @returns {Job} */
-  function jobFor (id) {
+  function jobFor(id) {
     return lookupJob(id) ?? UNKNOWN_JOB
   }
 
   /** Fails at once on a start-job name that means nothing. @param {StartJobSpec} spec */
-  function checkStartJob (spec) {
+  function checkStartJob(spec) {
     if (typeof spec !== 'string') return
     if (START_PATTERNS.some(([pattern]) => pattern.test(spec)) || spec === 'not-found') return
     if (custom.has(spec) || NAMED_JOBS[spec] || JOB_PATTERNS.some(([pattern]) => pattern.test(spec))) return
-    throw new Error(`fake Cekura: unknown start job '${spec}': use answer-after-<N>, answer-in-<MS>ms or a progress id the fake knows (${Object.keys(NAMED_JOBS).join(', ')})`)
+    throw new Error(
+      `fake Cekura: unknown start job '${spec}': use answer-after-<N>, answer-in-<MS>ms or a progress id the fake knows (${Object.keys(NAMED_JOBS).join(', ')})`
+    )
   }
 
   /** @param {StartContext} ctx @returns {Job} */
-  function jobForStart (ctx) {
+  function jobForStart(ctx) {
     const chosen = typeof startJob === 'function' ? startJob(ctx) : startJob
     if (typeof chosen !== 'string') return chosen
     for (const [pattern, make] of START_PATTERNS) {
@@ -822,7 +854,7 @@ export async function startFakeCekura (options = {}) {
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    */
-  async function handle (server, req, res) {
+  async function handle(server, req, res) {
     const at = performance.now()
     const chunks = []
     for await (const chunk of req) chunks.push(chunk)
@@ -861,7 +893,7 @@ export async function startFakeCekura (options = {}) {
 
     let reply = await decide(server, record)
     if (reply.normal) reply = { status: 500, json: { detail: 'fake Cekura: replies.normal is only for faults' } }
-    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+    if (reply.delayMs) await new Promise(resolve => setTimeout(resolve, reply.delayMs))
     log(`${record.method} ${record.url} -> ${reply.hang ? 'hang' : reply.reset ? 'reset' : reply.redirectTo ? 302 : (reply.status ?? 200)}`)
     if (reply.reset) {
       res.socket?.destroy()
@@ -879,7 +911,7 @@ export async function startFakeCekura (options = {}) {
    * @param {'main' | 'other'} server @param {RecordedRequest} record
    * @returns {Promise<Reply>}
    */
-  async function decide (server, record) {
+  async function decide(server, record) {
     if (server === 'other') {
       // A client that followed the redirect: answer as if all were well, so such a client would report
       // success and the test notices.
@@ -937,7 +969,7 @@ export async function startFakeCekura (options = {}) {
   }
 
   /** The answer a fault sets for this request, if any. @param {Endpoint} endpoint @param {RecordedRequest} record */
-  function faultReply (endpoint, record) {
+  function faultReply(endpoint, record) {
     const phases = faultPhases.get(endpoint)
     if (!phases) return undefined
     const now = performance.now()
@@ -961,7 +993,7 @@ export async function startFakeCekura (options = {}) {
    * @param {'generate' | 'improve'} kind @param {Record<string, unknown>} body @param {RecordedRequest} record
    * @returns {Reply}
    */
-  function startAJob (kind, body, record) {
+  function startAJob(kind, body, record) {
     const progressId = randomUUID()
     const job = jobForStart({ kind, body, progressId, request: record })
     startedJobs.set(progressId, job)
@@ -970,7 +1002,7 @@ export async function startFakeCekura (options = {}) {
   }
 
   /** @param {RecordedRequest} record @returns {Reply} */
-  function progress (record) {
+  function progress(record) {
     const id = record.progressId
     if (id === undefined || id === '') return { status: 400, json: { progress_id: ['This field is required.'] } }
 
@@ -996,7 +1028,7 @@ export async function startFakeCekura (options = {}) {
    * @param {import('node:http').ServerResponse} res
    * @param {Reply} reply
    */
-  function send (record, res, reply) {
+  function send(record, res, reply) {
     /** @type {Record<string, string>} */
     const headers = { ...reply.headers }
     let status = reply.status ?? 200
@@ -1020,10 +1052,10 @@ export async function startFakeCekura (options = {}) {
   }
 
   /** @param {'main' | 'other'} server */
-  function listener (server) {
+  function listener(server) {
     /** @type {import('node:http').RequestListener} */
     return (req, res) => {
-      handle(server, req, res).catch((error) => {
+      handle(server, req, res).catch(error => {
         if (!res.headersSent) {
           res.writeHead(500, { 'Content-Type': 'application/json' })
           res.end(JSON.stringify({ detail: `fake Cekura broke: ${String(error)}` }))
@@ -1060,27 +1092,27 @@ export async function startFakeCekura (options = {}) {
     otherUrl: origins.other,
     requests,
     started,
-    setJob (id, job) {
+    setJob(id, job) {
       custom.set(id, job)
       state.delete(id)
     },
-    setStartJob (spec) {
+    setStartJob(spec) {
       checkStartJob(spec)
       startJob = spec
     },
-    setFault (endpoint, phases) {
+    setFault(endpoint, phases) {
       if (phases === undefined) faultPhases.delete(endpoint)
       else faultPhases.set(endpoint, phases)
       faultState.delete(endpoint)
     },
-    scenario (id) {
+    scenario(id) {
       const scenario = scenarios.get(id)
       return scenario === undefined ? undefined : structuredClone(scenario)
     },
-    setScenario (id, scenario) {
+    setScenario(id, scenario) {
       scenarios.set(id, makeScenario(id, scenario))
     },
-    reset () {
+    reset() {
       requests.length = 0
       started.length = 0
       state.clear()
@@ -1088,12 +1120,17 @@ export async function startFakeCekura (options = {}) {
       faultState.clear()
       scenarios = seedScenarios(scenarioSeeds)
     },
-    async close () {
+    async close() {
       for (const res of hung) res.destroy()
-      await Promise.all([main, ...others].map((server) => new Promise((resolve) => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      })))
+      await Promise.all(
+        [main, ...others].map(
+          server =>
+            new Promise(resolve => {
+              server.close(() => resolve(undefined))
+              server.closeAllConnections()
+            })
+        )
+      )
     }
   }
 }
@@ -1102,7 +1139,7 @@ export async function startFakeCekura (options = {}) {
  * @param {import('node:http').Server} server @param {number} port @param {string} host
  * @returns {Promise<void>}
  */
-function listen (server, port, host) {
+function listen(server, port, host) {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -1119,7 +1156,7 @@ function listen (server, port, host) {
 export const CLI_START_JOB = 'answer-in-3000ms'
 
 /** @param {string[]} argv */
-function parseArgs (argv) {
+function parseArgs(argv) {
   /** @type {{ port: number, host: string, apiKey: string, startJob: string, verbose: boolean }} */
   const args = {
     port: 8787,
@@ -1140,13 +1177,16 @@ function parseArgs (argv) {
     else if (arg === '--api-key') args.apiKey = value()
     else if (arg === '--start-job') args.startJob = value()
     else if (arg === '--verbose') args.verbose = true
-    else throw new Error(`unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose]`)
+    else
+      throw new Error(
+        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose]`
+      )
   }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
   return args
 }
 
-function isMain () {
+function isMain() {
   if (!process.argv[1]) return false
   try {
     return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
@@ -1170,7 +1210,7 @@ if (isMain()) {
       host: args.host,
       apiKey: args.apiKey,
       startJob: args.startJob,
-      log: args.verbose ? (line) => console.error(`fake Cekura: ${line}`) : undefined
+      log: args.verbose ? line => console.error(`fake Cekura: ${line}`) : undefined
     })
   } catch (error) {
     console.error(String(error instanceof Error ? error.message : error))
@@ -1182,7 +1222,10 @@ if (isMain()) {
   }
   console.log(`  jobs started by POST: ${args.startJob}`)
   const stop = () => {
-    fake.close().then(() => process.exit(0), () => process.exit(1))
+    fake.close().then(
+      () => process.exit(0),
+      () => process.exit(1)
+    )
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

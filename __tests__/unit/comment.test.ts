@@ -17,7 +17,6 @@ import { count, preContents, unescapeHtml } from './html-helpers.js'
 const RUN_URL = 'https://github.com/example-org/example-repo/actions/runs/123456'
 const CONTEXT: CommentContext = { header: '', runUrl: RUN_URL }
 
-
 function report(overrides: Partial<Outcome> = {}, extra: Partial<Report> = {}): Report {
   return { outcome: outcome(overrides), mode: 'poll', ...extra }
 }
@@ -205,7 +204,10 @@ describe('renderComment: texts', () => {
   })
 
   it('shows the error of a failed run and no instructions', () => {
-    const markdown = renderComment(report({ status: 'failed', instructions: '', error: 'Cekura reported the job as failed: @bot quota #5' }), CONTEXT)
+    const markdown = renderComment(
+      report({ status: 'failed', instructions: '', error: 'Cekura reported the job as failed: @bot quota #5' }),
+      CONTEXT
+    )
     expect(markdown).toContain('### Error')
     expect(markdown).not.toContain('### Instructions')
     expect(preContents(markdown).map(shown)).toEqual(['Cekura reported the job as failed: @bot quota #5'])

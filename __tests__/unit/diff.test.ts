@@ -2,8 +2,14 @@ import { fencedBlock, lineDiff, unifiedDiff } from '../../src/report/diff.js'
 
 function apply(lines: NonNullable<ReturnType<typeof lineDiff>>): { before: string; after: string } {
   return {
-    before: lines.filter(line => line.op !== '+').map(line => line.text).join('\n'),
-    after: lines.filter(line => line.op !== '-').map(line => line.text).join('\n')
+    before: lines
+      .filter(line => line.op !== '+')
+      .map(line => line.text)
+      .join('\n'),
+    after: lines
+      .filter(line => line.op !== '-')
+      .map(line => line.text)
+      .join('\n')
   }
 }
 
@@ -26,10 +32,7 @@ describe('lineDiff', () => {
     const lines = lineDiff(before, after)
     expect(lines).toBeDefined()
     expect(apply(lines!)).toEqual({ before, after })
-    expect(lines!.filter(line => line.op === '+').map(line => line.text)).toEqual([
-      'Sound impatient.',
-      'Ask for an appointment today.'
-    ])
+    expect(lines!.filter(line => line.op === '+').map(line => line.text)).toEqual(['Sound impatient.', 'Ask for an appointment today.'])
     expect(lines!.filter(line => line.op === '-').map(line => line.text)).toEqual(['Ask for an appointment.'])
   })
 
@@ -41,7 +44,9 @@ describe('lineDiff', () => {
     }
     for (let round = 0; round < 50; round++) {
       const base = Array.from({ length: 30 }, (_, i) => `line ${i % 7}`)
-      const edited = base.filter(() => random() > 0.2).flatMap(line => (random() > 0.85 ? [line, `new ${Math.floor(random() * 5)}`] : [line]))
+      const edited = base
+        .filter(() => random() > 0.2)
+        .flatMap(line => (random() > 0.85 ? [line, `new ${Math.floor(random() * 5)}`] : [line]))
       const lines = lineDiff(base.join('\n'), edited.join('\n'))!
       expect(apply(lines)).toEqual({ before: base.join('\n'), after: edited.join('\n') })
       // Minimal: the kept lines are a longest common subsequence, counted here independently.

@@ -2,7 +2,11 @@
 
 /** Reverses escapeHtml; &amp; last so that an escaped entity in the text is not decoded twice. */
 export function unescapeHtml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
 }
 
 /** Every `<pre>` block's raw (still escaped) content, without the newline the renderer puts after `<pre>`. */

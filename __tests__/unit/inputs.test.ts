@@ -37,7 +37,16 @@ function failure(given: Record<string, string>, base = true): InputError {
 describe('input names', () => {
   it('include every input of the contract in issue 2', () => {
     expect(Object.values(INPUT)).toEqual(
-      expect.arrayContaining(['api-key', 'api-url', 'fail-on-error', 'max-poll-interval', 'poll-interval', 'progress-id', 'summary', 'timeout'])
+      expect.arrayContaining([
+        'api-key',
+        'api-url',
+        'fail-on-error',
+        'max-poll-interval',
+        'poll-interval',
+        'progress-id',
+        'summary',
+        'timeout'
+      ])
     )
   })
 })

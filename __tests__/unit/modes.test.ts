@@ -125,7 +125,12 @@ describe('current-instructions-file', () => {
     })
   })
   it('refuses a path outside the workspace', () => {
-    const message = failure({ ...key, 'agent-id': '1', 'extra-instructions': 'x', 'current-instructions-file': join(outside, 'secret.txt') })
+    const message = failure({
+      ...key,
+      'agent-id': '1',
+      'extra-instructions': 'x',
+      'current-instructions-file': join(outside, 'secret.txt')
+    })
     expect(message).toContain('inside the workspace')
   })
   it('refuses a symbolic link that leads outside', () => {

@@ -11,11 +11,7 @@ import type { Verdict } from '../../src/cekura/answers.js'
 // ---------------------------------------------------------------------------------------------
 
 /** One scripted answer: a verdict, optionally taking time; or a request that hangs until its own timeout. */
-type Step =
-  | Verdict
-  | { answer: Verdict; takesMs: number }
-  | { hang: true }
-  | { abortDuringRequest: true }
+type Step = Verdict | { answer: Verdict; takesMs: number } | { hang: true } | { abortDuringRequest: true }
 
 interface RequestRecord {
   at: number
@@ -199,7 +195,10 @@ describe('pollUntilDone: the job finishes', () => {
   })
 
   it('counts the time a request takes in the elapsed time', async () => {
-    const w = world([{ answer: RUNNING, takesMs: 700 }, { answer: completed(), takesMs: 1300 }])
+    const w = world([
+      { answer: RUNNING, takesMs: 700 },
+      { answer: completed(), takesMs: 1300 }
+    ])
     const outcome = await run(w)
     // 700 ms request, a wait scheduled at 0.7 s of age (sqrt(2² + 1.5 × 0.7) = 2.247 s), then 1300 ms
     expect(outcome.elapsedMs).toBe(700 + 2247 + 1300)
@@ -377,7 +376,10 @@ describe('pollUntilDone: the deadline', () => {
 
 describe('pollUntilDone: transient faults', () => {
   it('fails after 7 transient faults in a row, saying what kept failing', async () => {
-    const w = world(Array.from({ length: 7 }, () => transient('HTTP 502')), { random: () => 1 })
+    const w = world(
+      Array.from({ length: 7 }, () => transient('HTTP 502')),
+      { random: () => 1 }
+    )
     const outcome = await run(w)
     expect(outcome.status).toBe('failed')
     expect(outcome.polls).toBe(7)

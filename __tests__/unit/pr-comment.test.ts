@@ -29,7 +29,10 @@ describe('pullRequestFromEvent', () => {
   })
 
   it('says no when the payload is missing or has no usable number', () => {
-    expect(pullRequestFromEvent('pull_request', undefined, 'o/r')).toMatchObject({ kind: 'none', reason: expect.stringMatching(/no readable payload/) })
+    expect(pullRequestFromEvent('pull_request', undefined, 'o/r')).toMatchObject({
+      kind: 'none',
+      reason: expect.stringMatching(/no readable payload/)
+    })
     expect(pullRequestFromEvent('pull_request', [], 'o/r').kind).toBe('none')
     for (const number of ['7', 0, -1, 1.5, null]) {
       expect(pullRequestFromEvent('pull_request', { pull_request: { number } }, 'o/r')).toMatchObject({
@@ -50,7 +53,10 @@ describe('pullRequestFromEvent', () => {
   })
 
   it('says no when the repository is unknown or malformed', () => {
-    expect(pullRequestFromEvent('pull_request', { number: 9 }, undefined)).toMatchObject({ kind: 'none', reason: expect.stringMatching(/repository is unknown/) })
+    expect(pullRequestFromEvent('pull_request', { number: 9 }, undefined)).toMatchObject({
+      kind: 'none',
+      reason: expect.stringMatching(/repository is unknown/)
+    })
     expect(pullRequestFromEvent('pull_request', { number: 9 }, 'just-a-name').kind).toBe('none')
     expect(pullRequestFromEvent('pull_request', { number: 9 }, 'a/b/c').kind).toBe('none')
   })

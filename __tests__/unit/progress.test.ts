@@ -10,12 +10,9 @@ describe('readProgress: status words', () => {
     }
   )
 
-  it.each(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification', 'FAILED', 'Error'])(
-    'reads %j as failed',
-    word => {
-      expect(readProgress({ status: word }).state).toBe('failed')
-    }
-  )
+  it.each(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification', 'FAILED', 'Error'])('reads %j as failed', word => {
+    expect(readProgress({ status: word }).state).toBe('failed')
+  })
 
   it.each(['cancelled', 'canceled', 'CANCELLED'])('reads %j as cancelled', word => {
     expect(readProgress({ status: word }).state).toBe('cancelled')
@@ -70,9 +67,7 @@ describe('readProgress: where the finished text is', () => {
   })
 
   it('takes improved_instructions before generated_instructions', () => {
-    expect(
-      readProgress({ status: 'completed', generated_instructions: 'G', improved_instructions: 'I' }).instructions
-    ).toBe('I')
+    expect(readProgress({ status: 'completed', generated_instructions: 'G', improved_instructions: 'I' }).instructions).toBe('I')
   })
 
   // Regression (found by this test; src/progress.ts once looked at every top-level field first). The

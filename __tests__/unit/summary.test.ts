@@ -17,7 +17,6 @@ function renderSummary(outcome: Outcome, context: SummaryContext): string {
   return renderReport(report, context)
 }
 
-
 const HOSTILE = [
   '```',
   '</pre>',
@@ -58,7 +57,10 @@ function tableRows(markdown: string): string[] {
 
 describe('renderSummary: title and table', () => {
   it.each(['completed', 'failed', 'timed-out', 'cancelled'] as Status[])('titles a %s run with its status', status => {
-    const markdown = renderSummary(outcome({ status, instructions: status === 'completed' ? 'x' : '', error: status === 'completed' ? '' : 'why' }), CONTEXT)
+    const markdown = renderSummary(
+      outcome({ status, instructions: status === 'completed' ? 'x' : '', error: status === 'completed' ? '' : 'why' }),
+      CONTEXT
+    )
     const title = markdown.split('\n')[0] as string
     expect(title).toMatch(/^#{1,2} /)
     expect(title).toContain(STATUS_LABEL[status])
@@ -197,10 +199,7 @@ describe('renderSummary: the 1 MiB limit', () => {
   })
 
   it('keeps huge instructions and a huge expected outcome together under 1 MiB', () => {
-    const markdown = renderSummary(
-      outcome({ instructions: '<'.repeat(3 * MIB), expectedOutcome: '😀'.repeat(MIB) }),
-      CONTEXT
-    )
+    const markdown = renderSummary(outcome({ instructions: '<'.repeat(3 * MIB), expectedOutcome: '😀'.repeat(MIB) }), CONTEXT)
     expect(Buffer.byteLength(markdown)).toBeLessThan(MIB)
     const [instructions, expected] = preContents(markdown).map(unescapeHtml)
     expect(instructions && instructions.length > 0).toBe(true)
@@ -212,7 +211,10 @@ describe('renderSummary: the 1 MiB limit', () => {
   // Regression (found by this test): the error section was not size-limited, and a failed job's own
   // error field is copied in whole.
   it('keeps the summary of a failed job with a huge error under 1 MiB', () => {
-    const markdown = renderSummary(outcome({ status: 'failed', instructions: '', error: `Cekura reported the job as failed: ${'E'.repeat(2 * MIB)}` }), CONTEXT)
+    const markdown = renderSummary(
+      outcome({ status: 'failed', instructions: '', error: `Cekura reported the job as failed: ${'E'.repeat(2 * MIB)}` }),
+      CONTEXT
+    )
     expect(Buffer.byteLength(markdown)).toBeLessThan(MIB)
   })
 })

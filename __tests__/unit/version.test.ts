@@ -8,7 +8,7 @@ describe('version', () => {
     expect(ACTION_VERSION).toBe(pkg.version)
   })
 
-  it("names the action as package.json does", () => {
+  it('names the action as package.json does', () => {
     expect(ACTION_NAME).toBe(pkg.name)
   })
 

@@ -12,7 +12,7 @@ import { join } from 'node:path'
  * @param {string} root  the repository
  * @returns {{ simDir: string, floorBundle: string, floorDir: string }}
  */
-export function compile (root) {
+export function compile(root) {
   const benchDir = join(root, '.bench')
   mkdirSync(benchDir, { recursive: true })
 
@@ -21,12 +21,19 @@ export function compile (root) {
   // Extends the project's tsconfig so that the compiler settings are the project's own; only the
   // inputs (the poll loop and what it imports, no tests) and the output folder differ.
   const tsconfig = join(benchDir, 'tsconfig.sim.json')
-  writeFileSync(tsconfig, JSON.stringify({
-    extends: '../tsconfig.json',
-    compilerOptions: { outDir: 'sim', rootDir: '../src', types: ['node'], sourceMap: false, noEmit: false },
-    files: ['../src/poll.ts', '../src/schedule.ts', '../src/duration.ts'],
-    include: []
-  }, null, 2))
+  writeFileSync(
+    tsconfig,
+    JSON.stringify(
+      {
+        extends: '../tsconfig.json',
+        compilerOptions: { outDir: 'sim', rootDir: '../src', types: ['node'], sourceMap: false, noEmit: false },
+        files: ['../src/poll.ts', '../src/schedule.ts', '../src/duration.ts'],
+        include: []
+      },
+      null,
+      2
+    )
+  )
   run(root, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], 'tsc (src -> .bench/sim)')
   // The compiled files are ES modules; the package.json above .bench says so already, but be explicit.
   writeFileSync(join(simDir, 'package.json'), '{ "type": "module" }\n')
@@ -34,15 +41,18 @@ export function compile (root) {
   const floorDir = join(benchDir, 'toolkit-floor')
   rmSync(floorDir, { recursive: true, force: true })
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  run(root, [ncc, 'build', 'scripts/bench/toolkit-floor.js', '-o', floorDir, '--source-map', '--license', 'licenses.txt', '--quiet'],
-    'ncc (toolkit floor -> .bench/toolkit-floor)')
+  run(
+    root,
+    [ncc, 'build', 'scripts/bench/toolkit-floor.js', '-o', floorDir, '--source-map', '--license', 'licenses.txt', '--quiet'],
+    'ncc (toolkit floor -> .bench/toolkit-floor)'
+  )
   const floorBundle = join(floorDir, 'index.js')
   if (!existsSync(floorBundle)) throw new Error(`ncc wrote no ${floorBundle}`)
   return { simDir, floorBundle, floorDir }
 }
 
 /** @param {string} cwd @param {string[]} args @param {string} what */
-function run (cwd, args, what) {
+function run(cwd, args, what) {
   try {
     execFileSync(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
   } catch (error) {

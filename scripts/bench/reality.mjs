@@ -18,7 +18,7 @@ import { runTimed } from './spawn-action.mjs'
  *   inputs: Record<string, string>, durationMs: number, label: string }} options
  * @returns {Promise<Observed>}
  */
-export async function observeOnce ({ node, bundle, fake, inputs, durationMs, label }) {
+export async function observeOnce({ node, bundle, fake, inputs, durationMs, label }) {
   const id = `bench-${label}`
   fake.setJob(id, jobs.completeAfterMs(durationMs))
   const run = await runTimed(node, [bundle], { ...inputs, 'progress-id': id }, { timeoutMs: durationMs + 120_000 })

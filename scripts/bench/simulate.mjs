@@ -38,7 +38,7 @@ export const DEFAULT_PHASE = {
 }
 
 /** @param {number} ms @returns {Phase} */
-export function fixedPhase (ms) {
+export function fixedPhase(ms) {
   return {
     text: `phase: the action starts uniformly at random 0 to ${ms / 1000} s after the job (NOT the default phase model)`,
     maxMs: durationMs => Math.min(ms, durationMs)
@@ -49,7 +49,7 @@ export function fixedPhase (ms) {
  * @param {string} simDir  .bench/sim
  * @returns {Promise<{ pollUntilDone: Function, parseDuration: (text: string) => number | undefined, GROWTH_SECONDS: number, JITTER: number }>}
  */
-export async function loadSimulation (simDir) {
+export async function loadSimulation(simDir) {
   const poll = await import(pathToFileURL(join(simDir, 'poll.js')).href)
   const schedule = await import(pathToFileURL(join(simDir, 'schedule.js')).href)
   const duration = await import(pathToFileURL(join(simDir, 'duration.js')).href)
@@ -69,7 +69,7 @@ export async function loadSimulation (simDir) {
  * @param {() => number} random  the schedule's jitter
  * @returns {Promise<{ overshootMs: number, requests: number }>}
  */
-export async function simulateOnce (pollUntilDone, schedule, remainingMs, random) {
+export async function simulateOnce(pollUntilDone, schedule, remainingMs, random) {
   let now = 0
   const running = { kind: 'ok', body: { status: 'in_progress', progress: 50 } }
   const done = { kind: 'ok', body: { status: 'completed', instructions: 'Simulated instructions.' } }
@@ -78,7 +78,9 @@ export async function simulateOnce (pollUntilDone, schedule, remainingMs, random
     {
       source: { getProgress: async () => (now >= remainingMs ? done : running) },
       now: () => now,
-      sleep: async (/** @type {number} */ ms) => { now += ms },
+      sleep: async (/** @type {number} */ ms) => {
+        now += ms
+      },
       random,
       log: () => {}
     }
@@ -110,7 +112,7 @@ export async function simulateOnce (pollUntilDone, schedule, remainingMs, random
  * @param {Phase} [phase]
  * @returns {Promise<Cell[][]>} one list per duration: ours first, then the fixed pollers
  */
-export async function pollingTable (pollUntilDone, ours, runs, seed, phase = DEFAULT_PHASE) {
+export async function pollingTable(pollUntilDone, ours, runs, seed, phase = DEFAULT_PHASE) {
   /** @type {Cell[][]} */
   const table = []
   for (const durationMs of DURATIONS_MS) {
@@ -121,7 +123,12 @@ export async function pollingTable (pollUntilDone, ours, runs, seed, phase = DEF
       { name: ours.name, fixed: false, schedule: ours, random: seededRandom(seed * 31 + durationMs) },
       // A fixed poller: both intervals equal; the middle value of random() means no jitter, as those
       // clients have none.
-      ...FIXED_MS.map(ms => ({ name: `fixed ${ms / 1000} s`, fixed: true, schedule: { pollIntervalMs: ms, maxPollIntervalMs: ms }, random: () => 0.5 }))
+      ...FIXED_MS.map(ms => ({
+        name: `fixed ${ms / 1000} s`,
+        fixed: true,
+        schedule: { pollIntervalMs: ms, maxPollIntervalMs: ms },
+        random: () => 0.5
+      }))
     ]
     /** @type {Cell[]} */
     const row = []
@@ -162,7 +169,7 @@ export async function pollingTable (pollUntilDone, ours, runs, seed, phase = DEF
  * mean(a − r·b) / mean(b). Zero for a against itself.
  * @param {number[]} a @param {number[]} b
  */
-function pairedRatioError (a, b) {
+function pairedRatioError(a, b) {
   const mb = mean(b)
   const r = mean(a) / mb
   const d = a.map((x, i) => x - r * /** @type {number} */ (b[i]))
@@ -178,7 +185,7 @@ function pairedRatioError (a, b) {
  * @param {{ pollIntervalMs: number, maxPollIntervalMs: number }} schedule
  * @param {number} durationMs @param {number} runs @param {number} seed
  */
-export async function predict (pollUntilDone, schedule, durationMs, runs, seed) {
+export async function predict(pollUntilDone, schedule, durationMs, runs, seed) {
   const random = seededRandom(seed + durationMs)
   const polls = []
   const overshoots = []

@@ -26,7 +26,7 @@ import { inputVariable, parseOutputFile } from '../../__tests__/support/run-acti
  * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
  * @returns {Promise<TimedRun>}
  */
-export async function runTimed (node, args, inputs, options = {}) {
+export async function runTimed(node, args, inputs, options = {}) {
   const root = mkdtempSync(join(tmpdir(), 'cekura-bench-'))
   try {
     const runnerTemp = join(root, 'runner-temp')
@@ -60,8 +60,12 @@ export async function runTimed (node, args, inputs, options = {}) {
     const child = spawn(node, args, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', chunk => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', chunk => { stderr += chunk })
+    child.stdout.setEncoding('utf8').on('data', chunk => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding('utf8').on('data', chunk => {
+      stderr += chunk
+    })
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     const exited = await new Promise((resolve, reject) => {
       child.once('error', reject)

@@ -18,7 +18,7 @@ export const STARTUP_TARGET = 1.15
 /**
  * @param {{ node: string, bundle: string, bundleName: string, floorBundle: string, inputs: Record<string, string>, rounds: number }} options
  */
-export async function measureStartup ({ node, bundle, bundleName, floorBundle, inputs, rounds }) {
+export async function measureStartup({ node, bundle, bundleName, floorBundle, inputs, rounds }) {
   const programs = [
     { name: '`node -e 0`', args: ['-e', '0'], expect: undefined },
     { name: 'toolkit floor', args: [floorBundle], expect: 'completed' },
@@ -48,7 +48,7 @@ export async function measureStartup ({ node, bundle, bundleName, floorBundle, i
  * The files of a bundle folder and their sizes: code (.js, .cjs), source maps, the rest.
  * @param {string} dir
  */
-export function bundleSize (dir) {
+export function bundleSize(dir) {
   let code = 0
   let maps = 0
   let other = 0
@@ -70,14 +70,15 @@ export function bundleSize (dir) {
  * @param {{ node: string, bundle: string, inputs: Record<string, string>, recorder: string }} options
  * @returns {Promise<string[]>}
  */
-export async function chunksLoaded ({ node, bundle, inputs, recorder }) {
+export async function chunksLoaded({ node, bundle, inputs, recorder }) {
   const dir = mkdtempSync(join(tmpdir(), 'cekura-bench-modules-'))
   try {
     const file = join(dir, 'modules.txt')
     const run = await runTimed(node, ['--import', pathToFileURL(recorder).href, bundle], inputs, { env: { RECORD_MODULES_FILE: file } })
     if (run.code !== 0) throw new Error(`the recorded run failed:\n${run.stdout}${run.stderr}`)
     const bundleDir = pathToFileURL(dirname(bundle)).href
-    return readFileSync(file, 'utf8').split('\n')
+    return readFileSync(file, 'utf8')
+      .split('\n')
       .filter(url => url.startsWith(`${bundleDir}/`))
       .map(url => basename(new URL(url).pathname))
       .filter(name => name !== basename(bundle) && name.endsWith('.js'))
@@ -93,7 +94,7 @@ export async function chunksLoaded ({ node, bundle, inputs, recorder }) {
  * @param {{ node: string, bundle: string, inputs: Record<string, string>, runs?: number, top?: number }} options
  * @returns {Promise<Array<{ ms: number, file: string, line: number, text: string, source: string }>>}
  */
-export async function hotLines ({ node, bundle, inputs, runs = 6, top = 6 }) {
+export async function hotLines({ node, bundle, inputs, runs = 6, top = 6 }) {
   const dir = mkdtempSync(join(tmpdir(), 'cekura-bench-prof-'))
   try {
     for (let i = 0; i < runs; i++) {
@@ -146,7 +147,7 @@ const maps = new Map()
  * `src/comment.ts:21` for a line of a bundle file, from its source map; '' when there is none.
  * @param {string} file @param {number} line 1-based @param {number} column 0-based
  */
-function originalPosition (file, line, column) {
+function originalPosition(file, line, column) {
   if (!maps.has(file)) {
     const mapFile = `${file}.map`
     maps.set(file, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : undefined)

@@ -6,7 +6,7 @@
  * @param {number} seed
  * @returns {() => number}
  */
-export function seededRandom (seed) {
+export function seededRandom(seed) {
   let state = seed >>> 0
   return () => {
     state = (state + 0x9e3779b9) >>> 0
@@ -19,7 +19,7 @@ export function seededRandom (seed) {
 }
 
 /** @param {number[]} values */
-export function mean (values) {
+export function mean(values) {
   return values.reduce((sum, v) => sum + v, 0) / values.length
 }
 
@@ -27,17 +27,18 @@ export function mean (values) {
  * Nearest-rank percentile (p in 0..100).
  * @param {number[]} values @param {number} p
  */
-export function percentile (values, p) {
+export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b)
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length))
   return /** @type {number} */ (sorted[rank - 1])
 }
 
 /** @param {number[]} values */
-export function median (values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
-  return sorted.length % 2 ? /** @type {number} */ (sorted[mid]) : (/** @type {number} */ (sorted[mid - 1]) + /** @type {number} */ (sorted[mid])) / 2
+  const upper = sorted[mid] ?? Number.NaN
+  return sorted.length % 2 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2
 }
 
 /**
@@ -46,7 +47,7 @@ export function median (values) {
  * @param {Array<Array<string | number>>} rows
  * @param {Array<'l' | 'r'>} [align]  per column; default: first left, the rest right
  */
-export function markdownTable (header, rows, align) {
+export function markdownTable(header, rows, align) {
   const cells = [header, ...rows.map(row => row.map(String))]
   const widths = header.map((_, c) => Math.max(3, ...cells.map(row => (row[c] ?? '').length)))
   const side = header.map((_, c) => align?.[c] ?? (c === 0 ? 'l' : 'r'))
@@ -57,18 +58,18 @@ export function markdownTable (header, rows, align) {
 }
 
 /** @param {number} ms */
-export function seconds (ms, digits = 2) {
+export function seconds(ms, digits = 2) {
   return (ms / 1000).toFixed(digits)
 }
 
 /** 3 s, 2 min, 10 min: how the tables name job durations. @param {number} ms */
-export function durationLabel (ms) {
+export function durationLabel(ms) {
   const s = ms / 1000
   return s < 60 ? `${s} s` : `${s / 60} min`
 }
 
 /** @param {number} bytes */
-export function size (bytes) {
+export function size(bytes) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MiB`
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KiB`
   return `${bytes} B`

@@ -8,9 +8,7 @@ export const REDACTED = '***'
  * misbehaving server may echo a key back.
  */
 export function redactor(...secrets: string[]): (text: string) => string {
-  const forms = [
-    ...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-  ]
+  const forms = [...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))]
     .filter(form => form.length > 0)
     .sort((a, b) => b.length - a.length)
   return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text)

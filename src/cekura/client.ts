@@ -120,7 +120,12 @@ export class CekuraClient implements CekuraApi {
    * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
    * anything else may already have started a job, and a second POST would start another.
    */
-  async startJob(mode: StartMode, body: Record<string, unknown>, deadline: number, fieldInputs: Record<string, string> = {}): Promise<string> {
+  async startJob(
+    mode: StartMode,
+    body: Record<string, unknown>,
+    deadline: number,
+    fieldInputs: Record<string, string> = {}
+  ): Promise<string> {
     const url = this.url(START_PATHS[mode])
     return this.retrying(deadline, async (timeoutMs): Promise<Try<string>> => {
       let answer: HttpAnswer
@@ -130,7 +135,10 @@ export class CekuraClient implements CekuraApi {
         const code = error instanceof NetworkError ? error.code : undefined
         const reason = errorMessage(error)
         if (code !== undefined && NOT_SENT_CODES.has(code)) {
-          const failure = new CekuraFailure('not-sent', `Could not send the request to start the ${mode} job (${reason}); no job was started.`)
+          const failure = new CekuraFailure(
+            'not-sent',
+            `Could not send the request to start the ${mode} job (${reason}); no job was started.`
+          )
           return NEVER_SENDABLE.has(code) ? { fail: failure } : { retry: failure }
         }
         const failure = new CekuraFailure(
@@ -168,7 +176,11 @@ export class CekuraClient implements CekuraApi {
     } catch {
       // reported below
     }
-    throw new CekuraFailure('fatal', `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`, answer.status)
+    throw new CekuraFailure(
+      'fatal',
+      `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`,
+      answer.status
+    )
   }
 
   async patchScenario(id: number, body: Record<string, unknown>, deadline: number): Promise<void> {
@@ -201,7 +213,13 @@ export class CekuraClient implements CekuraApi {
         return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs }
       }
       case 'not-found':
-        return { fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404) }
+        return {
+          fail: new CekuraFailure(
+            'not-found',
+            `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`,
+            404
+          )
+        }
       case 'fatal':
         return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) }
       default:

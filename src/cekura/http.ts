@@ -53,8 +53,7 @@ export async function request(url: URL, options: RequestOptions): Promise<HttpAn
   for (let hop = 0; ; hop++) {
     const answer = await once(current, options, Math.max(1, deadline - performance.now()))
     // Only reads follow redirects: a request that changes something is never sent a second time.
-    const location =
-      options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined
+    const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined
     if (location === undefined) return answer
     const next = new URL(location, current)
     if (next.origin !== url.origin) {

@@ -54,11 +54,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Which pull request a run is for, from the event name, the event payload and GITHUB_REPOSITORY. */
-export function pullRequestFromEvent(
-  eventName: string | undefined,
-  payload: unknown,
-  repository: string | undefined
-): CommentTarget {
+export function pullRequestFromEvent(eventName: string | undefined, payload: unknown, repository: string | undefined): CommentTarget {
   const name = eventName ?? ''
   if (!isRecord(payload)) {
     return { kind: 'none', reason: `the ${name || 'unknown'} event has no readable payload (GITHUB_EVENT_PATH)` }
@@ -144,12 +140,16 @@ export async function postComment(options: PostCommentOptions): Promise<PostedCo
     const status = errorStatus(error)
     const message = oneLineError(error)
     if (status === 403 && /resource not accessible by integration/i.test(message)) {
-      log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`)
+      log.warning(
+        `Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`
+      )
     } else if (status === 401) {
       log.warning(`Could not write the pull-request comment: GitHub rejected the github-token (401 ${message}).`)
     } else {
       const api = process.env.GITHUB_API_URL || 'https://api.github.com'
-      log.warning(`Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`)
+      log.warning(
+        `Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`
+      )
     }
     return undefined
   }

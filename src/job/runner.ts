@@ -58,7 +58,15 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
     const progressId = await startJob(job, ports, deadline)
     outcome = await pollUntilDone(
       { progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs },
-      { source: ports.client, now: ports.now, sleep: ports.sleep, random: ports.random, log: ports.log, cancel: ports.cancel, ...(ports.redact ? { redact: ports.redact } : {}) }
+      {
+        source: ports.client,
+        now: ports.now,
+        sleep: ports.sleep,
+        random: ports.random,
+        log: ports.log,
+        cancel: ports.cancel,
+        ...(ports.redact ? { redact: ports.redact } : {})
+      }
     )
     if (!spec.apply || spec.scenarioId === undefined) return finish(outcome)
     if (outcome.status !== 'completed') return finish(outcome, false)
@@ -76,7 +84,9 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
       const problem = `The instructions were produced but not saved: ${failure.message} The text is in the instructions output and the instructions-file.`
       const cancelled = failure.kind === 'cancelled' || ports.cancel.aborted
       return finish(
-        cancelled ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` } : { ...followed, error: problem },
+        cancelled
+          ? { ...followed, status: 'cancelled', error: `The run was cancelled while saving. ${problem}` }
+          : { ...followed, error: problem },
         false
       )
     }
@@ -94,13 +104,11 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
       return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` })
     }
     if (failure.kind === 'timed-out') {
-      return finish(
-        {
-          ...before,
-          status: 'timed-out',
-          error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
-        }
-      )
+      return finish({
+        ...before,
+        status: 'timed-out',
+        error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+      })
     }
     return finish(before)
   }

@@ -92,7 +92,13 @@ export function renderComment(report: Report, context: CommentContext): string {
     head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`)
   }
   if (report.extraInstructions !== undefined) {
-    head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT, show: defang }))
+    head.push(
+      textSection('Request', report.extraInstructions, REQUEST_BYTES, {
+        whereWhole: 'the extra-instructions input',
+        limit: LIMIT,
+        show: defang
+      })
+    )
   }
 
   // The parts after the instructions are made first, so the instructions get whatever room is left.
@@ -102,17 +108,23 @@ export function renderComment(report: Report, context: CommentContext): string {
     tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES))
   }
   if (outcome.expectedOutcome !== '') {
-    tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, { whereWhole: whereWhole('expected-outcome'), limit: LIMIT, show: defang }))
+    tail.push(
+      textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
+        whereWhole: whereWhole('expected-outcome'),
+        limit: LIMIT,
+        show: defang
+      })
+    )
   }
-  tail.push(
-    `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`
-  )
+  tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`)
 
   const body: string[] = [...head]
   if (outcome.status === 'completed') {
     const used = Buffer.byteLength([...head, ...tail].join('\n'))
     const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used
-    body.push(textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }))
+    body.push(
+      textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang })
+    )
   }
   return [...body, ...tail].join('\n')
 }

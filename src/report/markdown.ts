@@ -17,7 +17,9 @@ export function preBlock(text: string): string {
 
 /** Inline code for a table cell: pipes and line breaks must not end the cell. */
 export function codeCell(text: string): string {
-  return `<code>${escapeHtml(text).replace(/\|/g, '&#124;').replace(/\r\n|\r|\n/g, ' ')}</code>`
+  return `<code>${escapeHtml(text)
+    .replace(/\|/g, '&#124;')
+    .replace(/\r\n|\r|\n/g, ' ')}</code>`
 }
 
 /** Collapses a block behind a summary line when it is long. */

@@ -55,4 +55,3 @@ export function factsTable(report: Report, apiHost: string | undefined): string 
   if (report.applied !== undefined) rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`)
   return `${rows.join('\n')}\n`
 }
-

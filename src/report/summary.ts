@@ -34,7 +34,9 @@ export function renderSummary(report: Report, context: SummaryContext): string {
     }
   }
   if (outcome.expectedOutcome !== '') {
-    parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }))
+    parts.push(
+      textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit })
+    )
   }
   return parts.join('\n')
 }

@@ -152,8 +152,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
         return end('failed', message)
       }
       waitMs =
-        verdict.retryAfterMs ??
-        backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random)
+        verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random)
       deps.log(
         `[${formatDuration(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
           `retry in ${formatDuration(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`
