@@ -144,7 +144,7 @@ export async function hotLines({ node, bundle, inputs, runs = 6, top = 6 }) {
 const maps = new Map()
 
 /**
- * `src/comment.ts:21` for a line of a bundle file, from its source map; '' when there is none.
+ * `src/report/comment.ts:21` for a line of a bundle file, from its source map; '' when there is none.
  * @param {string} file @param {number} line 1-based @param {number} column 0-based
  */
 function originalPosition(file, line, column) {
@@ -154,7 +154,7 @@ function originalPosition(file, line, column) {
   }
   const entry = maps.get(file)?.findEntry(line - 1, column)
   if (!entry || !('originalSource' in entry) || !entry.originalSource) return ''
-  // ncc names sources like ".././src/comment.ts" or "../node_modules/undici/lib/…": repository paths
+  // ncc names sources like ".././src/report/comment.ts" or "../node_modules/undici/lib/…": repository paths
   // behind some leading ../ and ./ segments.
   const shown = entry.originalSource.replace(/^webpack:\/\/[^/]*\//, '').replace(/^(\.\.?\/)+/, '')
   return `${shown}:${entry.originalLine + 1}`
