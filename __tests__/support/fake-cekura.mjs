@@ -7,9 +7,10 @@
 //   node __tests__/support/fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key test-key-123]
 //                                          [--start-job answer-in-3000ms] [--verbose]
 //   -> prints "fake Cekura listening on http://127.0.0.1:8787", then the seeded scenarios
+//   node __tests__/support/fake-cekura.mjs --help   lists the options; docs/fake-servers.md has more
 //
-// Endpoints, under any path prefix (so an api-url with a prefix works), as /work/shared/cekura-api.md
-// documents them:
+// Endpoints, under any path prefix (so an api-url with a prefix works), as Cekura's API documents them
+// (docs/fake-servers.md lists what this fake implements):
 //
 //   GET   .../test_framework/v1/scenarios/instructions-progress/?progress_id=ID   a job's progress (below)
 //   POST  .../test_framework/v1/scenarios/generate-instructions/                   starts a generate job
@@ -1155,21 +1156,38 @@ function listen(server, port, host) {
 /** What a job started through the CLI's server does: request-made text, over about 3 s. */
 export const CLI_START_JOB = 'answer-in-3000ms'
 
+const CLI_USAGE = `usage: node __tests__/support/fake-cekura.mjs [options]
+
+A fake Cekura API on real HTTP, for trying the action without a Cekura account. It runs until
+SIGINT or SIGTERM. docs/fake-servers.md describes its endpoints and the progress ids it knows.
+
+options:
+  --port <n>          port to listen on (default 8787; 0 picks a free one)
+  --host <address>    address to listen on (default 127.0.0.1)
+  --api-key <key>     the X-CEKURA-API-KEY it accepts (default $FAKE_CEKURA_API_KEY, else ${DEFAULT_API_KEY})
+  --start-job <job>   what a job started by POST does (default ${CLI_START_JOB}): answer-in-<MS>ms
+                      completes MS ms after its first poll, answer-after-<N> on poll N, and a
+                      progress id the fake knows behaves as that job (demo-fail, never, ...)
+  --verbose           log every request and its answer to stderr
+  -h, --help          print this help and exit
+`
+
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ port: number, host: string, apiKey: string, startJob: string, verbose: boolean }} */
+  /** @type {{ port: number, host: string, apiKey: string, startJob: string, verbose: boolean, help: boolean }} */
   const args = {
     port: 8787,
     host: '127.0.0.1',
     apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
     startJob: CLI_START_JOB,
-    verbose: false
+    verbose: false,
+    help: false
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = () => {
       const next = argv[++i]
-      if (next === undefined) throw new Error(`${arg} needs a value`)
+      if (next === undefined) throw new Error(`${arg} needs a value (--help lists the options)`)
       return next
     }
     if (arg === '--port') args.port = Number(value())
@@ -1177,11 +1195,13 @@ function parseArgs(argv) {
     else if (arg === '--api-key') args.apiKey = value()
     else if (arg === '--start-job') args.startJob = value()
     else if (arg === '--verbose') args.verbose = true
+    else if (arg === '--help' || arg === '-h') args.help = true
     else
       throw new Error(
-        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose]`
+        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose] (--help lists the options)`
       )
   }
+  if (args.help) return args
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
   return args
 }
@@ -1202,6 +1222,10 @@ if (isMain()) {
   } catch (error) {
     console.error(String(error instanceof Error ? error.message : error))
     process.exit(2)
+  }
+  if (args.help) {
+    process.stdout.write(CLI_USAGE)
+    process.exit(0)
   }
   let fake
   try {

@@ -1,6 +1,11 @@
 // A fake of the few GitHub REST endpoints the pull-request comment uses, speaking real HTTP on
 // 127.0.0.1. Plain ESM JavaScript (types in fake-github.d.mts) so it runs with any Node >= 20 and no
-// build step.
+// build step. The e2e tests start one per test; the CLI starts one that runs until SIGINT/SIGTERM:
+//
+//   node __tests__/support/fake-github.mjs [--port 8788] [--host 127.0.0.1] [--token TOKEN]
+//                                          [--server-url https://github.com] [--tls] [--forbid writes]
+//   -> prints "fake GitHub listening on http://127.0.0.1:8788" and the token it accepts
+//   node __tests__/support/fake-github.mjs --help   lists the options; docs/fake-servers.md has more
 //
 //   GET   <prefix>/repos/{owner}/{repo}/issues/{number}/comments?per_page=&page=
 //         per_page 1..100 (default 30), page from 1; a `Link` header with next/last/first/prev as
@@ -23,7 +28,7 @@
 // that came through a tunnel are recorded with `via: 'proxy'`.
 
 import { createServer } from 'node:http'
-import { readFileSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import { TLSSocket } from 'node:tls'
 import { fileURLToPath } from 'node:url'
 
@@ -354,4 +359,105 @@ export async function startFakeGitHub(options = {}) {
   fake.port = address.port
   fake.url = `http://${options.host ?? '127.0.0.1'}:${address.port}`
   return fake
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CLI
+
+const CLI_USAGE = `usage: node __tests__/support/fake-github.mjs [options]
+
+A fake of the GitHub REST endpoints the pull-request comment uses, on real HTTP. Point the action
+at it with GITHUB_API_URL. It runs until SIGINT or SIGTERM. docs/fake-servers.md describes its
+endpoints.
+
+options:
+  --port <n>            port to listen on (default 8788; 0 picks a free one)
+  --host <address>      address to listen on (default 127.0.0.1)
+  --token <token>       the token it accepts in Authorization (default ${DEFAULT_TOKEN})
+  --server-url <url>    where the comments' html_url links point (default https://github.com)
+  --tls                 inside proxy tunnels, serve HTTPS as github.fake.test, with the certificate
+                        that __tests__/support/tls/ca.crt.pem signs (for NODE_EXTRA_CA_CERTS)
+  --forbid <what>       none (the default), writes (POST and PATCH) or all: answer them 403
+                        "${FORBIDDEN_MESSAGE}", as for a read-only token
+  -h, --help            print this help and exit
+`
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  /** @type {{ port: number, host: string, token: string, serverUrl: string, tls: boolean, forbid: string, help: boolean }} */
+  const args = {
+    port: 8788,
+    host: '127.0.0.1',
+    token: DEFAULT_TOKEN,
+    serverUrl: 'https://github.com',
+    tls: false,
+    forbid: 'none',
+    help: false
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const next = argv[++i]
+      if (next === undefined) throw new Error(`${arg} needs a value (--help lists the options)`)
+      return next
+    }
+    if (arg === '--port') args.port = Number(value())
+    else if (arg === '--host') args.host = value()
+    else if (arg === '--token') args.token = value()
+    else if (arg === '--server-url') args.serverUrl = value()
+    else if (arg === '--tls') args.tls = true
+    else if (arg === '--forbid') args.forbid = value()
+    else if (arg === '--help' || arg === '-h') args.help = true
+    else
+      throw new Error(
+        `unknown argument ${arg}; usage: fake-github.mjs [--port 8788] [--host 127.0.0.1] [--token TOKEN] [--server-url URL] [--tls] [--forbid none|writes|all] (--help lists the options)`
+      )
+  }
+  if (args.help) return args
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
+  if (!['none', 'writes', 'all'].includes(args.forbid)) throw new Error(`--forbid must be none, writes or all, got '${args.forbid}'`)
+  return args
+}
+
+function isMain() {
+  if (!process.argv[1]) return false
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isMain()) {
+  let args
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (error) {
+    console.error(String(error instanceof Error ? error.message : error))
+    process.exit(2)
+  }
+  if (args.help) {
+    process.stdout.write(CLI_USAGE)
+    process.exit(0)
+  }
+  let fake
+  try {
+    fake = await startFakeGitHub({ port: args.port, host: args.host, token: args.token, serverUrl: args.serverUrl, tls: args.tls })
+  } catch (error) {
+    console.error(String(error instanceof Error ? error.message : error))
+    process.exit(2)
+  }
+  fake.forbid = /** @type {'none' | 'writes' | 'all'} */ (args.forbid)
+  console.log(`fake GitHub listening on ${fake.url}`)
+  console.log(
+    `  accepts the token ${args.token}${args.forbid === 'none' ? '' : `; answers 403 to ${args.forbid === 'all' ? 'every request' : 'POST and PATCH'}`}`
+  )
+  const stop = () => {
+    fake.close().then(
+      () => process.exit(0),
+      () => process.exit(1)
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
 }
