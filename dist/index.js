@@ -29710,7 +29710,9 @@ async function runJob(spec, ports) {
     const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied));
     try {
         job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
-        const progressId = await startJob(job, ports, deadline);
+        // An agent read from the scenario came from scenario-id, like a text read from it.
+        const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? inputs/* INPUT */.bO.scenarioId : inputs/* INPUT */.bO.agentId;
+        const progressId = await startJob(job, ports, deadline, agentInput);
         outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, {
             source: ports.client,
             now: ports.now,
@@ -29752,17 +29754,19 @@ async function runJob(spec, ports) {
             polls: 0,
             elapsedMs: ports.now() - startedAt
         };
+        // No job to save: with apply asked for, the report says nothing was saved.
+        const applied = spec.apply && spec.scenarioId !== undefined ? false : undefined;
         if (failure.kind === 'cancelled' || ports.cancel.aborted) {
-            return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` });
+            return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` }, applied);
         }
         if (failure.kind === 'timed-out') {
             return finish({
                 ...before,
                 status: 'timed-out',
                 error: `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
-            });
+            }, applied);
         }
-        return finish(before);
+        return finish(before, applied);
     }
 }
 function reportOf(job, spec, outcome, applied) {
@@ -29789,7 +29793,8 @@ async function fillFromScenario(job, scenarioId, ports, deadline) {
         return job;
     if (job.agentId !== undefined && job.currentInstructions !== undefined)
         return job;
-    ports.log(`Reading scenario ${scenarioId} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`);
+    const wanted = job.agentId === undefined ? (job.currentInstructions === undefined ? 'agent and instructions' : 'agent') : 'instructions';
+    ports.log(`Reading scenario ${scenarioId} for its ${wanted}.`);
     const scenario = await ports.client.getScenario(scenarioId, deadline);
     const agentId = job.agentId ?? agentOf(scenario);
     if (agentId === undefined) {
@@ -29802,11 +29807,11 @@ async function fillFromScenario(job, scenarioId, ports, deadline) {
     return { ...job, agentId, currentInstructions };
 }
 /** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
-async function startJob(job, ports, deadline) {
+async function startJob(job, ports, deadline, agentInput) {
     if (job.mode === 'poll')
         return job.progressId;
     const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
-    const fieldInputs = { agent: inputs/* INPUT */.bO.agentId, extra_instructions: inputs/* INPUT */.bO.extraInstructions };
+    const fieldInputs = { agent: agentInput, extra_instructions: inputs/* INPUT */.bO.extraInstructions };
     for (const key of Object.keys(job.requestBody))
         fieldInputs[key] = inputs/* INPUT */.bO.requestBody;
     if (job.mode === 'improve' && job.currentInstructions !== undefined) {

@@ -1,32 +1,27 @@
-import type { CallOptions, ProgressSource } from '../../src/cekura/client.js'
 import type { Outcome } from '../../src/base/types.js'
 import { REQUEST_TIMEOUT_MS } from '../../src/cekura/answers.js'
 import { pollUntilDone, preview, type PollDeps, type PollSettings } from '../../src/wait/poll.js'
 import { redactor } from '../../src/base/redact.js'
-import type { Verdict } from '../../src/cekura/answers.js'
+import {
+  completed,
+  fakeClock,
+  fakeSleep,
+  NOT_FOUND,
+  RUNNING,
+  running,
+  scriptedProgress,
+  START,
+  transient,
+  type RequestRecord,
+  type SleepRecord,
+  type Step
+} from './scripted-world.js'
 
 // ---------------------------------------------------------------------------------------------
-// A scripted world: a fake monotonic clock, a sleep that only moves that clock, and a progress
-// source that answers from a script. Nothing really waits and nothing touches the network.
+// A scripted world (./scripted-world.ts): a fake monotonic clock, a sleep that only moves that
+// clock, and a progress source that answers from a script. Nothing really waits and nothing
+// touches the network.
 // ---------------------------------------------------------------------------------------------
-
-/** One scripted answer: a verdict, optionally taking time; or a request that hangs until its own timeout. */
-type Step = Verdict | { answer: Verdict; takesMs: number } | { hang: true } | { abortDuringRequest: true }
-
-interface RequestRecord {
-  at: number
-  progressId: string
-  timeoutMs: number
-  /** Time left before the deadline when the request was sent. */
-  left: number
-  signal: AbortSignal | undefined
-}
-
-interface SleepRecord {
-  at: number
-  ms: number
-  left: number
-}
 
 interface World {
   settings: PollSettings
@@ -42,34 +37,18 @@ interface World {
   deadline: number
 }
 
-const START = 1_000_000 // the monotonic clock is not zero when the action starts
-
-const RUNNING: Verdict = { kind: 'ok', body: { status: 'processing' } }
-const running = (extra: Record<string, unknown> = {}): Verdict => ({ kind: 'ok', body: { status: 'processing', ...extra } })
-const completed = (extra: Record<string, unknown> = { instructions: 'Call and ask for a refund.' }): Verdict => ({
-  kind: 'ok',
-  body: { status: 'completed', ...extra }
-})
-const transient = (reason = 'HTTP 503', retryAfterMs?: number): Verdict =>
-  retryAfterMs === undefined ? { kind: 'transient', reason } : { kind: 'transient', reason, retryAfterMs }
-const NOT_FOUND: Verdict = { kind: 'not-found', reason: 'HTTP 404: Not found.' }
-
-function isVerdict(step: Step): step is Verdict {
-  return 'kind' in step
-}
-
 function world(
   script: Step[],
   options: {
     settings?: Partial<PollSettings>
     random?: () => number
     /** Called at each sleep before the clock moves; return true to stop the sleep early (as an abort does). */
-    onSleep?: (w: World, ms: number) => boolean | undefined
+    onSleep?: (w: World, ms: number) => boolean | void
     /** What the source answers once the script is used up; by default the job stays running. */
     afterScript?: Step
   } = {}
 ): World {
-  let clock = START
+  const clock = fakeClock(START)
   const controller = new AbortController()
   const settings: PollSettings = {
     progressId: 'prog-123',
@@ -86,50 +65,25 @@ function world(
     sleeps: [],
     logs: [],
     get clock() {
-      return clock
+      return clock.now()
     },
-    advance: ms => {
-      clock += ms
-    },
+    advance: clock.advance,
     start,
     deadline: start + settings.timeoutMs,
     deps: undefined as unknown as PollDeps
   }
-  const remaining = [...script]
-
-  const source: ProgressSource = {
-    async getProgress(progressId: string, call: CallOptions): Promise<Verdict> {
-      w.requests.push({ at: clock, progressId, timeoutMs: call.timeoutMs, left: w.deadline - clock, signal: call.signal })
-      const step = remaining.length > 0 ? (remaining.shift() as Step) : (options.afterScript ?? RUNNING)
-      if (isVerdict(step)) return step
-      if ('hang' in step) {
-        // The server never answers: the request ends at its own timeout.
-        clock += call.timeoutMs
-        return { kind: 'transient', reason: 'network error REQUEST_TIMEOUT' }
-      }
-      if ('abortDuringRequest' in step) {
-        clock += 300
-        controller.abort()
-        return { kind: 'transient', reason: 'network error: This operation was aborted' }
-      }
-      if (step.takesMs > call.timeoutMs) {
-        clock += call.timeoutMs
-        return { kind: 'transient', reason: 'network error REQUEST_TIMEOUT' }
-      }
-      clock += step.takesMs
-      return step.answer
-    }
-  }
+  const deadline = (): number => w.deadline
 
   w.deps = {
-    source,
-    now: () => clock,
-    sleep: async (ms: number, signal: AbortSignal): Promise<void> => {
-      w.sleeps.push({ at: clock, ms, left: w.deadline - clock })
-      if (signal.aborted) return
-      if (options.onSleep?.(w, ms) === true) return
-      clock += ms
-    },
+    source: scriptedProgress(script, {
+      clock,
+      deadline,
+      controller,
+      requests: w.requests,
+      ...(options.afterScript ? { afterScript: options.afterScript } : {})
+    }),
+    now: clock.now,
+    sleep: fakeSleep({ clock, deadline, sleeps: w.sleeps, onSleep: ms => options.onSleep?.(w, ms) }),
     random: options.random ?? (() => 0.5),
     log: line => w.logs.push(line),
     cancel: controller.signal

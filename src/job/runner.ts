@@ -55,7 +55,9 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
 
   try {
     job = await fillFromScenario(job, spec.scenarioId, ports, deadline)
-    const progressId = await startJob(job, ports, deadline)
+    // An agent read from the scenario came from scenario-id, like a text read from it.
+    const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId
+    const progressId = await startJob(job, ports, deadline, agentInput)
     outcome = await pollUntilDone(
       { progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs },
       {
@@ -100,17 +102,22 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
       polls: 0,
       elapsedMs: ports.now() - startedAt
     }
+    // No job to save: with apply asked for, the report says nothing was saved.
+    const applied = spec.apply && spec.scenarioId !== undefined ? false : undefined
     if (failure.kind === 'cancelled' || ports.cancel.aborted) {
-      return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` })
+      return finish({ ...before, status: 'cancelled', error: `The run was cancelled. ${failure.message}` }, applied)
     }
     if (failure.kind === 'timed-out') {
-      return finish({
-        ...before,
-        status: 'timed-out',
-        error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
-      })
+      return finish(
+        {
+          ...before,
+          status: 'timed-out',
+          error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+        },
+        applied
+      )
     }
-    return finish(before)
+    return finish(before, applied)
   }
 }
 
@@ -138,7 +145,8 @@ function agentOf(scenario: Scenario): number | undefined {
 async function fillFromScenario(job: Job, scenarioId: number | undefined, ports: JobPorts, deadline: number): Promise<Job> {
   if (job.mode !== 'improve' || scenarioId === undefined) return job
   if (job.agentId !== undefined && job.currentInstructions !== undefined) return job
-  ports.log(`Reading scenario ${scenarioId} for its ${job.agentId === undefined ? 'agent and ' : ''}instructions.`)
+  const wanted = job.agentId === undefined ? (job.currentInstructions === undefined ? 'agent and instructions' : 'agent') : 'instructions'
+  ports.log(`Reading scenario ${scenarioId} for its ${wanted}.`)
   const scenario = await ports.client.getScenario(scenarioId, deadline)
   const agentId = job.agentId ?? agentOf(scenario)
   if (agentId === undefined) {
@@ -155,10 +163,10 @@ async function fillFromScenario(job: Job, scenarioId: number | undefined, ports:
 }
 
 /** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
-async function startJob(job: Job, ports: JobPorts, deadline: number): Promise<string> {
+async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput: string): Promise<string> {
   if (job.mode === 'poll') return job.progressId
   const body: Record<string, unknown> = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions }
-  const fieldInputs: Record<string, string> = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions }
+  const fieldInputs: Record<string, string> = { agent: agentInput, extra_instructions: INPUT.extraInstructions }
   for (const key of Object.keys(job.requestBody)) fieldInputs[key] = INPUT.requestBody
   if (job.mode === 'improve' && job.currentInstructions !== undefined) {
     body.current_instructions = job.currentInstructions
