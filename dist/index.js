@@ -28545,6 +28545,7 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   bO: () => (/* binding */ INPUT),
   dz: () => (/* binding */ InputError),
+  $6: () => (/* binding */ modeFromInputs),
   TL: () => (/* binding */ parseInputs)
 });
 
@@ -28695,6 +28696,15 @@ function checkFitsMode(mode, get) {
         if (input.needed?.in.includes(mode) && get(key) === '') {
             throw new InputError(`Input '${input.name}' is required in mode ${mode}: ${input.needed.what}`);
         }
+    }
+}
+/** The mode the inputs give or imply, or undefined when they do not say (or say something invalid); never throws. */
+function modeFromInputs(read) {
+    try {
+        return modeOf(key => read(DECLARATIONS[key].name).trim());
+    }
+    catch {
+        return undefined;
     }
 }
 /** Picks the mode and checks that the inputs fit it. */
@@ -30477,11 +30487,21 @@ async function publish(report, { settings, redact, deadline }) {
     core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
     core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
 }
-/** Fails the step before any job was followed: the outputs that still mean something say why. */
-function publishInputFailure(message) {
-    core.setOutput(OUTPUT.status, 'failed');
-    core.setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(message));
-    core.setOutput(OUTPUT.polls, '0');
+/**
+ * Fails the step before any job was followed. Every declared output is still written, so later steps
+ * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
+ * when the inputs tell it, applied is false, and the rest are empty.
+ */
+function publishInputFailure(message, mode) {
+    const values = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']));
+    values[OUTPUT.status] = 'failed';
+    values[OUTPUT.error] = (0,base_text/* oneLine */.TN)(message);
+    values[OUTPUT.polls] = '0';
+    values[OUTPUT.elapsedSeconds] = '0.0';
+    values[OUTPUT.mode] = mode ?? '';
+    values[OUTPUT.applied] = 'false';
+    for (const [name, value] of Object.entries(values))
+        core.setOutput(name, value);
     core.setFailed(message);
 }
 
@@ -30584,12 +30604,13 @@ async function run() {
         conclude(report, settings, cancel);
     }
     catch (error) {
+        const mode = (0,inputs/* modeFromInputs */.$6)(name => core.getInput(name));
         if (error instanceof inputs/* InputError */.dz) {
-            publishInputFailure(redact(error.message));
+            publishInputFailure(redact(error.message), mode);
         }
         else {
             // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`));
+            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode);
             if (error instanceof Error && error.stack)
                 core.debug(redact(error.stack));
         }

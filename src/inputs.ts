@@ -198,6 +198,15 @@ function checkFitsMode(mode: Mode, get: Reader): void {
   }
 }
 
+/** The mode the inputs give or imply, or undefined when they do not say (or say something invalid); never throws. */
+export function modeFromInputs(read: (name: string) => string): Mode | undefined {
+  try {
+    return modeOf(key => read(DECLARATIONS[key].name).trim())
+  } catch {
+    return undefined
+  }
+}
+
 /** Picks the mode and checks that the inputs fit it. */
 function parseJob(get: Reader, context: InputContext): Job {
   const mode = modeOf(get)

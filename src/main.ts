@@ -6,7 +6,7 @@ import { sleep } from './base/sleep.js'
 import { errorMessage, plural } from './base/text.js'
 import type { Report } from './base/types.js'
 import { CekuraClient } from './cekura/client.js'
-import { INPUT, InputError, parseInputs, type Settings } from './inputs.js'
+import { INPUT, InputError, modeFromInputs, parseInputs, type Settings } from './inputs.js'
 import { runJob } from './job/runner.js'
 import { publish, publishInputFailure } from './publish.js'
 import { OUTPUT } from './report/outputs.js'
@@ -83,11 +83,12 @@ export async function run(): Promise<void> {
     await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs })
     conclude(report, settings, cancel)
   } catch (error) {
+    const mode = modeFromInputs(name => core.getInput(name))
     if (error instanceof InputError) {
-      publishInputFailure(redact(error.message))
+      publishInputFailure(redact(error.message), mode)
     } else {
       // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-      publishInputFailure(redact(`Unexpected error in the action: ${errorMessage(error)}`))
+      publishInputFailure(redact(`Unexpected error in the action: ${errorMessage(error)}`), mode)
       if (error instanceof Error && error.stack) core.debug(redact(error.stack))
     }
   }

@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, oneLine } from './base/text.js'
-import type { Report } from './base/types.js'
+import type { Mode, Report } from './base/types.js'
 import { postComment } from './github/pr-comment.js'
 import type { Settings } from './inputs.js'
 import { renderComment, workflowRunUrl } from './report/comment.js'
@@ -70,10 +70,19 @@ export async function publish(report: Report, { settings, redact, deadline }: Pu
   core.setOutput(OUTPUT.commentUrl, comment?.url ?? '')
 }
 
-/** Fails the step before any job was followed: the outputs that still mean something say why. */
-export function publishInputFailure(message: string): void {
-  core.setOutput(OUTPUT.status, 'failed')
-  core.setOutput(OUTPUT.error, oneLine(message))
-  core.setOutput(OUTPUT.polls, '0')
+/**
+ * Fails the step before any job was followed. Every declared output is still written, so later steps
+ * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
+ * when the inputs tell it, applied is false, and the rest are empty.
+ */
+export function publishInputFailure(message: string, mode: Mode | undefined): void {
+  const values: Record<string, string> = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']))
+  values[OUTPUT.status] = 'failed'
+  values[OUTPUT.error] = oneLine(message)
+  values[OUTPUT.polls] = '0'
+  values[OUTPUT.elapsedSeconds] = '0.0'
+  values[OUTPUT.mode] = mode ?? ''
+  values[OUTPUT.applied] = 'false'
+  for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
   core.setFailed(message)
 }

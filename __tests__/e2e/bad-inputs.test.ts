@@ -1,6 +1,6 @@
 // End-to-end: bad inputs fail before any request, with a message naming the input, and still set the
 // outputs that mean something without a job: status, error and polls.
-import { KEY, errorText, expectKeySafe, fastInputs, run, useFake } from '../support/e2e.js'
+import { DECLARED_OUTPUTS, KEY, errorText, expectKeySafe, fastInputs, run, useFake } from '../support/e2e.js'
 import { assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
 
 /** An input error: exit 1, status failed, the message as the one-line error output, no polls. */
@@ -104,5 +104,30 @@ describe('bad inputs', () => {
     expect(ctx.fake.requests).toHaveLength(0)
     expect(ctx.fake.started).toHaveLength(0)
     expectKeySafe(result, key)
+  })
+
+  // Later steps read every output whatever happened: each declared output is written, with a value that
+  // says the step failed before any job, rather than left unset.
+  test.each([
+    ['timeout "abc" in poll mode', { timeout: 'abc' }, 'poll'],
+    ['mode "sometimes"', { mode: 'sometimes' }, ''],
+    ['nothing to do', { 'progress-id': undefined }, ''],
+    ['generate without extra-instructions', { 'progress-id': undefined, 'agent-id': '1234' }, 'generate'],
+    [
+      'improve with apply and no scenario',
+      { 'progress-id': undefined, 'current-instructions': 'x', 'agent-id': '1', 'extra-instructions': 'y', apply: 'true' },
+      'improve'
+    ]
+  ])('%s: every declared output is written', async (_name, inputs, mode) => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', inputs) })
+
+    expect(result.code).toBe(1)
+    expect(Object.keys(result.outputs).sort()).toEqual(DECLARED_OUTPUTS)
+    expect(DECLARED_OUTPUTS).toHaveLength(14)
+    const empty = DECLARED_OUTPUTS.filter(name => !['status', 'error', 'polls', 'elapsed-seconds', 'mode', 'applied'].includes(name))
+    expect(Object.fromEntries(empty.map(name => [name, result.outputs[name]]))).toEqual(Object.fromEntries(empty.map(name => [name, ''])))
+    expect(result.outputs).toMatchObject({ status: 'failed', polls: '0', 'elapsed-seconds': '0.0', mode, applied: 'false' })
+    expect(result.outputs.error).toBe(errorText(result).replace(/\s*[\r\n]+\s*/g, ' '))
+    expect(ctx.fake.requests).toHaveLength(0)
   })
 })
