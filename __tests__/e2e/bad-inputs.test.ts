@@ -1,5 +1,5 @@
-// End-to-end: bad inputs fail before any request, with a message naming the input, and still set the
-// outputs that mean something without a job: status, error and polls.
+// End-to-end: bad inputs fail before any request, with a message naming the input, and still write
+// every declared output: status failed, the error, 0 polls, the mode when known, applied false.
 import { DECLARED_OUTPUTS, KEY, errorText, expectKeySafe, fastInputs, run, useFake } from '../support/e2e.js'
 import { assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
 
