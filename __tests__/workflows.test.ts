@@ -39,12 +39,21 @@ function repoWorkflows(): WorkflowText[] {
     }))
 }
 
+/** The README and every page under docs/: the examples users copy from. */
+function markdownPages(): string[] {
+  const docs = join(repoRoot, 'docs')
+  const pages = existsSync(docs) ? readdirSync(docs).filter(name => name.endsWith('.md')).map(name => `docs/${name}`) : []
+  return ['README.md', ...pages.sort()]
+}
+
 function readmeExamples(): { workflows: WorkflowText[]; fragments: WorkflowText[] } {
-  const blocks = yamlBlocks(readFileSync(readmePath, 'utf8')).map(block => ({
-    file: 'README.md',
-    text: block.text,
-    lineOffset: block.firstLine - 1
-  }))
+  const blocks = markdownPages().flatMap(page =>
+    yamlBlocks(readFileSync(join(repoRoot, page), 'utf8')).map(block => ({
+      file: page,
+      text: block.text,
+      lineOffset: block.firstLine - 1
+    }))
+  )
   return {
     workflows: blocks.filter(b => looksLikeWorkflow(b.text)),
     fragments: blocks.filter(b => !looksLikeWorkflow(b.text))
