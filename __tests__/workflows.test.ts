@@ -42,7 +42,11 @@ function repoWorkflows(): WorkflowText[] {
 /** The README and every page under docs/: the examples users copy from. */
 function markdownPages(): string[] {
   const docs = join(repoRoot, 'docs')
-  const pages = existsSync(docs) ? readdirSync(docs).filter(name => name.endsWith('.md')).map(name => `docs/${name}`) : []
+  const pages = existsSync(docs)
+    ? readdirSync(docs)
+        .filter(name => name.endsWith('.md'))
+        .map(name => `docs/${name}`)
+    : []
   return ['README.md', ...pages.sort()]
 }
 
