@@ -9,5 +9,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // Build the action from src/ once per run: the end-to-end and dist tests use that bundle.
+  globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.mjs',
   testTimeout: 60000
 }

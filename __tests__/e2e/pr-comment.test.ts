@@ -1,13 +1,13 @@
-// End-to-end: the pull-request comment (pr-comment: true), run through the committed dist/index.js
+// End-to-end: the pull-request comment (pr-comment: true), run through the bundle built from src/
 // under Node 24 against a fake Cekura and a fake GitHub API, both on 127.0.0.1.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { HUGE_INSTRUCTIONS, TRICKY_INSTRUCTIONS } from '../support/fake-cekura.mjs'
 import { DEFAULT_TOKEN, FORBIDDEN_MESSAGE, TEST_CA_FILE, startFakeGitHub, type Comment, type FakeGitHub } from '../support/fake-github.mjs'
 import { expectAllOutputs, expectKeySafe, fastInputs, htmlUnescape, run, useFake, visibleLog } from '../support/e2e.js'
-import { assertSecretAbsent, bundlePath, type RunResult } from '../support/run-action.mjs'
+import { actionBundle, assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
 
 const OWNER = 'example-org'
 const REPO = 'example-repo'
@@ -409,6 +409,9 @@ describe('pull-request comment behind a proxy', () => {
 describe('@actions/github is loaded only for a comment', () => {
   const ctx = useFake()
 
+  /** The folder of the bundle the runs use (in a test run, the one built from src/). */
+  const bundleDir = () => dirname(actionBundle())
+
   /** The bundle's own files the run loaded, e.g. ['index.js'] or ['221.index.js', 'index.js']. */
   async function loadedBundleFiles(inputs: Record<string, string | undefined>): Promise<{ result: RunResult; files: string[] }> {
     const list = join(eventDir, 'modules.txt')
@@ -419,7 +422,7 @@ describe('@actions/github is loaded only for a comment', () => {
     })
     const files = readFileSync(list, 'utf8')
       .split('\n')
-      .filter(url => /\/dist\/[^/]+\.js$/.test(url))
+      .filter(url => url.startsWith(`${pathToFileURL(bundleDir()).href}/`) && url.endsWith('.js'))
       .map(url => url.slice(url.lastIndexOf('/') + 1))
     return { result, files: [...new Set(files)].sort() }
   }
@@ -437,6 +440,6 @@ describe('@actions/github is loaded only for a comment', () => {
     expect(result.code).toBe(0)
     const chunks = files.filter(file => file !== 'index.js')
     expect(chunks.length).toBeGreaterThanOrEqual(1)
-    expect(chunks.some(file => readFileSync(join(dirname(bundlePath), file), 'utf8').includes('getOctokit'))).toBe(true)
+    expect(chunks.some(file => readFileSync(join(bundleDir(), file), 'utf8').includes('getOctokit'))).toBe(true)
   })
 })

