@@ -2,7 +2,7 @@ import { formatDuration } from '../base/duration.js'
 import { oneLine } from '../base/text.js'
 import type { Report, Status } from '../base/types.js'
 import type { BatchReport } from '../job/batch.js'
-import { fencedBlock, lineDiff, unifiedDiff } from './diff.js'
+import { type DiffLine, fencedBlock, lineDiff, unifiedDiff } from './diff.js'
 import { collapsible, escapeHtml, fitShown, preBlock } from './markdown.js'
 import { STATUS_LABEL } from './sections.js'
 
@@ -14,7 +14,7 @@ export type Show = (text: string) => string
 const same: Show = text => text
 
 /** Below this a section cannot say more than its title and a note, so it is left out and named instead. */
-export const MIN_SECTION_BYTES = 600
+export const MIN_SECTION_BYTES = 400
 /** Room kept for the note that names the scenarios left out. */
 export const OMITTED_NOTE_BYTES = 2000
 
@@ -87,22 +87,37 @@ export function batchTable(batch: BatchReport, errorChars: number, show: Show = 
   return `${rows.join('\n')}\n`
 }
 
+/**
+ * Each report's diff, made once for the summary and the comment alike: a hundred long texts take
+ * seconds to compare. Showing a text (defanging it) changes no line's equality with another, so the
+ * diff of the texts as shown is this diff with each line shown.
+ */
+const diffs = new WeakMap<Report, DiffLine[] | undefined>()
+
+function diffOf(report: Report, before: string, after: string, show: Show): DiffLine[] | undefined {
+  if (!diffs.has(report)) diffs.set(report, lineDiff(before, after))
+  return diffs.get(report)?.map(line => ({ op: line.op, text: show(line.text) }))
+}
+
 /** What an improve job changed, cut to `maxBytes`: the label for the section's title and the block. */
-function changes(before: string, after: string, maxBytes: number): { label: string; block: string } {
+function changes(report: Report, before: string, after: string, maxBytes: number, show: Show): { label: string; block: string } {
   if (before === after) return { label: 'no change', block: 'The new instructions are the same as the old ones.' }
-  const lines = lineDiff(before, after)
+  const lines = diffOf(report, before, after, show)
   if (lines === undefined) return { label: 'too large to compare', block: 'The texts are too large to compare here.' }
   const added = lines.filter(line => line.op === '+').length
   const removed = lines.filter(line => line.op === '-').length
   const label = `${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed`
   const text = unifiedDiff(lines)
   const note = '\n\n> [!NOTE]\n> Cut here: the diff is longer than this page has room for; compare the texts themselves.'
-  const fence = (body: string): number => Buffer.byteLength(fencedBlock(body, 'diff'))
-  if (fence(text) <= maxBytes) return { label, block: fencedBlock(text, 'diff') }
-  const budget = maxBytes - Buffer.byteLength(note)
+  const whole = fencedBlock(text, 'diff')
+  if (Buffer.byteLength(whole) <= maxBytes) return { label, block: whole }
+  // The fence around a part is never longer than the one around the whole, so this frame is enough.
+  const frame = Buffer.byteLength(whole) - Buffer.byteLength(text)
+  let used = frame + Buffer.byteLength(note)
   const kept: string[] = []
   for (const line of text.split('\n')) {
-    if (fence([...kept, line].join('\n')) > budget) break
+    used += Buffer.byteLength(line) + 1
+    if (used > maxBytes) break
     kept.push(line)
   }
   if (kept.length === 0) return { label, block: 'The diff does not fit on this page; compare the texts themselves.' }
@@ -125,8 +140,7 @@ export function scenarioSection(report: Report, maxBytes: number, show: Show = s
   if (report.applied !== undefined) title += report.applied ? ', saved' : ', not saved'
   if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
     const frame = Buffer.byteLength(collapsible(`${title} (000 lines added, 000 removed)`, parts.join('\n\n'), false)) + 8
-    // Defanged line by line, so equal lines stay equal and the diff is the same diff.
-    const diff = changes(show(report.currentInstructions), show(outcome.instructions), maxBytes - frame)
+    const diff = changes(report, report.currentInstructions, outcome.instructions, maxBytes - frame, show)
     title += ` (${diff.label})`
     parts.push(diff.block)
   }
@@ -135,8 +149,9 @@ export function scenarioSection(report: Report, maxBytes: number, show: Show = s
 
 /**
  * The scenarios' sections, in order, within `roomBytes`: each gets a fair share of the room still
- * left (at most `maxSectionBytes`), so that a small diff leaves room for the ones after it. The
- * sections that do not fit at all are returned by scenario id, for the caller to name.
+ * left (at most `maxSectionBytes`, at least MIN_SECTION_BYTES), so that a small diff leaves room for
+ * the ones after it. The sections that do not fit at all are returned by scenario id, for the caller
+ * to name.
  */
 export function fitSections(
   reports: readonly Report[],
@@ -151,7 +166,7 @@ export function fitSections(
     const share = Math.min(maxSectionBytes, Math.floor(room / (reports.length - index)))
     const section = scenarioSection(report, Math.max(MIN_SECTION_BYTES, share), show)
     const size = Buffer.byteLength(section) + 1
-    if (size > room || share < MIN_SECTION_BYTES / 2) {
+    if (size > room) {
       omitted.push(report.scenarioId ?? 0)
       return
     }
