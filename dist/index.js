@@ -30017,7 +30017,6 @@ async function runBatch(spec, ports) {
             return notStarted(spec, scenarioId, 'failed', message, ports.now() - jobStart);
         }
     };
-    ports.log(`Improving ${(0,base_text/* plural */.LS)(ids.length, 'scenario')}, at most ${spec.concurrency} at once (timeout ${(0,duration/* formatDuration */.a)(spec.timeoutMs)} for the whole batch).`);
     await Promise.all(Array.from({ length: Math.max(1, Math.min(spec.concurrency, ids.length)) }, worker));
     return Object.freeze(summarise(reports, spec, ports.now() - startedAt));
 }
@@ -30662,7 +30661,7 @@ function batchFacts(batch, apiHost) {
         `| Polls | ${batch.polls} |`
     ];
     if (apiHost !== undefined)
-        rows.push(`| API host | ${inertText(apiHost, 200)} |`);
+        rows.push(`| API host | ${codeCell(apiHost)} |`);
     if (batch.apply) {
         const saved = batch.reports.filter(report => report.applied === true).length;
         rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`);

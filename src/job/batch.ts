@@ -1,6 +1,6 @@
 import { formatDuration } from '../base/duration.js'
 import { redactReport } from '../base/redact.js'
-import { errorMessage, oneLine, plural } from '../base/text.js'
+import { errorMessage, oneLine } from '../base/text.js'
 import type { Job, Outcome, Report, Status } from '../base/types.js'
 import { MIN_RETRY_TIME_MS } from '../cekura/retry.js'
 import { type JobPorts, runJob } from './runner.js'
@@ -118,9 +118,6 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
     }
   }
 
-  ports.log(
-    `Improving ${plural(ids.length, 'scenario')}, at most ${spec.concurrency} at once (timeout ${formatDuration(spec.timeoutMs)} for the whole batch).`
-  )
   await Promise.all(Array.from({ length: Math.max(1, Math.min(spec.concurrency, ids.length)) }, worker))
   return Object.freeze(summarise(reports, spec, ports.now() - startedAt))
 }

@@ -3,7 +3,7 @@ import { oneLine } from '../base/text.js'
 import type { Report, Status } from '../base/types.js'
 import type { BatchReport } from '../job/batch.js'
 import { type DiffLine, fencedBlock, lineDiff, unifiedDiff } from './diff.js'
-import { collapsible, escapeHtml, fitShown, preBlock } from './markdown.js'
+import { codeCell, collapsible, escapeHtml, fitShown, preBlock } from './markdown.js'
 import { STATUS_LABEL } from './sections.js'
 
 /** The parts the batch's job summary and pull-request comment share. Pure. */
@@ -62,7 +62,7 @@ export function batchFacts(batch: BatchReport, apiHost: string | undefined): str
     `| Elapsed | ${formatDuration(batch.elapsedMs)} |`,
     `| Polls | ${batch.polls} |`
   ]
-  if (apiHost !== undefined) rows.push(`| API host | ${inertText(apiHost, 200)} |`)
+  if (apiHost !== undefined) rows.push(`| API host | ${codeCell(apiHost)} |`)
   if (batch.apply) {
     const saved = batch.reports.filter(report => report.applied === true).length
     rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`)
