@@ -28515,7 +28515,7 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8783);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4152);
 /* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
 
@@ -28903,7 +28903,7 @@ function commentHeader(text) {
 
 /***/ }),
 
-/***/ 8783:
+/***/ 4152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29548,6 +29548,71 @@ function startRejected(mode, answer, fieldInputs) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(3754);
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
+/**
+ * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
+ * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
+ */
+const GROWTH_SECONDS = 1.5;
+/** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
+const JITTER = 0.1;
+/**
+ * The wait before the next progress request, given how long the job has been followed.
+ *
+ * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
+ * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
+ * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
+ * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
+ * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
+ * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
+ * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
+ */
+function nextPollDelay(elapsedMs, schedule, random) {
+    const firstSeconds = schedule.pollIntervalMs / 1000;
+    const ageSeconds = Math.max(0, elapsedMs) / 1000;
+    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
+    const base = Math.min(schedule.maxPollIntervalMs, grown);
+    const jittered = base * (1 + JITTER * (2 * random() - 1));
+    return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
+}
+
+;// CONCATENATED MODULE: ./src/wait/pace.ts
+
+/** The window in which a batch's jobs are expected to end starts this much before the earliest end seen... */
+const WINDOW_LEAD = 0.9;
+/** ...and ends this much after the latest: a job slower than that is an outlier, polled on the plain schedule. */
+const WINDOW_LAG = 1.25;
+/**
+ * When a job most likely ended, for opening the window: within the last poll-interval before it was
+ * seen ended, unless it was seen running later than that. Never earlier than that: the window's own
+ * first poll is often the last that sees a job running, and taking such a poll as the end would pull
+ * the window earlier with every job; nor as early as a first poll that happened to be the last
+ * before a long wait.
+ */
+function likelyEnd(end, schedule) {
+    return Math.max(end.lowerMs, end.upperMs - schedule.pollIntervalMs);
+}
+/**
+ * The wait before the next poll of a job that is still running, when other jobs of the same batch
+ * have ended. The jobs of a batch are alike (one request, one agent, texts of a kind), so their ends
+ * foretell this one's: before the window in which they ended, one wait to its start (at most
+ * `maxPollIntervalMs`, so a job that ends early is still seen within that); inside it, every
+ * `pollIntervalMs` (the shortest wait the inputs allow); past it, the plain schedule. With no end seen
+ * yet, the plain schedule's wait. Pure.
+ */
+function pacedWait(elapsedMs, waitMs, ends, schedule) {
+    if (ends.length === 0)
+        return waitMs;
+    const opens = WINDOW_LEAD * Math.min(...ends.map(end => likelyEnd(end, schedule)));
+    const closes = WINDOW_LAG * Math.max(...ends.map(end => end.upperMs));
+    const shortest = schedule.pollIntervalMs * (1 - JITTER);
+    if (elapsedMs < opens)
+        return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(shortest, opens - elapsedMs)));
+    if (elapsedMs <= closes)
+        return Math.min(waitMs, schedule.pollIntervalMs);
+    return waitMs;
+}
+
 ;// CONCATENATED MODULE: ./src/cekura/progress.ts
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
@@ -29658,34 +29723,6 @@ function readProgress(body) {
     return progress;
 }
 
-;// CONCATENATED MODULE: ./src/wait/schedule.ts
-/**
- * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
- */
-const GROWTH_SECONDS = 1.5;
-/** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
-const JITTER = 0.1;
-/**
- * The wait before the next progress request, given how long the job has been followed.
- *
- * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
- * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
- * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
- * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
- * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
- * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
- * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
- */
-function nextPollDelay(elapsedMs, schedule, random) {
-    const firstSeconds = schedule.pollIntervalMs / 1000;
-    const ageSeconds = Math.max(0, elapsedMs) / 1000;
-    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
-    const base = Math.min(schedule.maxPollIntervalMs, grown);
-    const jittered = base * (1 + JITTER * (2 * random() - 1));
-    return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
-}
-
 ;// CONCATENATED MODULE: ./src/wait/poll.ts
 
 
@@ -29779,6 +29816,8 @@ async function pollUntilDone(settings, deps) {
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
+            if (deps.pace)
+                waitMs = deps.pace(elapsed, waitMs);
             deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else if (verdict.kind === 'fatal') {
@@ -29845,7 +29884,8 @@ async function runJob(spec, ports) {
             random: ports.random,
             log: ports.log,
             cancel: ports.cancel,
-            ...(ports.redact ? { redact: ports.redact } : {})
+            ...(ports.redact ? { redact: ports.redact } : {}),
+            ...(ports.pace ? { pace: ports.pace } : {})
         });
         if (!spec.apply || spec.scenarioId === undefined)
             return finish(outcome);
@@ -29960,6 +30000,7 @@ async function save(scenarioId, outcome, ports, deadline) {
 
 
 
+
 /** The order in which endings outrank each other for the batch's status: a cancel above a failure above a time-out. */
 const SERIOUSNESS = ['cancelled', 'failed', 'timed-out'];
 /** How much of each job's error the one-line batch error quotes, and how many jobs it names per ending. */
@@ -29976,6 +30017,8 @@ async function runBatch(spec, ports) {
     const ids = spec.scenarioIds;
     const reports = new Array(ids.length);
     let next = 0;
+    // When the completed jobs ended: they pace the polls of the others (pacedWait).
+    const ends = [];
     const worker = async () => {
         for (let index = next++; index < ids.length; index = next++) {
             const report = await one(ids[index]);
@@ -29994,8 +30037,13 @@ async function runBatch(spec, ports) {
                 'Raise the timeout input, or the concurrency input to run more jobs at once.', jobStart - startedAt);
         }
         const log = (line) => ports.log(`Scenario ${scenarioId}: ${line}`);
+        let lastRunningMs = 0;
+        const pace = (elapsedMs, waitMs) => {
+            lastRunningMs = elapsedMs;
+            return pacedWait(elapsedMs, waitMs, ends, spec);
+        };
         try {
-            return await runJob({
+            const report = await runJob({
                 job: spec.job,
                 scenarioId,
                 apply: spec.apply,
@@ -30007,8 +30055,13 @@ async function runBatch(spec, ports) {
             }, {
                 ...ports,
                 log,
-                onStarted: progressId => ports.onStarted?.(scenarioId, progressId)
+                onStarted: progressId => ports.onStarted?.(scenarioId, progressId),
+                pace
             });
+            if (report.outcome.status === 'completed' && report.outcome.polls > 0) {
+                ends.push({ lowerMs: lastRunningMs, upperMs: report.outcome.elapsedMs });
+            }
+            return report;
         }
         catch (error) {
             // A bug of ours in one job: the others go on, and this one says what happened.

@@ -3,6 +3,7 @@ import { redactReport } from '../base/redact.js'
 import { errorMessage, oneLine } from '../base/text.js'
 import type { Job, Outcome, Report, Status } from '../base/types.js'
 import { MIN_RETRY_TIME_MS } from '../cekura/retry.js'
+import { pacedWait, type SeenEnd } from '../wait/pace.js'
 import { type JobPorts, runJob } from './runner.js'
 
 /** Many scenarios, one improve request: what a batch is asked to do. */
@@ -66,6 +67,8 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
   const ids = spec.scenarioIds
   const reports: Report[] = new Array(ids.length)
   let next = 0
+  // When the completed jobs ended: they pace the polls of the others (pacedWait).
+  const ends: SeenEnd[] = []
 
   const worker = async (): Promise<void> => {
     for (let index = next++; index < ids.length; index = next++) {
@@ -92,8 +95,13 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
       )
     }
     const log = (line: string): void => ports.log(`Scenario ${scenarioId}: ${line}`)
+    let lastRunningMs = 0
+    const pace = (elapsedMs: number, waitMs: number): number => {
+      lastRunningMs = elapsedMs
+      return pacedWait(elapsedMs, waitMs, ends, spec)
+    }
     try {
-      return await runJob(
+      const report = await runJob(
         {
           job: spec.job,
           scenarioId,
@@ -107,9 +115,14 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
         {
           ...ports,
           log,
-          onStarted: progressId => ports.onStarted?.(scenarioId, progressId)
+          onStarted: progressId => ports.onStarted?.(scenarioId, progressId),
+          pace
         }
       )
+      if (report.outcome.status === 'completed' && report.outcome.polls > 0) {
+        ends.push({ lowerMs: lastRunningMs, upperMs: report.outcome.elapsedMs })
+      }
+      return report
     } catch (error) {
       // A bug of ours in one job: the others go on, and this one says what happened.
       const message = `Unexpected error in the action: ${errorMessage(error)}`
