@@ -3,8 +3,10 @@
 // jobs running at once and fails the test (in useFake's afterEach) if a POST ever makes more run than
 // the concurrency the test set.
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_TOKEN, startFakeGitHub } from '../support/fake-github.mjs'
 import {
   type FakeCekura,
   type Job,
@@ -265,6 +267,50 @@ describe('batch', () => {
     expect(result.outputs.error).toMatch(/^3 of 4 jobs timed out: 102 \(.*\), 103 \(.*\), 104 \(/)
     expect(Number(result.outputs['elapsed-seconds'])).toBeGreaterThanOrEqual(3)
     expectKeySafe(result)
+  })
+
+  test('one pull-request comment for the whole batch, under the comment-header rules, updated in place', async () => {
+    startJobs(ctx.fake, { 102: 'fail' }, 'answer-after-2')
+    const github = await startFakeGitHub()
+    const eventDir = mkdtempSync(join(tmpdir(), 'cekura-batch-event-'))
+    try {
+      const event = join(eventDir, 'event.json')
+      const repository = { full_name: 'example-org/example-repo', name: 'example-repo', owner: { login: 'example-org' } }
+      writeFileSync(event, JSON.stringify({ action: 'synchronize', number: 7, pull_request: { number: 7, state: 'open' }, repository }))
+      const env = {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: 'example-org/example-repo',
+        GITHUB_RUN_ID: '1'
+      }
+      const inputs = batchInputs(ctx.fake, '101 102 103', {
+        'pr-comment': 'true',
+        'github-token': DEFAULT_TOKEN,
+        'comment-header': 'agent v2',
+        'fail-on-error': 'false'
+      })
+      const first = await run({ inputs, env })
+      const second = await run({ inputs, env })
+
+      const comments = github.comments('example-org', 'example-repo', 7)
+      expect(comments).toHaveLength(1)
+      const body = comments[0]?.body ?? ''
+      expect(body.split('\n')[0]).toBe('<!-- cekura-instructions-action:agent v2 -->')
+      expect(body).toMatch(/^## Cekura scenario instructions \(agent v2\): batch of 3 scenarios, ❌ failed$/m)
+      expect(summaryRows(body)).toEqual([
+        ['101', '✅ completed'],
+        ['102', '❌ failed'],
+        ['103', '✅ completed']
+      ])
+      expect(body.match(/<details><summary>Scenario \d+: /g)).toHaveLength(3)
+      expect(first.outputs['comment-id']).toBe(String(comments[0]?.id))
+      expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
+      expectKeySafe(second)
+    } finally {
+      await github.close()
+      rmSync(eventDir, { recursive: true, force: true })
+    }
   })
 
   test('single-job runs are unchanged: the batch outputs are empty', async () => {
