@@ -28515,7 +28515,7 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5037);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4152);
 /* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
 
@@ -28593,6 +28593,14 @@ const DECLARATIONS = {
     currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
     currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
     scenarioId: { name: 'scenario-id' },
+    scenarioIds: {
+        name: 'scenario-ids',
+        refused: {
+            poll: STARTS_NOTHING,
+            generate: 'a batch improves the stored instructions of each scenario listed; it runs in mode improve only.'
+        }
+    },
+    concurrency: { name: 'concurrency', default: '3' },
     requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
     apply: { name: 'apply', default: 'false' },
     timeout: { name: 'timeout', default: '10m' },
@@ -28613,6 +28621,8 @@ class InputError extends Error {
     name = 'InputError';
 }
 const MAX_TIMEOUT_MS = 6 * 3_600_000;
+const MAX_BATCH = 100;
+const MAX_CONCURRENCY = 10;
 const MIN_POLL_INTERVAL_MS = 100;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
@@ -28659,11 +28669,14 @@ function parseInputs(read, context) {
         summary: inputs_boolean('summary', get),
         prComment: inputs_boolean('prComment', get),
         githubToken: get('githubToken'),
-        commentHeader: commentHeader(get('commentHeader'))
+        commentHeader: commentHeader(get('commentHeader')),
+        concurrency: concurrency(get('concurrency'))
     };
     if (get('scenarioId') !== '')
         settings.scenarioId = positiveInteger('scenarioId', get);
-    if (settings.apply && settings.scenarioId === undefined) {
+    if (get('scenarioIds') !== '')
+        settings.scenarioIds = scenarioIds(get('scenarioIds'));
+    if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
     return settings;
@@ -28679,7 +28692,7 @@ function modeOf(get) {
         return text;
     if (given('progressId'))
         return 'poll';
-    if (given('scenarioId') || given('currentInstructions') || given('currentInstructionsFile'))
+    if (given('scenarioId') || given('scenarioIds') || given('currentInstructions') || given('currentInstructionsFile'))
         return 'improve';
     return given('agentId') ? 'generate' : undefined;
 }
@@ -28707,8 +28720,30 @@ function modeFromInputs(read) {
         return undefined;
     }
 }
+/** What a batch (scenario-ids) cannot be combined with, and why. */
+const NOT_IN_BATCH = [
+    ['scenarioId', "a batch takes its scenarios from 'scenario-ids' only; list this one there too."],
+    ['progressId', "a batch starts one new job per scenario; follow a job started elsewhere in a step of its own, with 'progress-id' alone."],
+    ['currentInstructions', "a batch improves each scenario's own stored instructions, read from Cekura."],
+    ['currentInstructionsFile', "a batch improves each scenario's own stored instructions, read from Cekura."]
+];
+/** Refuses what a batch cannot be combined with, before anything else is read. */
+function checkBatch(get) {
+    if (get('scenarioIds') === '')
+        return;
+    const clash = NOT_IN_BATCH.find(([key]) => get(key) !== '');
+    if (clash !== undefined) {
+        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with '${INPUT[clash[0]]}': ${clash[1]}`);
+    }
+    const mode = get('mode').toLowerCase();
+    if (MODES.includes(mode) && mode !== 'improve') {
+        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with mode '${mode}': a batch improves the stored instructions of each scenario ` +
+            `listed, so its mode is improve (or empty).`);
+    }
+}
 /** Picks the mode and checks that the inputs fit it. */
 function parseJob(get, context) {
+    checkBatch(get);
     const mode = modeOf(get);
     if (mode === undefined) {
         throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
@@ -28744,9 +28779,11 @@ function parseJob(get, context) {
             : {}),
         ...(currentInput === 'currentInstructionsFile'
             ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
-            : {})
+            : {}),
+        // In a batch each scenario's own text is sent; a field error about it names the list.
+        ...(get('scenarioIds') !== '' ? { currentInstructionsInput: INPUT.scenarioIds } : {})
     };
-    if (get('scenarioId') === '' && job.agentId === undefined) {
+    if (get('scenarioId') === '' && get('scenarioIds') === '' && job.agentId === undefined) {
         throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
     }
     clashes(job, requestBody);
@@ -28777,6 +28814,31 @@ function parseRequestBody(text) {
         throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
     }
     return parsed;
+}
+/** A list of scenario ids: whole numbers separated by commas, spaces or new lines, each once. */
+function scenarioIds(text) {
+    const name = INPUT.scenarioIds;
+    const parts = text.split(/[\s,]+/).filter(part => part !== '');
+    const form = 'Cekura scenario ids (whole numbers such as 1234) separated by commas, spaces or new lines';
+    if (parts.length === 0)
+        throw new InputError(`Input '${name}' must list ${form}, got '${text}'.`);
+    const bad = parts.find(part => !/^\d+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part)));
+    if (bad !== undefined)
+        throw new InputError(`Input '${name}' must list ${form}; '${bad.slice(0, 40)}' is not one.`);
+    const ids = parts.map(Number);
+    const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (twice !== undefined)
+        throw new InputError(`Input '${name}' lists scenario ${twice} more than once; list each scenario once.`);
+    if (ids.length > MAX_BATCH) {
+        throw new InputError(`Input '${name}' lists ${ids.length} scenarios; a batch takes at most ${MAX_BATCH}. Split the list over several steps.`);
+    }
+    return ids;
+}
+function concurrency(text) {
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
+        throw new InputError(`Input '${INPUT.concurrency}' must be a whole number from 1 to ${MAX_CONCURRENCY}, got '${text}'.`);
+    }
+    return Number(text);
 }
 function positiveInteger(key, get) {
     const text = get(key);
@@ -28851,7 +28913,7 @@ function commentHeader(text) {
 
 /***/ }),
 
-/***/ 5037:
+/***/ 4152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29187,6 +29249,50 @@ class CekuraFailure extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cekura/gate.ts
+
+
+/** A 429 without Retry-After still holds everyone back this long: the limit is shared, so hitting it again is likely. */
+const DEFAULT_429_HOLD_MS = 1000;
+/** The network code of a request the gate held back until its time ran out: it was never sent. */
+const HELD_BACK = 'ERR_HELD_BACK';
+/** How long an answer asks every request to hold back, or undefined when it does not. Pure. */
+function holdFor(answer, nowEpochMs) {
+    if (answer.status >= 200 && answer.status < 300)
+        return undefined;
+    const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
+    if (answer.status === 429)
+        return retryAfterMs ?? DEFAULT_429_HOLD_MS;
+    return retryAfterMs;
+}
+function createGate(clock) {
+    const epochNow = clock.epochNow ?? Date.now;
+    let until = Number.NEGATIVE_INFINITY;
+    return {
+        async wait(maxMs, signal) {
+            const start = clock.now();
+            // A loop, since another caller may push the time further out while this one waits.
+            for (;;) {
+                if (signal?.aborted)
+                    break;
+                const left = Math.min(until, start + maxMs) - clock.now();
+                if (left <= 0)
+                    break;
+                await clock.sleep(left, signal);
+            }
+            return clock.now() - start;
+        },
+        heard(answer) {
+            const ms = holdFor(answer, epochNow());
+            if (ms !== undefined && ms > 0)
+                until = Math.max(until, clock.now() + ms);
+        },
+        heldFor() {
+            return Math.max(0, until - clock.now());
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cekura/retry.ts
 
 /** No retry is started with less time than this left: the answer could not arrive in time. */
@@ -29232,6 +29338,7 @@ async function withRetries(once, context) {
 
 
 
+
 const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
 const START_PATHS = {
     generate: '/test_framework/v1/scenarios/generate-instructions/',
@@ -29239,7 +29346,7 @@ const START_PATHS = {
 };
 const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
 /** Network failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT, HELD_BACK]);
 /** Of those, the ones another try cannot get past. */
 const NEVER_SENDABLE = new Set([NOT_SENT]);
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
@@ -29272,16 +29379,36 @@ class CekuraClient {
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
         const signal = options.signal ?? this.options.cancel;
+        const timeoutMs = await this.holdBack(options.timeoutMs, signal);
         const answer = await request(url, {
             method,
             headers,
             ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-            timeoutMs: options.timeoutMs,
+            timeoutMs,
             ...(signal ? { signal } : {}),
             agentFor: target => this.agents.getAgent(target.href)
         });
         this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`);
+        this.options.gate?.heard(answer);
         return answer;
+    }
+    /**
+     * Waits while the gate holds requests back, within the time the request was given, and returns the
+     * time left for the request itself. Throws (code HELD_BACK: provably not sent) when the hold outlasts
+     * that time or the run is cancelled meanwhile.
+     */
+    async holdBack(timeoutMs, signal) {
+        const gate = this.options.gate;
+        if (gate === undefined || gate.heldFor() <= 0)
+            return timeoutMs;
+        const waited = await gate.wait(timeoutMs, signal);
+        this.options.debug?.(`held back ${Math.round(waited)}ms by the rate limit`);
+        if (signal?.aborted)
+            throw new NetworkError('the run was cancelled while the request waited out the rate limit; it was not sent', HELD_BACK);
+        if (gate.heldFor() > 0 || timeoutMs - waited < 1) {
+            throw new NetworkError("held back by Cekura's rate limit (Retry-After) for longer than this request could wait; it was not sent", HELD_BACK);
+        }
+        return timeoutMs - waited;
     }
     retrying(deadline, once) {
         return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel });
@@ -29431,6 +29558,71 @@ function startRejected(mode, answer, fieldInputs) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(3754);
+;// CONCATENATED MODULE: ./src/wait/schedule.ts
+/**
+ * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
+ * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
+ */
+const GROWTH_SECONDS = 1.5;
+/** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
+const JITTER = 0.1;
+/**
+ * The wait before the next progress request, given how long the job has been followed.
+ *
+ * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
+ * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
+ * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
+ * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
+ * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
+ * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
+ * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
+ */
+function nextPollDelay(elapsedMs, schedule, random) {
+    const firstSeconds = schedule.pollIntervalMs / 1000;
+    const ageSeconds = Math.max(0, elapsedMs) / 1000;
+    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
+    const base = Math.min(schedule.maxPollIntervalMs, grown);
+    const jittered = base * (1 + JITTER * (2 * random() - 1));
+    return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
+}
+
+;// CONCATENATED MODULE: ./src/wait/pace.ts
+
+/** The window in which a batch's jobs are expected to end starts this much before the earliest end seen... */
+const WINDOW_LEAD = 0.9;
+/** ...and ends this much after the latest: a job slower than that is an outlier, polled on the plain schedule. */
+const WINDOW_LAG = 1.25;
+/**
+ * When a job most likely ended, for opening the window: within the last poll-interval before it was
+ * seen ended, unless it was seen running later than that. Never earlier than that: the window's own
+ * first poll is often the last that sees a job running, and taking such a poll as the end would pull
+ * the window earlier with every job; nor as early as a first poll that happened to be the last
+ * before a long wait.
+ */
+function likelyEnd(end, schedule) {
+    return Math.max(end.lowerMs, end.upperMs - schedule.pollIntervalMs);
+}
+/**
+ * The wait before the next poll of a job that is still running, when other jobs of the same batch
+ * have ended. The jobs of a batch are alike (one request, one agent, texts of a kind), so their ends
+ * foretell this one's: before the window in which they ended, one wait to its start (at most
+ * `maxPollIntervalMs`, so a job that ends early is still seen within that); inside it, every
+ * `pollIntervalMs` (the shortest wait the inputs allow); past it, the plain schedule. With no end seen
+ * yet, the plain schedule's wait. Pure.
+ */
+function pacedWait(elapsedMs, waitMs, ends, schedule) {
+    if (ends.length === 0)
+        return waitMs;
+    const opens = WINDOW_LEAD * Math.min(...ends.map(end => likelyEnd(end, schedule)));
+    const closes = WINDOW_LAG * Math.max(...ends.map(end => end.upperMs));
+    const shortest = schedule.pollIntervalMs * (1 - JITTER);
+    if (elapsedMs < opens)
+        return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(shortest, opens - elapsedMs)));
+    if (elapsedMs <= closes)
+        return Math.min(waitMs, schedule.pollIntervalMs);
+    return waitMs;
+}
+
 ;// CONCATENATED MODULE: ./src/cekura/progress.ts
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
@@ -29541,34 +29733,6 @@ function readProgress(body) {
     return progress;
 }
 
-;// CONCATENATED MODULE: ./src/wait/schedule.ts
-/**
- * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
- */
-const GROWTH_SECONDS = 1.5;
-/** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
-const JITTER = 0.1;
-/**
- * The wait before the next progress request, given how long the job has been followed.
- *
- * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
- * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
- * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
- * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
- * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
- * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
- * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
- */
-function nextPollDelay(elapsedMs, schedule, random) {
-    const firstSeconds = schedule.pollIntervalMs / 1000;
-    const ageSeconds = Math.max(0, elapsedMs) / 1000;
-    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
-    const base = Math.min(schedule.maxPollIntervalMs, grown);
-    const jittered = base * (1 + JITTER * (2 * random() - 1));
-    return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
-}
-
 ;// CONCATENATED MODULE: ./src/wait/poll.ts
 
 
@@ -29662,6 +29826,8 @@ async function pollUntilDone(settings, deps) {
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
+            if (deps.pace)
+                waitMs = deps.pace(elapsed, waitMs);
             deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else if (verdict.kind === 'fatal') {
@@ -29730,7 +29896,8 @@ async function runJob(spec, ports) {
             random: ports.random,
             log: ports.log,
             cancel: ports.cancel,
-            ...(ports.redact ? { redact: ports.redact } : {})
+            ...(ports.redact ? { redact: ports.redact } : {}),
+            ...(ports.pace ? { pace: ports.pace } : {})
         });
         if (!spec.apply || spec.scenarioId === undefined)
             return finish(outcome);
@@ -29840,6 +30007,165 @@ async function save(scenarioId, outcome, ports, deadline) {
         body.expected_outcome_prompt = outcome.expectedOutcome;
     await ports.client.patchScenario(scenarioId, body, Math.max(deadline, ports.now() + APPLY_MIN_MS));
     ports.log(`Saved the new instructions into scenario ${scenarioId}.`);
+}
+
+;// CONCATENATED MODULE: ./src/job/batch.ts
+
+
+
+
+
+
+/** The order in which endings outrank each other for the batch's status: a cancel above a failure above a time-out. */
+const SERIOUSNESS = ['cancelled', 'failed', 'timed-out'];
+/** How much of each job's error the one-line batch error quotes, and how many jobs it names per ending. */
+const BRIEF_CHARS = 120;
+const NAMED_PER_ENDING = 10;
+/**
+ * Runs one improve job per scenario, at most `concurrency` at once, the next starting when one ends,
+ * all within one deadline and one cancel signal. A job's failure never stops the others. Never
+ * touches the runner, the environment or files; resolves to one frozen BatchReport.
+ */
+async function runBatch(spec, ports) {
+    const startedAt = spec.startedAt ?? ports.now();
+    const deadline = startedAt + spec.timeoutMs;
+    const ids = spec.scenarioIds;
+    const reports = new Array(ids.length);
+    let next = 0;
+    // When the completed jobs ended: they pace the polls of the others (pacedWait).
+    const ends = [];
+    const worker = async () => {
+        for (let index = next++; index < ids.length; index = next++) {
+            const report = await one(ids[index]);
+            reports[index] = report;
+            ports.onEnded?.(report);
+        }
+    };
+    const one = async (scenarioId) => {
+        const jobStart = ports.now();
+        if (ports.cancel.aborted) {
+            return notStarted(spec, scenarioId, 'cancelled', 'The run was cancelled before this job was started.', jobStart - startedAt);
+        }
+        // A job started with less time than this left could not be followed: it would only be left running in Cekura.
+        if (deadline - jobStart <= MIN_RETRY_TIME_MS) {
+            return notStarted(spec, scenarioId, 'timed-out', `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
+                'Raise the timeout input, or the concurrency input to run more jobs at once.', jobStart - startedAt);
+        }
+        const log = (line) => ports.log(`Scenario ${scenarioId}: ${line}`);
+        let lastRunningMs = 0;
+        const pace = (elapsedMs, waitMs) => {
+            lastRunningMs = elapsedMs;
+            return pacedWait(elapsedMs, waitMs, ends, spec);
+        };
+        try {
+            const report = await runJob({
+                job: spec.job,
+                scenarioId,
+                apply: spec.apply,
+                // The job's own clock starts now (its polls are paced from its own start); the deadline is the batch's.
+                startedAt: jobStart,
+                timeoutMs: deadline - jobStart,
+                pollIntervalMs: spec.pollIntervalMs,
+                maxPollIntervalMs: spec.maxPollIntervalMs
+            }, {
+                ...ports,
+                log,
+                onStarted: progressId => ports.onStarted?.(scenarioId, progressId),
+                pace
+            });
+            if (report.outcome.status === 'completed' && report.outcome.polls > 0) {
+                ends.push({ lowerMs: lastRunningMs, upperMs: report.outcome.elapsedMs });
+            }
+            return report;
+        }
+        catch (error) {
+            // A bug of ours in one job: the others go on, and this one says what happened.
+            const message = `Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`;
+            log(message);
+            return notStarted(spec, scenarioId, 'failed', message, ports.now() - jobStart);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(spec.concurrency, ids.length)) }, worker));
+    return Object.freeze(summarise(reports, spec, ports.now() - startedAt));
+}
+/** A job the batch never started, as a report like any other. */
+function notStarted(spec, scenarioId, status, error, elapsedMs) {
+    const outcome = {
+        status,
+        progressId: '',
+        instructions: '',
+        expectedOutcome: '',
+        error,
+        lastResponse: null,
+        polls: 0,
+        elapsedMs: status === 'failed' ? elapsedMs : 0
+    };
+    return Object.freeze({
+        mode: 'improve',
+        outcome,
+        scenarioId,
+        extraInstructions: spec.job.extraInstructions,
+        ...(spec.job.agentId !== undefined ? { agentId: spec.job.agentId } : {}),
+        ...(spec.apply ? { applied: false } : {})
+    });
+}
+/** The batch's ending, from its jobs' endings. Pure. */
+function summarise(reports, spec, elapsedMs) {
+    const statuses = new Set(reports.map(report => report.outcome.status));
+    const status = SERIOUSNESS.find(ending => statuses.has(ending)) ?? 'completed';
+    return {
+        reports,
+        status,
+        error: batchError(reports, spec.apply),
+        polls: reports.reduce((sum, report) => sum + report.outcome.polls, 0),
+        elapsedMs,
+        apply: spec.apply,
+        applied: spec.apply && reports.length > 0 && reports.every(report => report.applied === true),
+        extraInstructions: spec.job.extraInstructions,
+        concurrency: spec.concurrency
+    };
+}
+/** "2 of 12 jobs failed: 101 (…), 117 (…); 1 timed out: 130 (…)", or '' when all went well. */
+function batchError(reports, apply) {
+    const total = reports.length;
+    const groups = [
+        { reports: reports.filter(r => r.outcome.status === 'failed'), verb: () => 'failed' },
+        { reports: reports.filter(r => r.outcome.status === 'timed-out'), verb: () => 'timed out' },
+        { reports: reports.filter(r => r.outcome.status === 'cancelled'), verb: n => (n === 1 ? 'was cancelled' : 'were cancelled') },
+        {
+            // Completed, but the text could not be saved (apply) or something else went wrong after the job.
+            reports: reports.filter(r => r.outcome.status === 'completed' && (r.outcome.error !== '' || (apply && r.applied !== true))),
+            verb: n => (n === 1 ? 'completed but was not saved' : 'completed but were not saved')
+        }
+    ];
+    const parts = groups
+        .filter(group => group.reports.length > 0)
+        .map((group, index) => {
+        const count = group.reports.length;
+        const named = group.reports
+            .slice(0, NAMED_PER_ENDING)
+            .map(report => `${report.scenarioId ?? '?'} (${brief(report.outcome.error)})`)
+            .join(', ');
+        const more = count > NAMED_PER_ENDING ? ` and ${count - NAMED_PER_ENDING} more` : '';
+        const lead = index === 0 ? `${count} of ${total} ${total === 1 ? 'job' : 'jobs'}` : `${count}`;
+        return `${lead} ${group.verb(count)}: ${named}${more}`;
+    });
+    return parts.join('; ');
+}
+function brief(error) {
+    const line = (0,base_text/* oneLine */.TN)(error).trim();
+    if (line === '')
+        return 'no error message';
+    return line.length > BRIEF_CHARS ? `${line.slice(0, BRIEF_CHARS - 1)}…` : line;
+}
+/** The batch with every text in it redacted: what the outputs, the files, the summary and the comment may show. */
+function redactBatch(batch, redact) {
+    return Object.freeze({
+        ...batch,
+        reports: batch.reports.map(report => Object.freeze((0,base_redact/* redactReport */.a5)(report, redact))),
+        error: redact(batch.error),
+        extraInstructions: redact(batch.extraInstructions)
+    });
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -30351,47 +30677,221 @@ async function upsert(target, options, log) {
     return { id: data.id, url: data.html_url };
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/report/outputs.ts
+;// CONCATENATED MODULE: ./src/report/batch-sections.ts
 
 
 
-/** Output names, as action.yml declares them. */
-const OUTPUT = {
-    status: 'status',
-    progressId: 'progress-id',
-    instructions: 'instructions',
-    expectedOutcome: 'expected-outcome',
-    instructionsFile: 'instructions-file',
-    result: 'result',
-    error: 'error',
-    polls: 'polls',
-    elapsedSeconds: 'elapsed-seconds',
-    mode: 'mode',
-    scenarioId: 'scenario-id',
-    applied: 'applied',
-    commentId: 'comment-id',
-    commentUrl: 'comment-url'
-};
-/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
-function instructionsFilePath(progressId, runnerTemp) {
-    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
+
+
+const same = text => text;
+/** Below this a section cannot say more than its title and a note, so it is left out and named instead. */
+const MIN_SECTION_BYTES = 400;
+/** Room kept for the note that names the scenarios left out. */
+const OMITTED_NOTE_BYTES = 2000;
+/**
+ * Outside text as inert Markdown inside a table cell or a line of prose: HTML escaped, every other
+ * ASCII punctuation character backslash-escaped (so nothing in it can become emphasis, a link, code, a
+ * heading or a cell boundary), line breaks folded, cut to `maxChars`.
+ */
+function inertText(text, maxChars) {
+    const line = (0,base_text/* oneLine */.TN)(text).trim();
+    const cut = line.length > maxChars
+        ? `${Array.from(line)
+            .slice(0, maxChars - 1)
+            .join('')}…`
+        : line;
+    return escapeHtml(cut.replace(/[!#$%'()*+,\-./:;=?@[\\\]^_`{|}~]/g, '\\$&'));
 }
-/** Every output for one ending. Values are redacted by the caller before they get here. */
-function outputValues(outcome, instructionsFile) {
-    return {
-        [OUTPUT.status]: outcome.status,
-        [OUTPUT.progressId]: outcome.progressId,
-        [OUTPUT.instructions]: outcome.instructions,
-        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
-        [OUTPUT.instructionsFile]: instructionsFile,
-        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
-        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
-        [OUTPUT.polls]: String(outcome.polls),
-        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
-    };
+/** "3 scenarios: 2 completed, 1 failed". */
+function tally(batch) {
+    const order = ['completed', 'failed', 'timed-out', 'cancelled'];
+    const counts = order
+        .map(status => [status, batch.reports.filter(report => report.outcome.status === status).length])
+        .filter(([, count]) => count > 0)
+        .map(([status, count]) => `${count} ${status}`);
+    const total = batch.reports.length;
+    return `${total} ${total === 1 ? 'scenario' : 'scenarios'}: ${counts.join(', ')}`;
+}
+/** The heading line both renderings start with, after any header of their own. */
+function batchStatusLine(batch) {
+    const total = batch.reports.length;
+    return `batch of ${total} ${total === 1 ? 'scenario' : 'scenarios'}, ${STATUS_LABEL[batch.status]}`;
+}
+/** The facts about the whole batch, as a two-column table. */
+function batchFacts(batch, apiHost) {
+    const rows = [
+        '| | |',
+        '| --- | --- |',
+        '| Mode | improve, one job per scenario |',
+        `| Scenarios | ${tally(batch)} |`,
+        `| Concurrency | ${batch.concurrency} |`,
+        `| Elapsed | ${(0,duration/* formatDuration */.a)(batch.elapsedMs)} |`,
+        `| Polls | ${batch.polls} |`
+    ];
+    if (apiHost !== undefined)
+        rows.push(`| API host | ${codeCell(apiHost)} |`);
+    if (batch.apply) {
+        const saved = batch.reports.filter(report => report.applied === true).length;
+        rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`);
+    }
+    return `${rows.join('\n')}\n`;
+}
+/** One row per scenario, in the order given: scenario, status, saved, time, polls, one-line error. */
+function batchTable(batch, errorChars, show = same) {
+    const rows = [
+        '| Scenario | Status | Saved | Time | Polls | Error |',
+        '| ---: | --- | --- | ---: | ---: | --- |',
+        ...batch.reports.map(report => {
+            const { outcome } = report;
+            const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no';
+            return (`| ${report.scenarioId ?? ''} | ${STATUS_LABEL[outcome.status]} | ${saved} | ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} | ` +
+                `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`);
+        })
+    ];
+    return `${rows.join('\n')}\n`;
+}
+/**
+ * Each report's diff, made once for the summary and the comment alike: a hundred long texts take
+ * seconds to compare. Showing a text (defanging it) changes no line's equality with another, so the
+ * diff of the texts as shown is this diff with each line shown.
+ */
+const diffs = new WeakMap();
+function diffOf(report, before, after, show) {
+    if (!diffs.has(report))
+        diffs.set(report, lineDiff(before, after));
+    return diffs.get(report)?.map(line => ({ op: line.op, text: show(line.text) }));
+}
+/** What an improve job changed, cut to `maxBytes`: the label for the section's title and the block. */
+function changes(report, before, after, maxBytes, show) {
+    if (before === after)
+        return { label: 'no change', block: 'The new instructions are the same as the old ones.' };
+    const lines = diffOf(report, before, after, show);
+    if (lines === undefined)
+        return { label: 'too large to compare', block: 'The texts are too large to compare here.' };
+    const added = lines.filter(line => line.op === '+').length;
+    const removed = lines.filter(line => line.op === '-').length;
+    const label = `${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed`;
+    const text = unifiedDiff(lines);
+    const note = '\n\n> [!NOTE]\n> Cut here: the diff is longer than this page has room for; compare the texts themselves.';
+    const whole = fencedBlock(text, 'diff');
+    if (Buffer.byteLength(whole) <= maxBytes)
+        return { label, block: whole };
+    // The fence around a part is never longer than the one around the whole, so this frame is enough.
+    const frame = Buffer.byteLength(whole) - Buffer.byteLength(text);
+    let used = frame + Buffer.byteLength(note);
+    const kept = [];
+    for (const line of text.split('\n')) {
+        used += Buffer.byteLength(line) + 1;
+        if (used > maxBytes)
+            break;
+        kept.push(line);
+    }
+    if (kept.length === 0)
+        return { label, block: 'The diff does not fit on this page; compare the texts themselves.' };
+    return { label, block: fencedBlock(kept.join('\n'), 'diff') + note };
+}
+/**
+ * One scenario's collapsed section, within about `maxBytes` (never less than a title and a note): its
+ * error, its progress id and, when it completed, its diff.
+ */
+function scenarioSection(report, maxBytes, show = same) {
+    const { outcome } = report;
+    const parts = [];
+    if (outcome.progressId !== '')
+        parts.push(`Progress id: ${inertText(show(outcome.progressId), 200)}`);
+    if (outcome.error !== '') {
+        const error = fitShown(outcome.error, Math.max(200, Math.min(4000, Math.floor(maxBytes / 3))), show);
+        parts.push(preBlock(show(error.text) + (error.truncated ? ' …' : '')));
+    }
+    let title = `Scenario ${report.scenarioId ?? '?'}: ${STATUS_LABEL[outcome.status]}`;
+    if (report.applied !== undefined)
+        title += report.applied ? ', saved' : ', not saved';
+    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
+        const frame = Buffer.byteLength(collapsible(`${title} (000 lines added, 000 removed)`, parts.join('\n\n'), false)) + 8;
+        const diff = changes(report, report.currentInstructions, outcome.instructions, maxBytes - frame, show);
+        title += ` (${diff.label})`;
+        parts.push(diff.block);
+    }
+    return `${collapsible(title, parts.join('\n\n'), false)}\n`;
+}
+/**
+ * The scenarios' sections, in order, within `roomBytes`: each gets a fair share of the room still
+ * left (at most `maxSectionBytes`, at least MIN_SECTION_BYTES), so that a small diff leaves room for
+ * the ones after it. The sections that do not fit at all are returned by scenario id, for the caller
+ * to name.
+ */
+function fitSections(reports, roomBytes, maxSectionBytes, show = same) {
+    const sections = [];
+    const omitted = [];
+    let room = roomBytes;
+    reports.forEach((report, index) => {
+        const share = Math.min(maxSectionBytes, Math.floor(room / (reports.length - index)));
+        const section = scenarioSection(report, Math.max(MIN_SECTION_BYTES, share), show);
+        const size = Buffer.byteLength(section) + 1;
+        if (size > room) {
+            omitted.push(report.scenarioId ?? 0);
+            return;
+        }
+        sections.push(section);
+        room -= size;
+    });
+    return { sections, omitted };
+}
+/** Names the scenarios left out, and where to read them instead. */
+function omittedNote(omitted, limit, whereInstead) {
+    if (omitted.length === 0)
+        return '';
+    const shown = omitted.slice(0, 150).join(', ');
+    const more = omitted.length > 150 ? ` and ${omitted.length - 150} more` : '';
+    return (`> [!NOTE]\n> Not shown here for lack of room (${limit}): the ${omitted.length === 1 ? 'section' : 'sections'} of ` +
+        `${omitted.length === 1 ? 'scenario' : 'scenarios'} ${shown}${more}. ${whereInstead}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-comment.ts
+
+
+
+const batch_comment_ERROR_BYTES = 4000;
+const batch_comment_REQUEST_BYTES = 4000;
+const SECTION_BYTES = 16_000;
+const ERROR_CHARS = 100;
+const batch_comment_MAX_SHOWN_HEADER = 100;
+const batch_comment_LIMIT = 'GitHub limits a comment to 65,536 characters';
+/**
+ * The pull-request comment for a batch, as Markdown: one comment for every scenario, led by the same
+ * hidden marker as a single job's (so the comment-header rules are the same), with the table and one
+ * collapsed diff per scenario, within GitHub's limit. Sections that do not fit are named, with a
+ * pointer to the job summary and the files. Pure: the caller posts it.
+ */
+function renderBatchComment(batch, context) {
+    const header = context.header.trim();
+    const folded = header.replace(/\s+/g, ' ');
+    const shownHeader = folded.length > batch_comment_MAX_SHOWN_HEADER ? `${folded.slice(0, batch_comment_MAX_SHOWN_HEADER)}…` : folded;
+    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
+    const head = [
+        commentMarker(header),
+        `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${batchStatusLine(batch)}\n`
+    ];
+    let facts = batchFacts(batch, undefined);
+    if (context.runUrl !== undefined) {
+        facts += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
+    }
+    head.push(facts);
+    if (batch.error !== '') {
+        const error = fitShown(batch.error, batch_comment_ERROR_BYTES, defang);
+        head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
+    }
+    head.push(textSection('Request', batch.extraInstructions, batch_comment_REQUEST_BYTES, {
+        whereWhole: 'the extra-instructions input',
+        limit: batch_comment_LIMIT,
+        show: defang
+    }));
+    head.push(`### Scenarios\n\n${batchTable(batch, ERROR_CHARS, defang)}`);
+    const footer = `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`;
+    const used = Buffer.byteLength([...head, footer].join('\n'));
+    const { sections, omitted } = fitSections(batch.reports, COMMENT_TARGET_BYTES - used - OMITTED_NOTE_BYTES, SECTION_BYTES, defang);
+    const where = `Every scenario's diff is in the job summary of ${run}, and the new texts in the files of the step's \`instructions-dir\` output.`;
+    return [...head, ...sections, omittedNote(omitted, batch_comment_LIMIT, where), footer].filter(part => part !== '').join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -30427,7 +30927,124 @@ function renderSummary(report, context) {
     return parts.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/batch-summary.ts
+
+
+
+const batch_summary_SIDE_TEXT_BYTES = 64 * 1024;
+/** No one scenario's section takes more than this, however few there are. */
+const batch_summary_SECTION_BYTES = 192 * 1024;
+const batch_summary_ERROR_CHARS = 200;
+const batch_summary_LIMIT = 'GitHub limits a job summary to 1 MiB';
+/**
+ * The job summary of a batch, as Markdown: the facts, the error, the request, one table of the
+ * scenarios, then one collapsed section per scenario with its diff, within GitHub's 1 MiB. Sections
+ * that do not fit are named, with a pointer to the files. Pure: the caller writes it.
+ */
+function renderBatchSummary(batch, context) {
+    const head = [`## Cekura scenario instructions: ${batchStatusLine(batch)}\n`, batchFacts(batch, context.apiHost)];
+    if (batch.error !== '')
+        head.push(`### Error\n\n${preBlock(fitEscaped(batch.error, batch_summary_SIDE_TEXT_BYTES).text)}\n`);
+    head.push(textSection('Request', batch.extraInstructions, batch_summary_SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit: batch_summary_LIMIT }));
+    head.push(`### Scenarios\n\n${batchTable(batch, batch_summary_ERROR_CHARS)}`);
+    const used = Buffer.byteLength(head.join('\n'));
+    const { sections, omitted } = fitSections(batch.reports, SUMMARY_LIMIT_BYTES - used - OMITTED_NOTE_BYTES, batch_summary_SECTION_BYTES);
+    const where = `The new texts are in the files of the \`instructions-dir\` output (${codeCell(context.instructionsDir)}), one per completed ` +
+        'scenario, and each error in the `results` output.';
+    return [...head, ...sections, omittedNote(omitted, batch_summary_LIMIT, where)].filter(part => part !== '').join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+/** Output names, as action.yml declares them. */
+const OUTPUT = {
+    status: 'status',
+    progressId: 'progress-id',
+    instructions: 'instructions',
+    expectedOutcome: 'expected-outcome',
+    instructionsFile: 'instructions-file',
+    result: 'result',
+    error: 'error',
+    polls: 'polls',
+    elapsedSeconds: 'elapsed-seconds',
+    mode: 'mode',
+    scenarioId: 'scenario-id',
+    applied: 'applied',
+    commentId: 'comment-id',
+    commentUrl: 'comment-url',
+    results: 'results',
+    instructionsDir: 'instructions-dir'
+};
+/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
+function instructionsFilePath(progressId, runnerTemp) {
+    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
+}
+/** Every output for one ending. Values are redacted by the caller before they get here. */
+function outputValues(outcome, instructionsFile) {
+    return {
+        [OUTPUT.status]: outcome.status,
+        [OUTPUT.progressId]: outcome.progressId,
+        [OUTPUT.instructions]: outcome.instructions,
+        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
+        [OUTPUT.instructionsFile]: instructionsFile,
+        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
+        [OUTPUT.polls]: String(outcome.polls),
+        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
+    };
+}
+/** Where a batch's folder of texts goes: a new folder under this one, one per step. */
+function instructionsDirParent(runnerTemp) {
+    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions');
+}
+/** The `results` output: one object per scenario, in the order given. `fileOf` names each completed job's file. */
+function batchResults(batch, fileOf) {
+    return batch.reports.map(report => {
+        const { outcome } = report;
+        const id = report.scenarioId ?? 0;
+        return {
+            scenario_id: id,
+            progress_id: outcome.progressId,
+            status: outcome.status,
+            error: (0,base_text/* oneLine */.TN)(outcome.error),
+            applied: report.applied === true,
+            instructions_file: outcome.status === 'completed' ? (fileOf(id) ?? '') : '',
+            polls: outcome.polls,
+            elapsed_seconds: Math.round(outcome.elapsedMs / 100) / 10
+        };
+    });
+}
+/**
+ * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
+ * file and last response) is empty: it is in `results` and the folder instead.
+ */
+function batchOutputValues(batch, results, instructionsDir) {
+    return {
+        [OUTPUT.status]: batch.status,
+        [OUTPUT.progressId]: '',
+        [OUTPUT.instructions]: '',
+        [OUTPUT.expectedOutcome]: '',
+        [OUTPUT.instructionsFile]: '',
+        [OUTPUT.result]: '',
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(batch.error),
+        [OUTPUT.polls]: String(batch.polls),
+        [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
+        [OUTPUT.mode]: 'improve',
+        [OUTPUT.scenarioId]: '',
+        [OUTPUT.applied]: String(batch.applied),
+        [OUTPUT.results]: JSON.stringify(results),
+        [OUTPUT.instructionsDir]: instructionsDir
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/publish.ts
+
+
 
 
 
@@ -30453,29 +31070,66 @@ async function publish(report, { settings, redact, deadline }) {
     values[OUTPUT.mode] = report.mode;
     values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
     values[OUTPUT.applied] = String(report.applied === true);
+    // A batch's outputs: empty for a single job.
+    values[OUTPUT.results] = '';
+    values[OUTPUT.instructionsDir] = '';
     for (const [name, value] of Object.entries(values))
         core.setOutput(name, value);
     if (settings.summary) {
-        try {
-            const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
-            await core.summary.addRaw(markdown, true).write();
-        }
-        catch (error) {
-            core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+        await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }));
+    }
+    await comment(settings, outcome.status, deadline, redact, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }));
+}
+/**
+ * Writes everything a (redacted) batch leaves behind: one file per completed job in a new folder, the
+ * outputs (with `results`), one summary and one comment for the whole batch.
+ */
+async function publishBatch(batch, { settings, redact, deadline }) {
+    const files = new Map();
+    let dir = '';
+    try {
+        const parent = instructionsDirParent(process.env.RUNNER_TEMP);
+        (0,external_node_fs_.mkdirSync)(parent, { recursive: true });
+        // A folder of its own, so that a later step can copy exactly this batch's texts in one command.
+        dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(parent, 'batch-'));
+        for (const report of batch.reports) {
+            if (report.outcome.status !== 'completed' || report.scenarioId === undefined)
+                continue;
+            const file = (0,external_node_path_.join)(dir, `${report.scenarioId}.txt`);
+            (0,external_node_fs_.writeFileSync)(file, report.outcome.instructions, 'utf8');
+            files.set(report.scenarioId, file);
         }
     }
-    // After the summary, so that a slow or failing comment never costs the summary.
-    let comment;
+    catch (error) {
+        core.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+    const results = batchResults(batch, id => files.get(id));
+    for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir)))
+        core.setOutput(name, value);
+    if (settings.summary) {
+        await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }));
+    }
+    await comment(settings, batch.status, deadline, redact, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }));
+}
+async function writeSummary(render) {
+    try {
+        await core.summary.addRaw(render(), true).write();
+    }
+    catch (error) {
+        core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** Posts the comment when asked to, after the summary, so that a slow or failing comment never costs the summary. */
+async function comment(settings, status, deadline, redact, render) {
+    let posted;
     if (settings.prComment) {
-        comment = await postComment({
+        posted = await postComment({
             token: settings.githubToken,
             header: settings.commentHeader,
-            body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
+            body: render(workflowRunUrl(process.env)),
             // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
             // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: outcome.status === 'cancelled'
-                ? COMMENT_GRACE_MS
-                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            timeoutMs: status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
             log: {
                 info: line => core.info(redact(line)),
                 notice: line => core.notice(redact(line)),
@@ -30484,8 +31138,8 @@ async function publish(report, { settings, redact, deadline }) {
             }
         });
     }
-    core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
-    core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
+    core.setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id));
+    core.setOutput(OUTPUT.commentUrl, posted?.url ?? '');
 }
 /**
  * Fails the step before any job was followed. Every declared output is still written, so later steps
@@ -30524,6 +31178,8 @@ function watchForCancel(log) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -30578,6 +31234,66 @@ async function follow(settings, redact, startedAt, cancel) {
         client.close();
     }
 }
+/** Runs one improve job per scenario of the list, a few at once, logging as they go. */
+async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
+    const { job } = settings;
+    if (job.mode !== 'improve')
+        throw new Error(`a batch runs improve jobs, not ${job.mode}`);
+    const host = new URL(settings.apiUrl).host;
+    core.info(`Starting a batch of ${(0,base_text/* plural */.LS)(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
+        `(timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} for all; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} ` +
+        `up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}).`);
+    const now = () => performance.now();
+    // One gate for all the jobs: the account's rate limit is shared, so a 429 seen by one holds back all.
+    const gate = createGate({ now, sleep: sleep });
+    const client = new CekuraClient({
+        apiUrl: settings.apiUrl,
+        apiKey: settings.apiKey,
+        debug: line => core.debug(redact(line)),
+        cancel,
+        gate
+    });
+    try {
+        return await runBatch({
+            scenarioIds,
+            job,
+            apply: settings.apply,
+            concurrency: settings.concurrency,
+            timeoutMs: settings.timeoutMs,
+            pollIntervalMs: settings.pollIntervalMs,
+            maxPollIntervalMs: settings.maxPollIntervalMs,
+            startedAt
+        }, {
+            client,
+            now,
+            sleep: sleep,
+            random: Math.random,
+            cancel,
+            log: line => core.info(redact(line)),
+            redact,
+            onEnded: report => {
+                const { outcome } = report;
+                const how = `${outcome.status} after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
+                core.info(redact(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`));
+            }
+        });
+    }
+    finally {
+        client.close();
+    }
+}
+/** Fails the step, or not, as the batch's ending and fail-on-error say: after every job has ended. */
+function concludeBatch(batch, settings, cancel) {
+    if (batch.status === 'completed' && batch.error === '') {
+        core.info(`All ${(0,base_text/* plural */.LS)(batch.reports.length, 'job')} completed after ${(0,duration/* formatDuration */.a)(batch.elapsedMs)} and ${(0,base_text/* plural */.LS)(batch.polls, 'poll')}.`);
+    }
+    else if (settings.failOnError || cancel.aborted) {
+        core.setFailed(batch.error);
+    }
+    else {
+        core.warning(`${batch.error} (fail-on-error is false, so the step succeeds; status ${batch.status})`);
+    }
+}
 /** Fails the step, or not, as the ending and fail-on-error say. */
 function conclude(report, settings, cancel) {
     const { outcome } = report;
@@ -30599,6 +31315,12 @@ async function run() {
         const settings = readSettings();
         const startedAt = performance.now();
         const cancel = watchForCancel(line => core.info(line));
+        if (settings.scenarioIds !== undefined) {
+            const batch = redactBatch(await followBatch(settings, settings.scenarioIds, redact, startedAt, cancel), redact);
+            await publishBatch(batch, { settings, redact, deadline: startedAt + settings.timeoutMs });
+            concludeBatch(batch, settings, cancel);
+            return;
+        }
         const report = (0,base_redact/* redactReport */.a5)(await follow(settings, redact, startedAt, cancel), redact);
         await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs });
         conclude(report, settings, cancel);

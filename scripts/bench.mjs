@@ -1,11 +1,12 @@
 // `npm run bench`: how soon the action notices a finished job, what it spends, how fast it starts.
-// Prints three tables (the README's Performance section explains them):
+// Prints four tables (the README's Performance section explains them):
 //   1. polling efficiency: the real poll loop on a virtual clock against simulated jobs, our default
 //      schedule beside fixed 2/5/10/30 s pollers;
 //   2. start-up: the committed bundle under Node 24 beside `node -e 0` and a toolkit-only bundle;
-//   3. reality check: real-time runs of the bundle against the fake server, beside the simulation.
+//   3. reality check: real-time runs of the bundle against the fake server, beside the simulation;
+//   4. batches: the real batch runner on a virtual clock, 20 jobs of about 10 s at concurrency 1 to 10.
 //
-//   node scripts/bench.mjs [--runs 10000] [--startup-runs 21] [--reality-runs 3] [--only 1,2,3]
+//   node scripts/bench.mjs [--runs 10000] [--startup-runs 21] [--reality-runs 3] [--batch-runs 200] [--only 1,2,3,4]
 //                          [--poll-interval 2.5s --max-poll-interval 25s] [--seed 20261129]
 //                          [--bundle dist/index.js] [--phase 2s]
 //
@@ -22,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startFakeCekura, DEFAULT_API_KEY } from '../__tests__/support/fake-cekura.mjs'
 import { actionDefaults, resolveNode24 } from '../__tests__/support/run-action.mjs'
+import { BATCH_TARGET, batchTable, JOB_MS, JOBS, SPREAD } from './bench/batch.mjs'
 import { compile } from './bench/compile.mjs'
 import { observeOnce } from './bench/reality.mjs'
 import { DEFAULT_PHASE, fixedPhase, loadSimulation, pollingTable, predict, REQUEST_COST_S } from './bench/simulate.mjs'
@@ -37,7 +39,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '10000' },
     'startup-runs': { type: 'string', default: '21' },
     'reality-runs': { type: 'string', default: '3' },
-    only: { type: 'string', default: '1,2,3' },
+    'batch-runs': { type: 'string', default: '200' },
+    only: { type: 'string', default: '1,2,3,4' },
     'poll-interval': { type: 'string' },
     'max-poll-interval': { type: 'string' },
     seed: { type: 'string', default: '20261129' },
@@ -48,12 +51,13 @@ const { values: args } = parseArgs({
 const runs = atLeast('runs', 200)
 const startupRuns = atLeast('startup-runs', 15)
 const realityRuns = atLeast('reality-runs', 1)
+const batchRuns = atLeast('batch-runs', 20)
 const seed = Number(args.seed)
 const only = new Set((args.only ?? '').split(',').map(s => s.trim()))
 const bundle = resolve(root, args.bundle ?? 'dist/index.js')
 const bundleName = relative(root, bundle)
 
-/** @param {'runs' | 'startup-runs' | 'reality-runs'} name @param {number} min */
+/** @param {'runs' | 'startup-runs' | 'reality-runs' | 'batch-runs'} name @param {number} min */
 function atLeast(name, min) {
   const n = Number(args[name])
   if (!Number.isInteger(n) || n < min) {
@@ -97,7 +101,7 @@ function durationInput(name, text) {
 
 console.log(
   `Schedule under test (${scheduleSource}): poll-interval ${pollIntervalText}, max-poll-interval ${maxPollIntervalText}; ` +
-    `growth and jitter as src/schedule.ts has them (GROWTH_SECONDS ${sim.GROWTH_SECONDS}, JITTER ±${Math.round(sim.JITTER * 100)} %).`
+    `growth and jitter as src/wait/schedule.ts has them (GROWTH_SECONDS ${sim.GROWTH_SECONDS}, JITTER ±${Math.round(sim.JITTER * 100)} %).`
 )
 
 /** @type {string[]} */
@@ -125,6 +129,8 @@ if (node24) {
   }
 }
 
+if (only.has('4')) await tableFour()
+
 console.log(`\n## Verdict\n\n${verdicts.map(v => `- ${v}`).join('\n')}`)
 console.log(`\nBenchmark took ${seconds(performance.now() - began, 0)} s.`)
 
@@ -133,7 +139,7 @@ console.log(`\nBenchmark took ${seconds(performance.now() - began, 0)} s.`)
 async function tableOne() {
   console.log(`\n## 1. Polling efficiency (simulated: ${runs} runs per job duration)\n`)
   console.log(
-    `The real poll loop (pollUntilDone, src/poll.ts) on a virtual clock against a simulated job. A job of duration D; ${phase.text}; requests take no time. ` +
+    `The real poll loop (pollUntilDone, src/wait/poll.ts) on a virtual clock against a simulated job. A job of duration D; ${phase.text}; requests take no time. ` +
       `Overshoot: from the job's end to the poll that sees it. Cost = mean overshoot s + ${REQUEST_COST_S} s × mean requests. ` +
       "Ratio: cost ÷ the cheapest fixed poller's cost at that duration (marked *), ± one standard error. " +
       'Fixed pollers have no jitter; ours has its own.\n'
@@ -265,11 +271,11 @@ async function tableThree(node, fake, inputs) {
   )
   if (!bundleHasSourceSchedule(bundle)) {
     console.log(
-      `**${bundleName} is stale: it was built from another src/schedule.ts than the one simulated.** ` +
+      `**${bundleName} is stale: it was built from another src/wait/schedule.ts than the one simulated.** ` +
         "The runs below follow the bundle's schedule, the predictions the source's; rebuild (npm run build) to compare like with like.\n"
     )
     verdicts.push(
-      `Reality check: ${bundleName} does not hold src/schedule.ts's schedule (stale bundle); its figures do not test the simulation.`
+      `Reality check: ${bundleName} does not hold src/wait/schedule.ts's schedule (stale bundle); its figures do not test the simulation.`
     )
   }
   const runInputs = { ...inputs, 'poll-interval': pollIntervalText, 'max-poll-interval': maxPollIntervalText }
@@ -297,14 +303,63 @@ async function tableThree(node, fake, inputs) {
   )
 }
 
+async function tableFour() {
+  console.log(`\n## 4. Batches (simulated: ${batchRuns} batches per concurrency)\n`)
+  console.log(
+    `The real batch runner (runBatch, src/job/batch.ts: a pool of runJob, each with the real poll loop) on a virtual clock against a simulated Cekura. ` +
+      `A batch of ${JOBS} improve jobs (read the scenario, start, poll; no apply), each taking ${JOB_MS / 1000} s ±${SPREAD * 100} % (uniform), ` +
+      `in random order; schedule ${pollIntervalText} → ${maxPollIntervalText}; requests take no time. ` +
+      'Ideal: ceil(jobs ÷ concurrency) × job length, as if every job took exactly that and were noticed at once. ' +
+      'Bound: the same jobs in a perfect pool that notices every end at once (what the spread of the jobs alone costs). ' +
+      'Wall: from the batch start to its end, mean (p95). Requests: all kinds, per batch. Peak: the most jobs running at once in any run.\n'
+  )
+  const rows = await batchTable(sim.runBatch, schedule, batchRuns, seed)
+  console.log(
+    markdownTable(
+      [
+        'Concurrency',
+        'Ideal s',
+        'Bound s',
+        'Wall s',
+        'p95 wall s',
+        'Wall ÷ ideal',
+        'p95 ÷ ideal',
+        'Wall ÷ bound',
+        'Requests',
+        'Polls',
+        'Peak'
+      ],
+      rows.map(row => [
+        row.concurrency,
+        row.idealS.toFixed(0),
+        row.boundS.toFixed(1),
+        row.wallS.toFixed(1),
+        row.p95WallS.toFixed(1),
+        row.ratio.toFixed(3),
+        row.p95Ratio.toFixed(3),
+        row.overBound.toFixed(3),
+        row.requests.toFixed(1),
+        row.polls.toFixed(1),
+        row.peak
+      ])
+    )
+  )
+  const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a))
+  const overPeak = rows.filter(row => row.peak > row.concurrency)
+  verdicts.push(
+    `Batches: the worst mean wall time is ${worst.ratio.toFixed(3)} × the ideal (concurrency ${worst.concurrency}); target ≤ ${BATCH_TARGET}: ` +
+      `${worst.ratio <= BATCH_TARGET ? 'met' : 'MISSED'}${overPeak.length > 0 ? `; MORE jobs at once than the concurrency at ${overPeak.map(row => row.concurrency).join(', ')}` : ''}.`
+  )
+}
+
 /**
  * Whether the bundle holds the schedule that table 1 simulates: the constants and the nextPollDelay
- * function of the compiled src/schedule.ts, whitespace aside. False means the bundle is stale.
+ * function of the compiled src/wait/schedule.ts, whitespace aside. False means the bundle is stale.
  * @param {string} bundlePath
  */
 function bundleHasSourceSchedule(bundlePath) {
   const squeeze = (/** @type {string} */ text) => text.replace(/\s+/g, ' ')
-  const compiled = readFileSync(join(built.simDir, 'schedule.js'), 'utf8')
+  const compiled = readFileSync(join(built.simDir, 'wait', 'schedule.js'), 'utf8')
   const pieces = [
     /const GROWTH_SECONDS = [^;]+;/.exec(compiled)?.[0],
     /const JITTER = [^;]+;/.exec(compiled)?.[0],

@@ -44,6 +44,14 @@ const DECLARATIONS = {
   currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
   currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
   scenarioId: { name: 'scenario-id' },
+  scenarioIds: {
+    name: 'scenario-ids',
+    refused: {
+      poll: STARTS_NOTHING,
+      generate: 'a batch improves the stored instructions of each scenario listed; it runs in mode improve only.'
+    }
+  },
+  concurrency: { name: 'concurrency', default: '3' },
   requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
   apply: { name: 'apply', default: 'false' },
   timeout: { name: 'timeout', default: '10m' },
@@ -76,6 +84,13 @@ export interface Settings {
   job: Job
   /** The scenario the job is about, when known; `apply` writes the text into it. */
   scenarioId?: number
+  /**
+   * A batch: one improve job (settings.job, without a current text) per scenario, in this order; each
+   * scenario's agent and text are read from Cekura. Undefined for a single job.
+   */
+  scenarioIds?: number[]
+  /** How many jobs of a batch run at once. */
+  concurrency: number
   apply: boolean
   timeoutMs: number
   pollIntervalMs: number
@@ -102,6 +117,8 @@ export interface InputContext {
 }
 
 const MAX_TIMEOUT_MS = 6 * 3_600_000
+const MAX_BATCH = 100
+const MAX_CONCURRENCY = 10
 const MIN_POLL_INTERVAL_MS = 100
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)'
@@ -160,10 +177,12 @@ export function parseInputs(read: (name: string) => string, context: InputContex
     summary: boolean('summary', get),
     prComment: boolean('prComment', get),
     githubToken: get('githubToken'),
-    commentHeader: commentHeader(get('commentHeader'))
+    commentHeader: commentHeader(get('commentHeader')),
+    concurrency: concurrency(get('concurrency'))
   }
   if (get('scenarioId') !== '') settings.scenarioId = positiveInteger('scenarioId', get)
-  if (settings.apply && settings.scenarioId === undefined) {
+  if (get('scenarioIds') !== '') settings.scenarioIds = scenarioIds(get('scenarioIds'))
+  if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
     throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`)
   }
   return settings
@@ -178,7 +197,7 @@ function modeOf(get: Reader): Mode | undefined {
   }
   if (text !== '') return text as Mode
   if (given('progressId')) return 'poll'
-  if (given('scenarioId') || given('currentInstructions') || given('currentInstructionsFile')) return 'improve'
+  if (given('scenarioId') || given('scenarioIds') || given('currentInstructions') || given('currentInstructionsFile')) return 'improve'
   return given('agentId') ? 'generate' : undefined
 }
 
@@ -207,8 +226,33 @@ export function modeFromInputs(read: (name: string) => string): Mode | undefined
   }
 }
 
+/** What a batch (scenario-ids) cannot be combined with, and why. */
+const NOT_IN_BATCH: Array<[InputKey, string]> = [
+  ['scenarioId', "a batch takes its scenarios from 'scenario-ids' only; list this one there too."],
+  ['progressId', "a batch starts one new job per scenario; follow a job started elsewhere in a step of its own, with 'progress-id' alone."],
+  ['currentInstructions', "a batch improves each scenario's own stored instructions, read from Cekura."],
+  ['currentInstructionsFile', "a batch improves each scenario's own stored instructions, read from Cekura."]
+]
+
+/** Refuses what a batch cannot be combined with, before anything else is read. */
+function checkBatch(get: Reader): void {
+  if (get('scenarioIds') === '') return
+  const clash = NOT_IN_BATCH.find(([key]) => get(key) !== '')
+  if (clash !== undefined) {
+    throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with '${INPUT[clash[0]]}': ${clash[1]}`)
+  }
+  const mode = get('mode').toLowerCase()
+  if ((MODES as readonly string[]).includes(mode) && mode !== 'improve') {
+    throw new InputError(
+      `Input '${INPUT.scenarioIds}' cannot be combined with mode '${mode}': a batch improves the stored instructions of each scenario ` +
+        `listed, so its mode is improve (or empty).`
+    )
+  }
+}
+
 /** Picks the mode and checks that the inputs fit it. */
 function parseJob(get: Reader, context: InputContext): Job {
+  checkBatch(get)
   const mode = modeOf(get)
   if (mode === undefined) {
     throw new InputError(
@@ -253,9 +297,11 @@ function parseJob(get: Reader, context: InputContext): Job {
       : {}),
     ...(currentInput === 'currentInstructionsFile'
       ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
-      : {})
+      : {}),
+    // In a batch each scenario's own text is sent; a field error about it names the list.
+    ...(get('scenarioIds') !== '' ? { currentInstructionsInput: INPUT.scenarioIds } : {})
   }
-  if (get('scenarioId') === '' && job.agentId === undefined) {
+  if (get('scenarioId') === '' && get('scenarioIds') === '' && job.agentId === undefined) {
     throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`)
   }
   clashes(job, requestBody)
@@ -289,6 +335,32 @@ function parseRequestBody(text: string): Record<string, unknown> {
     )
   }
   return parsed as Record<string, unknown>
+}
+
+/** A list of scenario ids: whole numbers separated by commas, spaces or new lines, each once. */
+function scenarioIds(text: string): number[] {
+  const name = INPUT.scenarioIds
+  const parts = text.split(/[\s,]+/).filter(part => part !== '')
+  const form = 'Cekura scenario ids (whole numbers such as 1234) separated by commas, spaces or new lines'
+  if (parts.length === 0) throw new InputError(`Input '${name}' must list ${form}, got '${text}'.`)
+  const bad = parts.find(part => !/^\d+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part)))
+  if (bad !== undefined) throw new InputError(`Input '${name}' must list ${form}; '${bad.slice(0, 40)}' is not one.`)
+  const ids = parts.map(Number)
+  const twice = ids.find((id, index) => ids.indexOf(id) !== index)
+  if (twice !== undefined) throw new InputError(`Input '${name}' lists scenario ${twice} more than once; list each scenario once.`)
+  if (ids.length > MAX_BATCH) {
+    throw new InputError(
+      `Input '${name}' lists ${ids.length} scenarios; a batch takes at most ${MAX_BATCH}. Split the list over several steps.`
+    )
+  }
+  return ids
+}
+
+function concurrency(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
+    throw new InputError(`Input '${INPUT.concurrency}' must be a whole number from 1 to ${MAX_CONCURRENCY}, got '${text}'.`)
+  }
+  return Number(text)
 }
 
 function positiveInteger(key: InputKey, get: Reader): number {

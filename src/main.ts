@@ -6,9 +6,11 @@ import { sleep } from './base/sleep.js'
 import { errorMessage, plural } from './base/text.js'
 import type { Report } from './base/types.js'
 import { CekuraClient } from './cekura/client.js'
+import { createGate } from './cekura/gate.js'
 import { INPUT, InputError, modeFromInputs, parseInputs, type Settings } from './inputs.js'
+import { type BatchReport, redactBatch, runBatch } from './job/batch.js'
 import { runJob } from './job/runner.js'
-import { publish, publishInputFailure } from './publish.js'
+import { publish, publishBatch, publishInputFailure } from './publish.js'
 import { OUTPUT } from './report/outputs.js'
 import { watchForCancel } from './wait/signals.js'
 
@@ -59,6 +61,77 @@ async function follow(settings: Settings, redact: (text: string) => string, star
   }
 }
 
+/** Runs one improve job per scenario of the list, a few at once, logging as they go. */
+async function followBatch(
+  settings: Settings,
+  scenarioIds: number[],
+  redact: (text: string) => string,
+  startedAt: number,
+  cancel: AbortSignal
+): Promise<BatchReport> {
+  const { job } = settings
+  if (job.mode !== 'improve') throw new Error(`a batch runs improve jobs, not ${job.mode}`)
+  const host = new URL(settings.apiUrl).host
+  core.info(
+    `Starting a batch of ${plural(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
+      `(timeout ${formatDuration(settings.timeoutMs)} for all; polls from every ${formatDuration(settings.pollIntervalMs)} ` +
+      `up to every ${formatDuration(settings.maxPollIntervalMs)}).`
+  )
+  const now = (): number => performance.now()
+  // One gate for all the jobs: the account's rate limit is shared, so a 429 seen by one holds back all.
+  const gate = createGate({ now, sleep })
+  const client = new CekuraClient({
+    apiUrl: settings.apiUrl,
+    apiKey: settings.apiKey,
+    debug: line => core.debug(redact(line)),
+    cancel,
+    gate
+  })
+  try {
+    return await runBatch(
+      {
+        scenarioIds,
+        job,
+        apply: settings.apply,
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        maxPollIntervalMs: settings.maxPollIntervalMs,
+        startedAt
+      },
+      {
+        client,
+        now,
+        sleep,
+        random: Math.random,
+        cancel,
+        log: line => core.info(redact(line)),
+        redact,
+        onEnded: report => {
+          const { outcome } = report
+          const how = `${outcome.status} after ${formatDuration(outcome.elapsedMs)} and ${plural(outcome.polls, 'poll')}`
+          core.info(redact(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`))
+        }
+      }
+    )
+  } finally {
+    client.close()
+  }
+}
+
+/** Fails the step, or not, as the batch's ending and fail-on-error say: after every job has ended. */
+function concludeBatch(batch: BatchReport, settings: Settings, cancel: AbortSignal): void {
+  if (batch.status === 'completed' && batch.error === '') {
+    core.info(
+      `All ${plural(batch.reports.length, 'job')} completed after ${formatDuration(batch.elapsedMs)} and ${plural(batch.polls, 'poll')}.`
+    )
+  } else if (settings.failOnError || cancel.aborted) {
+    core.setFailed(batch.error)
+  } else {
+    core.warning(`${batch.error} (fail-on-error is false, so the step succeeds; status ${batch.status})`)
+  }
+}
+
 /** Fails the step, or not, as the ending and fail-on-error say. */
 function conclude(report: Report, settings: Settings, cancel: AbortSignal): void {
   const { outcome } = report
@@ -79,6 +152,12 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     const startedAt = performance.now()
     const cancel = watchForCancel(line => core.info(line))
+    if (settings.scenarioIds !== undefined) {
+      const batch = redactBatch(await followBatch(settings, settings.scenarioIds, redact, startedAt, cancel), redact)
+      await publishBatch(batch, { settings, redact, deadline: startedAt + settings.timeoutMs })
+      concludeBatch(batch, settings, cancel)
+      return
+    }
     const report = redactReport(await follow(settings, redact, startedAt, cancel), redact)
     await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs })
     conclude(report, settings, cancel)

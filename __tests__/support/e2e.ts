@@ -39,6 +39,8 @@ export function useFake(options: FakeCekuraOptions = {}): { fake: FakeCekura } {
   afterEach(async () => {
     await ctx.fake.close()
     cleanupAll()
+    // A test that set a limit on the jobs running at once (maxRunningJobs) fails when a POST broke it.
+    expect(ctx.fake.overLimit).toEqual([])
   })
   return ctx
 }

@@ -110,6 +110,8 @@ export interface FakeCekuraOptions {
   /** misbehaviour by endpoint: phases used up in order, then normal answers */
   faults?: Partial<Record<FaultEndpoint, Phase[]>>
   log?: (line: string) => void
+  /** record in overLimit every POST that makes more than this many jobs run at once */
+  maxRunningJobs?: number
 }
 
 export interface FakeCekura {
@@ -127,8 +129,15 @@ export interface FakeCekura {
   scenario(id: number): Scenario | undefined
   /** store (replace) a scenario */
   setScenario(id: number, scenario: Partial<Scenario>): void
-  /** forget requests, job state, started jobs and fault counts; scenarios back to how they started */
+  /** forget requests, job state, started jobs, fault counts and running jobs; scenarios back to how they started */
   reset(): void
+  /** jobs started by a POST and not yet answered with a final status */
+  readonly running: number
+  /** the most jobs that were running at once */
+  readonly peakRunning: number
+  /** every POST that made more than maxRunningJobs run at once */
+  overLimit: Array<{ at: number; running: number; limit: number }>
+  setMaxRunningJobs(limit: number | undefined): void
   close(): Promise<void>
 }
 

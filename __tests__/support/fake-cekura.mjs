@@ -95,6 +95,11 @@
 //   long-text            completed with ~200 lines (~20 KB) of instructions
 //   huge-text            completed with instructions of about 1.2 MiB
 //
+// Jobs running at once: a job started by a POST counts as running until the fake has answered one of its
+// polls with a final status (completed, failed, cancelled, needs_...). fake.peakRunning is the most seen at
+// once; with options.maxRunningJobs (or fake.setMaxRunningJobs(n)) every POST that makes more than n run
+// at once is recorded in fake.overLimit, which the e2e helper useFake() checks after every test.
+//
 // Tests add their own jobs with startFakeCekura({ jobs: { id: job } }) or fake.setJob(id, job), built with
 // the `jobs` and `replies` helpers below. A job is data: a list of phases, each answering with one reply
 // for a number of requests (`times`), until a wall-clock time after the job's first poll (`untilMs`), or
@@ -197,6 +202,7 @@ import { fileURLToPath } from 'node:url'
  *           (default DEMO_SCENARIOS; {} for none)
  * @property {Partial<Record<Exclude<Endpoint, 'progress'>, Phase[]>>} [faults]  misbehaviour by endpoint
  * @property {(line: string) => void} [log] called with one line per request
+ * @property {number} [maxRunningJobs]  record in overLimit every POST that makes more jobs run at once
  */
 
 /**
@@ -212,8 +218,13 @@ import { fileURLToPath } from 'node:url'
  *           set (or with undefined, clear) an endpoint's misbehaviour, starting its count afresh
  * @property {(id: number) => Scenario | undefined} scenario  a copy of a stored scenario as it is now
  * @property {(id: number, scenario: Partial<Scenario>) => void} setScenario  store (replace) a scenario
- * @property {() => void} reset    forget requests, job state, started jobs and fault counts; scenarios
- *           back to what the server started with
+ * @property {() => void} reset    forget requests, job state, started jobs, fault counts and running
+ *           jobs; scenarios back to what the server started with
+ * @property {number} running       jobs started and not yet answered with a final status
+ * @property {number} peakRunning   the most jobs that were running at once
+ * @property {Array<{ at: number, running: number, limit: number }>} overLimit  POSTs that made more than
+ *           maxRunningJobs run at once
+ * @property {(limit: number | undefined) => void} setMaxRunningJobs
  * @property {() => Promise<void>} close
  */
 
@@ -636,6 +647,15 @@ export const DEFAULT_START_JOB = 'answer-after-2'
 /** The answer to an unregistered progress id. */
 const UNKNOWN_JOB = NAMED_JOBS['not-found']
 
+/** Status words that end a job, as the API documentation lists them. */
+const FINAL_STATUS = /^(completed|complete|succeeded|success|done|failed|error|errored|cancelled|canceled|timeout|timed_out|needs_.*)$/i
+
+/** Whether a progress answer reports the job as ended. @param {Reply} reply */
+function isFinal(reply) {
+  const status = (reply.status ?? 200) === 200 && reply.json && typeof reply.json === 'object' ? reply.json.status : undefined
+  return typeof status === 'string' && FINAL_STATUS.test(status)
+}
+
 /** @param {ReplySpec} spec @param {ReplyContext} ctx @returns {Reply} */
 function resolveReply(spec, ctx) {
   return typeof spec === 'function' ? spec(ctx) : spec
@@ -807,6 +827,15 @@ export async function startFakeCekura(options = {}) {
   checkStartJob(startJob)
   /** @type {Set<import('node:http').ServerResponse>} */
   const hung = new Set()
+  /** Started jobs not yet answered with a final status. @type {Set<string>} */
+  const running = new Set()
+  const concurrency = {
+    peak: 0,
+    /** @type {number | undefined} */
+    limit: options.maxRunningJobs,
+    /** @type {Array<{ at: number, running: number, limit: number }>} */
+    overLimit: []
+  }
   const log = options.log ?? (() => {})
 
   /** A job registered under `id`, or undefined. @param {string} id @returns {Job | undefined} */
@@ -999,6 +1028,11 @@ export async function startFakeCekura(options = {}) {
     const job = jobForStart({ kind, body, progressId, request: record })
     startedJobs.set(progressId, job)
     started.push({ kind, progressId, body, job })
+    running.add(progressId)
+    concurrency.peak = Math.max(concurrency.peak, running.size)
+    if (concurrency.limit !== undefined && running.size > concurrency.limit) {
+      concurrency.overLimit.push({ at: record.at, running: running.size, limit: concurrency.limit })
+    }
     return { json: { progress_id: progressId, project_id: projectId } }
   }
 
@@ -1021,7 +1055,9 @@ export async function startFakeCekura(options = {}) {
       otherOrigin: origins.other
     }
     const job = jobFor(id)
-    return resolveReply(currentPhase(job, entry.count, ctx.elapsedMs).reply, ctx)
+    const reply = resolveReply(currentPhase(job, entry.count, ctx.elapsedMs).reply, ctx)
+    if (running.has(id) && isFinal(reply)) running.delete(id)
+    return reply
   }
 
   /**
@@ -1113,9 +1149,22 @@ export async function startFakeCekura(options = {}) {
     setScenario(id, scenario) {
       scenarios.set(id, makeScenario(id, scenario))
     },
+    get running() {
+      return running.size
+    },
+    get peakRunning() {
+      return concurrency.peak
+    },
+    overLimit: concurrency.overLimit,
+    setMaxRunningJobs(limit) {
+      concurrency.limit = limit
+    },
     reset() {
       requests.length = 0
       started.length = 0
+      running.clear()
+      concurrency.peak = 0
+      concurrency.overLimit.length = 0
       state.clear()
       startedJobs.clear()
       faultState.clear()

@@ -1,6 +1,6 @@
 // Builds what the benchmark runs, into the git-ignored .bench/ folder:
-// - the poll loop and the schedule, compiled from src/ with tsc (no bundling, so the simulation runs
-//   exactly the code in src/), into .bench/sim/;
+// - the poll loop, the schedule and the batch runner, compiled from src/ with tsc (no bundling, so the
+//   simulation runs exactly the code in src/), into .bench/sim/ (same folders as src/);
 // - the toolkit-floor bundle, built from scripts/bench/toolkit-floor.js with ncc and the same flags as
 //   the action's own bundle (scripts/build.mjs), into .bench/toolkit-floor/.
 
@@ -19,7 +19,7 @@ export function compile(root) {
   const simDir = join(benchDir, 'sim')
   rmSync(simDir, { recursive: true, force: true })
   // Extends the project's tsconfig so that the compiler settings are the project's own; only the
-  // inputs (the poll loop and what it imports, no tests) and the output folder differ.
+  // inputs (the poll loop, the batch runner and what they import, no tests) and the output folder differ.
   const tsconfig = join(benchDir, 'tsconfig.sim.json')
   writeFileSync(
     tsconfig,
@@ -27,7 +27,7 @@ export function compile(root) {
       {
         extends: '../tsconfig.json',
         compilerOptions: { outDir: 'sim', rootDir: '../src', types: ['node'], sourceMap: false, noEmit: false },
-        files: ['../src/wait/poll.ts', '../src/wait/schedule.ts', '../src/base/duration.ts'],
+        files: ['../src/wait/poll.ts', '../src/wait/schedule.ts', '../src/base/duration.ts', '../src/job/batch.ts'],
         include: []
       },
       null,

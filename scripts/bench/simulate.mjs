@@ -47,14 +47,16 @@ export function fixedPhase(ms) {
 
 /**
  * @param {string} simDir  .bench/sim
- * @returns {Promise<{ pollUntilDone: Function, parseDuration: (text: string) => number | undefined, GROWTH_SECONDS: number, JITTER: number }>}
+ * @returns {Promise<{ pollUntilDone: Function, runBatch: Function, parseDuration: (text: string) => number | undefined, GROWTH_SECONDS: number, JITTER: number }>}
  */
 export async function loadSimulation(simDir) {
   const poll = await import(pathToFileURL(join(simDir, 'wait', 'poll.js')).href)
   const schedule = await import(pathToFileURL(join(simDir, 'wait', 'schedule.js')).href)
   const duration = await import(pathToFileURL(join(simDir, 'base', 'duration.js')).href)
+  const batch = await import(pathToFileURL(join(simDir, 'job', 'batch.js')).href)
   return {
     pollUntilDone: poll.pollUntilDone,
+    runBatch: batch.runBatch,
     parseDuration: duration.parseDuration,
     GROWTH_SECONDS: schedule.GROWTH_SECONDS,
     JITTER: schedule.JITTER

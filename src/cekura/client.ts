@@ -6,6 +6,7 @@ import { errorMessage } from '../base/text.js'
 import { USER_AGENT } from '../base/version.js'
 import { apiErrorText, classifyAnswer, classifyNetworkError, fieldErrors, REQUEST_TIMEOUT_MS, type Verdict } from './answers.js'
 import { CekuraFailure } from './failure.js'
+import { HELD_BACK, type RequestGate } from './gate.js'
 import { NetworkError, NOT_SENT, RedirectError, request, type HttpAnswer } from './http.js'
 import { withRetries, type Try } from './retry.js'
 
@@ -18,7 +19,7 @@ export type StartMode = keyof typeof START_PATHS
 export const scenarioPath = (id: number): string => `/test_framework/v1/scenarios/${id}/`
 
 /** Network failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT])
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT, HELD_BACK])
 /** Of those, the ones another try cannot get past. */
 const NEVER_SENDABLE = new Set([NOT_SENT])
 
@@ -56,6 +57,8 @@ export interface ClientOptions {
   now?: () => number
   /** Aborts any call in flight: the run is being cancelled. */
   cancel?: AbortSignal
+  /** Shared by the clients of a batch: a 429 or Retry-After that one hears holds back every request. */
+  gate?: RequestGate
 }
 
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
@@ -88,16 +91,39 @@ export class CekuraClient implements CekuraApi {
     }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const signal = options.signal ?? this.options.cancel
+    const timeoutMs = await this.holdBack(options.timeoutMs, signal)
     const answer = await request(url, {
       method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       ...(signal ? { signal } : {}),
       agentFor: target => this.agents.getAgent(target.href) as Agent
     })
     this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`)
+    this.options.gate?.heard(answer)
     return answer
+  }
+
+  /**
+   * Waits while the gate holds requests back, within the time the request was given, and returns the
+   * time left for the request itself. Throws (code HELD_BACK: provably not sent) when the hold outlasts
+   * that time or the run is cancelled meanwhile.
+   */
+  private async holdBack(timeoutMs: number, signal: AbortSignal | undefined): Promise<number> {
+    const gate = this.options.gate
+    if (gate === undefined || gate.heldFor() <= 0) return timeoutMs
+    const waited = await gate.wait(timeoutMs, signal)
+    this.options.debug?.(`held back ${Math.round(waited)}ms by the rate limit`)
+    if (signal?.aborted)
+      throw new NetworkError('the run was cancelled while the request waited out the rate limit; it was not sent', HELD_BACK)
+    if (gate.heldFor() > 0 || timeoutMs - waited < 1) {
+      throw new NetworkError(
+        "held back by Cekura's rate limit (Retry-After) for longer than this request could wait; it was not sent",
+        HELD_BACK
+      )
+    }
+    return timeoutMs - waited
   }
 
   private retrying<T>(deadline: number, once: (timeoutMs: number) => Promise<Try<T>>): Promise<T> {

@@ -35,6 +35,8 @@ export interface JobPorts {
   redact?: (text: string) => string
   /** Hears of the progress id as soon as a started job has one. */
   onStarted?: (progressId: string) => void
+  /** Adjusts the wait between polls (see PollDeps.pace); a batch's pace. */
+  pace?: (elapsedMs: number, waitMs: number) => number
 }
 
 /** Where in the job a failure happened; each phase ends in its own words. */
@@ -67,7 +69,8 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
         random: ports.random,
         log: ports.log,
         cancel: ports.cancel,
-        ...(ports.redact ? { redact: ports.redact } : {})
+        ...(ports.redact ? { redact: ports.redact } : {}),
+        ...(ports.pace ? { pace: ports.pace } : {})
       }
     )
     if (!spec.apply || spec.scenarioId === undefined) return finish(outcome)

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { oneLine } from '../base/text.js'
 import type { Outcome } from '../base/types.js'
+import type { BatchReport } from '../job/batch.js'
 
 /** Output names, as action.yml declares them. */
 export const OUTPUT = {
@@ -18,7 +19,9 @@ export const OUTPUT = {
   scenarioId: 'scenario-id',
   applied: 'applied',
   commentId: 'comment-id',
-  commentUrl: 'comment-url'
+  commentUrl: 'comment-url',
+  results: 'results',
+  instructionsDir: 'instructions-dir'
 } as const
 
 /** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
@@ -39,5 +42,64 @@ export function outputValues(outcome: Outcome, instructionsFile: string): Record
     [OUTPUT.error]: oneLine(outcome.error),
     [OUTPUT.polls]: String(outcome.polls),
     [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
+  }
+}
+
+/** Where a batch's folder of texts goes: a new folder under this one, one per step. */
+export function instructionsDirParent(runnerTemp: string | undefined): string {
+  return join(runnerTemp || tmpdir(), 'cekura-instructions')
+}
+
+/** One scenario of a batch, as the `results` output shows it. */
+export interface BatchResult {
+  scenario_id: number
+  progress_id: string
+  status: string
+  error: string
+  applied: boolean
+  /** '' unless the job completed. */
+  instructions_file: string
+  polls: number
+  elapsed_seconds: number
+}
+
+/** The `results` output: one object per scenario, in the order given. `fileOf` names each completed job's file. */
+export function batchResults(batch: BatchReport, fileOf: (scenarioId: number) => string | undefined): BatchResult[] {
+  return batch.reports.map(report => {
+    const { outcome } = report
+    const id = report.scenarioId ?? 0
+    return {
+      scenario_id: id,
+      progress_id: outcome.progressId,
+      status: outcome.status,
+      error: oneLine(outcome.error),
+      applied: report.applied === true,
+      instructions_file: outcome.status === 'completed' ? (fileOf(id) ?? '') : '',
+      polls: outcome.polls,
+      elapsed_seconds: Math.round(outcome.elapsedMs / 100) / 10
+    }
+  })
+}
+
+/**
+ * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
+ * file and last response) is empty: it is in `results` and the folder instead.
+ */
+export function batchOutputValues(batch: BatchReport, results: BatchResult[], instructionsDir: string): Record<string, string> {
+  return {
+    [OUTPUT.status]: batch.status,
+    [OUTPUT.progressId]: '',
+    [OUTPUT.instructions]: '',
+    [OUTPUT.expectedOutcome]: '',
+    [OUTPUT.instructionsFile]: '',
+    [OUTPUT.result]: '',
+    [OUTPUT.error]: oneLine(batch.error),
+    [OUTPUT.polls]: String(batch.polls),
+    [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
+    [OUTPUT.mode]: 'improve',
+    [OUTPUT.scenarioId]: '',
+    [OUTPUT.applied]: String(batch.applied),
+    [OUTPUT.results]: JSON.stringify(results),
+    [OUTPUT.instructionsDir]: instructionsDir
   }
 }

@@ -18,6 +18,11 @@ export interface PollDeps {
   cancel?: AbortSignal
   /** Hides secrets in response text the loop quotes in an error. */
   redact?: (text: string) => string
+  /**
+   * Adjusts the wait after an answer that says the job is still running, given how long it has been
+   * followed (a batch paces its jobs by the ones that have ended). None: the schedule alone.
+   */
+  pace?: (elapsedMs: number, waitMs: number) => number
 }
 
 export interface PollSettings extends PollSchedule {
@@ -126,6 +131,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
         return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress)
       }
       waitMs = nextPollDelay(elapsed, settings, deps.random)
+      if (deps.pace) waitMs = deps.pace(elapsed, waitMs)
       deps.log(`[${formatDuration(elapsed)}] ${lastSeen}; next poll in ${formatDuration(waitMs)}`)
     } else if (verdict.kind === 'fatal') {
       deps.log(`[${formatDuration(elapsed)}] ${verdict.message}`)

@@ -1,0 +1,191 @@
+// The batch's job summary and pull-request comment: one table, one collapsed diff per scenario, within
+// GitHub's limits, with what does not fit named; outside text stays inert.
+import type { Report, Status } from '../../src/base/types.js'
+import { type BatchReport, summarise } from '../../src/job/batch.js'
+import { renderBatchComment } from '../../src/report/batch-comment.js'
+import { fitSections, inertText, omittedNote, scenarioSection } from '../../src/report/batch-sections.js'
+import { renderBatchSummary } from '../../src/report/batch-summary.js'
+import { COMMENT_LIMIT_CHARS, COMMENT_TARGET_BYTES, commentMarker } from '../../src/report/comment.js'
+import { SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
+import { outcome } from './fixtures.js'
+import { count, unescapeHtml } from './html-helpers.js'
+
+const JOB = { mode: 'improve' as const, extraInstructions: 'Ask for the booking reference first.', requestBody: {} }
+const RUN_URL = 'https://github.com/example-org/example-repo/actions/runs/123456'
+const HOSTILE = 'Boom | </pre></details> <script>x</script> **bold** [a](http://x) `tick` @octocat #12 &amp;'
+
+function lines(prefix: string, n: number): string {
+  return Array.from({ length: n }, (_, i) => `${prefix} line ${i + 1}: ask the agent about item ${i + 1} and insist politely.`).join('\n')
+}
+
+function report(id: number, status: Status, options: { before?: string; after?: string; error?: string; applied?: boolean } = {}): Report {
+  const before = options.before ?? `Old text of ${id}.\nBe polite.`
+  const after = options.after ?? `New text of ${id}.\nBe polite.`
+  return {
+    mode: 'improve',
+    scenarioId: id,
+    extraInstructions: JOB.extraInstructions,
+    currentInstructions: before,
+    outcome: outcome({
+      status,
+      progressId: status === 'completed' || options.error !== undefined ? `p-${id}` : '',
+      instructions: status === 'completed' ? after : '',
+      error: options.error ?? (status === 'completed' ? '' : `job ${id} ended ${status}`),
+      polls: 3,
+      elapsedMs: 12_300
+    }),
+    ...(options.applied !== undefined ? { applied: options.applied } : {})
+  }
+}
+
+function batch(reports: Report[], apply = false): BatchReport {
+  return summarise(reports, { apply, concurrency: 3, job: JOB }, 61_000)
+}
+
+const small = batch(
+  [
+    report(101, 'completed', { applied: true }),
+    report(102, 'failed', { error: HOSTILE, applied: false }),
+    report(103, 'timed-out', { applied: false })
+  ],
+  true
+)
+
+/** A batch no page can hold: `n` scenarios, each changing every one of its many long lines. */
+function huge(n: number, linesEach: number): BatchReport {
+  return batch(
+    Array.from({ length: n }, (_, i) => report(1000 + i, 'completed', { before: lines('old', linesEach), after: lines('new', linesEach) }))
+  )
+}
+/** About 2.8 MB of diffs, made once for the summary and the comment. */
+const HUGE = huge(100, 200)
+
+describe('renderBatchSummary', () => {
+  const summary = renderBatchSummary(small, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/runner/cekura-instructions/batch-abc' })
+
+  it('leads with the batch ending, the facts and the error, then one table in the order given', () => {
+    expect(summary).toMatch(/^## Cekura scenario instructions: batch of 3 scenarios, ❌ failed$/m)
+    expect(summary).toContain('| Scenarios | 3 scenarios: 1 completed, 1 failed, 1 timed-out |')
+    expect(summary).toContain('| Saved to the scenarios | no: 1 of 3 |')
+    expect(summary).toMatch(/^### Error$/m)
+    const rows = [...summary.matchAll(/^\| (\d+) \| ([^|]+) \| (yes|no|–) \| ([^|]+) \| (\d+) \|/gm)].map(m => [m[1], m[2]?.trim(), m[3]])
+    expect(rows).toEqual([
+      ['101', '✅ completed', 'yes'],
+      ['102', '❌ failed', 'no'],
+      ['103', '⏱️ timed out', 'no']
+    ])
+  })
+
+  it('then one collapsed section per scenario, the completed ones with their diff', () => {
+    expect(count(summary, /<details><summary>Scenario \d+: /)).toBe(3)
+    expect(summary).toContain('<summary>Scenario 101: ✅ completed, saved (1 line added, 1 removed)</summary>')
+    expect(summary).toContain('-Old text of 101.\n+New text of 101.')
+    expect(count(summary, '<details>')).toBe(count(summary, '</details>'))
+  })
+
+  it('keeps outside text inert: in the table cell nothing can end the cell, open a tag or render', () => {
+    const row = summary.split('\n').find(line => line.startsWith('| 102 |')) ?? ''
+    // Seven cell borders: the pipe in the error is escaped.
+    expect(count(row, /(?<!\\)\|/)).toBe(7)
+    expect(row).not.toMatch(/<(?!\/?code>)/)
+    expect(row).not.toMatch(/(?<!\\)[*`[\]]/)
+    expect(unescapeHtml(row.replace(/\\(.)/g, '$1'))).toContain(HOSTILE.replace(/\s+/g, ' ').slice(0, 60))
+  })
+
+  it('stays under 1 MiB with 100 scenarios of huge diffs, naming the sections that do not fit and where to look', () => {
+    const rendered = renderBatchSummary(HUGE, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/d' })
+    expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES)
+    expect(count(rendered, /^\| 1\d{3} \|/m)).toBe(100)
+    const shown = count(rendered, /<details><summary>Scenario/)
+    expect(shown).toBeGreaterThan(20)
+    const note = /Not shown here for lack of room \(GitHub limits a job summary to 1 MiB\): the sections of scenarios ([\d, ]+)\./.exec(
+      rendered
+    )
+    if (shown < 100) {
+      expect(note).not.toBeNull()
+      expect((note?.[1] ?? '').split(', ')).toHaveLength(100 - shown)
+      expect(rendered).toContain('instructions-dir')
+    }
+    expect(count(rendered, '<details>')).toBe(count(rendered, '</details>'))
+  })
+})
+
+describe('renderBatchComment', () => {
+  const comment = renderBatchComment(small, { header: 'voice agent', runUrl: RUN_URL })
+
+  it('is one comment with the usual marker and header', () => {
+    expect(comment.startsWith(commentMarker('voice agent'))).toBe(true)
+    expect(comment).toMatch(/^## Cekura scenario instructions \(voice agent\): batch of 3 scenarios, ❌ failed$/m)
+    expect(comment).toContain(`| Workflow run | [run 123456](${RUN_URL}) |`)
+    expect(count(comment, /<details><summary>Scenario \d+: /)).toBe(3)
+  })
+
+  it('pings no one and links no issue', () => {
+    expect(comment).not.toMatch(/@octocat|#12\b/)
+  })
+
+  it.each([
+    [100, 200],
+    [100, 5],
+    [12, 2000],
+    [1, 20_000]
+  ])('stays within the limit with %d scenarios of %d changed lines, naming what does not fit', (n, each) => {
+    const rendered = renderBatchComment(n === 100 && each === 200 ? HUGE : huge(n, each), { header: '', runUrl: RUN_URL })
+    expect(rendered.length).toBeLessThanOrEqual(COMMENT_LIMIT_CHARS)
+    expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(COMMENT_TARGET_BYTES)
+    expect(count(rendered, /^\| 1\d{3} \|/m)).toBe(n)
+    const shown = count(rendered, /<details><summary>Scenario/)
+    const note =
+      /Not shown here for lack of room \(GitHub limits a comment to 65,536 characters\): the sections? of scenarios? ([\d, ]+)\./.exec(
+        rendered
+      )
+    expect(shown + (note?.[1] ?? '').split(', ').filter(Boolean).length).toBe(n)
+    if (shown < n) expect(rendered).toContain('the job summary of [the workflow run]')
+    expect(count(rendered, '<details>')).toBe(count(rendered, '</details>'))
+    expect(rendered).toMatch(/<sub>Posted by the Cekura Scenario Instructions action/)
+  })
+})
+
+describe('fitSections', () => {
+  it('fills the room in order, a fair share each, and returns the ids of what does not fit', () => {
+    const { sections, omitted } = fitSections(HUGE.reports, 5000, 16_000)
+    const used = sections.reduce((sum, section) => sum + Buffer.byteLength(section) + 1, 0)
+    expect(used).toBeLessThanOrEqual(5000)
+    expect(sections.length).toBeGreaterThan(5)
+    expect(omitted).toEqual(HUGE.reports.slice(sections.length).map(report => report.scenarioId))
+    const note = omittedNote(omitted, 'a test limit', 'Look elsewhere.')
+    expect(note).toMatch(
+      /^> \[!NOTE\]\n> Not shown here for lack of room \(a test limit\): the sections of scenarios 10\d\d, .* Look elsewhere\.\n$/
+    )
+  })
+
+  it('gives what a small section leaves to the ones after it', () => {
+    const reports = [report(1, 'completed'), ...HUGE.reports.slice(0, 2)]
+    const { sections, omitted } = fitSections(reports, 9000, 16_000)
+    expect(omitted).toEqual([])
+    // The first needs little of its third; the other two share the rest.
+    expect(Buffer.byteLength(sections[1] ?? '')).toBeGreaterThan(3500)
+  })
+})
+
+describe('scenarioSection', () => {
+  it('cuts a diff to its share, visibly', () => {
+    const section = scenarioSection(report(7, 'completed', { before: lines('old', 300), after: lines('new', 300) }), 4000)
+    expect(Buffer.byteLength(section)).toBeLessThanOrEqual(4000)
+    expect(section).toContain('Cut here')
+    expect(section).toContain('(300 lines added, 300 removed)')
+  })
+
+  it('says when the text did not change', () => {
+    expect(scenarioSection(report(7, 'completed', { before: 'Same.', after: 'Same.' }), 4000)).toContain(
+      'The new instructions are the same as the old ones.'
+    )
+  })
+})
+
+describe('inertText', () => {
+  it('escapes HTML and every Markdown punctuation, folds lines and cuts', () => {
+    expect(inertText('a|b <i>*x*</i>\n[l](u) `c` #1', 100)).toBe('a\\|b &lt;i&gt;\\*x\\*&lt;\\/i&gt; \\[l\\]\\(u\\) \\`c\\` \\#1')
+    expect(inertText('abcdef', 4)).toBe('abc…')
+  })
+})

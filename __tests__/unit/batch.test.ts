@@ -1,0 +1,277 @@
+// runBatch on a virtual clock against a simulated Cekura: the bound on jobs at once, the order of the
+// results, one deadline and one cancel for all, and how the batch's ending is summed up.
+import type { Job, Report, Status } from '../../src/base/types.js'
+import { CekuraFailure } from '../../src/cekura/failure.js'
+import { type BatchPorts, type BatchSpec, batchError, redactBatch, runBatch, summarise } from '../../src/job/batch.js'
+import { type SimJob, simulatedCekura } from '../support/sim-cekura.mjs'
+import { virtualClock } from '../support/virtual-clock.mjs'
+import { outcome } from './fixtures.js'
+
+const JOB: Extract<Job, { mode: 'improve' }> = {
+  mode: 'improve',
+  extraInstructions: 'Ask for the booking reference first.',
+  requestBody: {}
+}
+
+function spec(ids: number[], overrides: Partial<BatchSpec> = {}): BatchSpec {
+  return {
+    scenarioIds: ids,
+    job: JOB,
+    apply: false,
+    concurrency: 3,
+    timeoutMs: 600_000,
+    pollIntervalMs: 2500,
+    maxPollIntervalMs: 25_000,
+    ...overrides
+  }
+}
+
+/** A batch against the simulation, with the ports a test may override; `ended` in the order jobs ended. */
+function world(jobOf: (id: number) => SimJob) {
+  const clock = virtualClock()
+  const sim = simulatedCekura(clock, jobOf)
+  const controller = new AbortController()
+  const ended: number[] = []
+  let atOnce = 0
+  let peak = 0
+  const api = sim.api
+  const ports: BatchPorts = {
+    client: {
+      ...api,
+      getScenario: async (id, deadline) => {
+        atOnce++
+        peak = Math.max(peak, atOnce)
+        return api.getScenario(id, deadline)
+      }
+    },
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    cancel: controller.signal,
+    log: () => {},
+    onEnded: report => {
+      if (report.outcome.progressId !== '') atOnce--
+      ended.push(report.scenarioId ?? 0)
+    }
+  }
+  return {
+    clock,
+    sim,
+    controller,
+    ports,
+    ended,
+    peak: () => peak,
+    run: (s: BatchSpec) => clock.run(runBatch(s, ports))
+  }
+}
+
+const IDS = [11, 12, 13, 14, 15, 16, 17]
+
+describe('runBatch', () => {
+  it('runs at most `concurrency` jobs at once, starts the next when one ends, and keeps the order given', async () => {
+    // Lengths chosen so that jobs end out of order.
+    const lengths: Record<number, number> = { 11: 30_000, 12: 5000, 13: 12_000, 14: 8000, 15: 20_000, 16: 3000, 17: 9000 }
+    const w = world(id => ({ ms: lengths[id] ?? 1000 }))
+    const batch = await w.run(spec(IDS, { concurrency: 3 }))
+
+    expect(w.peak()).toBe(3)
+    expect(w.sim.stats.peakRunning).toBe(3)
+    expect(w.sim.stats.startOrder).toEqual(IDS)
+    expect(w.ended).not.toEqual(IDS)
+    expect(batch.reports.map(report => report.scenarioId)).toEqual(IDS)
+    expect(batch.reports.map(report => report.outcome.status)).toEqual(IDS.map(() => 'completed'))
+    expect(batch.reports.map(report => report.outcome.instructions)).toEqual(
+      IDS.map(id => `New instructions of scenario ${id}.\nBe polite.`)
+    )
+    // Each job's own time, from its own start, not from the batch's.
+    const own = batch.reports.map(report => report.outcome.elapsedMs)
+    for (const [index, id] of IDS.entries()) {
+      expect(own[index]).toBeGreaterThanOrEqual(lengths[id] ?? 0)
+      expect(own[index]).toBeLessThan((lengths[id] ?? 0) + 10_000)
+    }
+    expect(batch.status).toBe('completed')
+    expect(batch.error).toBe('')
+    expect(batch.polls).toBe(w.sim.stats.polls)
+    expect(batch.applied).toBe(false)
+    expect(Object.isFrozen(batch)).toBe(true)
+  })
+
+  it.each([1, 2, 5, 10])('never runs more than %d at once, and uses them all', async concurrency => {
+    const w = world(id => ({ ms: 2000 + (id % 4) * 1500 }))
+    const batch = await w.run(spec(IDS, { concurrency }))
+    expect(w.peak()).toBe(Math.min(concurrency, IDS.length))
+    expect(batch.reports).toHaveLength(IDS.length)
+  })
+
+  it('keeps going when a job fails, and the batch ends failed with every result', async () => {
+    const w = world(id => (id === 13 ? { ms: 4000, fail: 'LLM quota exceeded' } : { ms: 6000 }))
+    const batch = await w.run(spec(IDS, { apply: true }))
+
+    expect(batch.reports.map(report => [report.scenarioId, report.outcome.status, report.applied])).toEqual(
+      IDS.map(id => [id, id === 13 ? 'failed' : 'completed', id !== 13])
+    )
+    expect([...w.sim.stats.saved.keys()].sort()).toEqual(IDS.filter(id => id !== 13))
+    expect(batch.status).toBe('failed')
+    expect(batch.applied).toBe(false)
+    expect(batch.error).toBe('1 of 7 jobs failed: 13 (Cekura reported the job as failed: LLM quota exceeded)')
+  })
+
+  it('one deadline for all: running jobs time out, and jobs never started send no request', async () => {
+    const w = world(() => ({ ms: 40_000 }))
+    const batch = await w.run(spec(IDS, { concurrency: 2, timeoutMs: 60_000 }))
+
+    // 11 and 12 end at about 40 s, 13 and 14 start then and time out at 60 s; the rest never start.
+    expect(batch.reports.map(report => report.outcome.status)).toEqual([
+      'completed',
+      'completed',
+      'timed-out',
+      'timed-out',
+      'timed-out',
+      'timed-out',
+      'timed-out'
+    ])
+    expect(w.sim.stats.reads).toBe(4)
+    expect(w.sim.stats.startOrder).toEqual([11, 12, 13, 14])
+    for (const report of batch.reports.slice(4)) {
+      expect(report.outcome.progressId).toBe('')
+      expect(report.outcome.polls).toBe(0)
+      expect(report.outcome.error).toMatch(/ran out before this job was started/)
+    }
+    expect(batch.elapsedMs).toBe(60_000)
+    expect(batch.status).toBe('timed-out')
+    expect(batch.error).toMatch(/^5 of 7 jobs timed out: 13 \(.*\), 14 \(.*\), 15 \(.*\), 16 \(.*\), 17 \(/)
+  })
+
+  it('one cancel for all: running jobs and jobs not started end cancelled', async () => {
+    const w = world(() => ({ ms: 10_000 }))
+    w.clock.at(15_000, () => w.controller.abort())
+    const batch = await w.run(spec(IDS, { concurrency: 2 }))
+
+    expect(batch.reports.map(report => report.outcome.status)).toEqual([
+      'completed',
+      'completed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled'
+    ])
+    expect(w.sim.stats.startOrder).toEqual([11, 12, 13, 14])
+    expect(batch.reports.slice(4).map(report => report.outcome.error)).toEqual(
+      [15, 16, 17].map(() => 'The run was cancelled before this job was started.')
+    )
+    expect(batch.elapsedMs).toBeLessThan(16_000)
+    expect(batch.status).toBe('cancelled')
+    expect(batch.error).toMatch(/^5 of 7 jobs were cancelled: 13 \(/)
+  })
+
+  it('a bug in one job fails that job only', async () => {
+    const w = world(() => ({ ms: 3000 }))
+    const getScenario = w.ports.client.getScenario
+    w.ports.client = {
+      ...w.ports.client,
+      getScenario: async (id, deadline) => {
+        if (id === 12) throw new TypeError('oops')
+        return getScenario(id, deadline)
+      }
+    }
+    const batch = await w.run(spec([11, 12, 13]))
+    expect(batch.reports.map(report => report.outcome.status)).toEqual(['completed', 'failed', 'completed'])
+    expect(batch.reports[1]?.outcome.error).toBe('Unexpected error in the action: oops')
+  })
+
+  it('a scenario Cekura does not know fails that job only, naming it', async () => {
+    const w = world(() => ({ ms: 3000 }))
+    const getScenario = w.ports.client.getScenario
+    w.ports.client = {
+      ...w.ports.client,
+      getScenario: async (id, deadline) => {
+        if (id === 12) throw new CekuraFailure('not-found', 'Could not read scenario 12: Cekura has no such scenario (HTTP 404).', 404)
+        return getScenario(id, deadline)
+      }
+    }
+    const batch = await w.run(spec([11, 12, 13]))
+    expect(batch.error).toBe('1 of 3 jobs failed: 12 (Could not read scenario 12: Cekura has no such scenario (HTTP 404).)')
+  })
+
+  it('a list shorter than the concurrency runs every job at once', async () => {
+    const w = world(() => ({ ms: 3000 }))
+    const batch = await w.run(spec([11, 12], { concurrency: 10 }))
+    expect(w.peak()).toBe(2)
+    expect(batch.status).toBe('completed')
+  })
+})
+
+function report(scenarioId: number, status: Status, error = '', extra: Partial<Report> = {}): Report {
+  return { mode: 'improve', scenarioId, outcome: outcome({ status, error, polls: 2 }), ...extra }
+}
+
+describe('summarise', () => {
+  const sum = (reports: Report[], apply = false) => summarise(reports, { apply, concurrency: 3, job: JOB }, 1234)
+
+  it.each<[Status[], Status]>([
+    [['completed', 'completed'], 'completed'],
+    [['completed', 'timed-out'], 'timed-out'],
+    [['timed-out', 'failed', 'completed'], 'failed'],
+    [['failed', 'cancelled', 'timed-out'], 'cancelled'],
+    [['cancelled', 'completed'], 'cancelled']
+  ])('%j ends %s: the most serious ending, cancelled before failed before timed out', (statuses, expected) => {
+    expect(sum(statuses.map((status, index) => report(index + 1, status, status === 'completed' ? '' : 'why'))).status).toBe(expected)
+  })
+
+  it('adds up the polls, and applied only when every job was saved', () => {
+    const all = sum([report(1, 'completed', '', { applied: true }), report(2, 'completed', '', { applied: true })], true)
+    expect(all.polls).toBe(4)
+    expect(all.applied).toBe(true)
+    expect(all.error).toBe('')
+    const one = sum(
+      [report(1, 'completed', '', { applied: true }), report(2, 'completed', 'not saved: HTTP 500', { applied: false })],
+      true
+    )
+    expect(one.applied).toBe(false)
+    expect(one.status).toBe('completed')
+    expect(one.error).toBe('1 of 2 jobs completed but was not saved: 2 (not saved: HTTP 500)')
+  })
+})
+
+describe('batchError', () => {
+  it('names each job that did not complete, grouped by ending, each error on one short line', () => {
+    const long = `line one\nline two ${'x'.repeat(300)}`
+    const error = batchError(
+      [
+        report(101, 'failed', 'LLM quota exceeded'),
+        report(102, 'completed'),
+        report(117, 'failed', long),
+        report(130, 'timed-out', 'too slow')
+      ],
+      false
+    )
+    expect(error).toMatch(/^2 of 4 jobs failed: 101 \(LLM quota exceeded\), 117 \(line one line two x+…\); 1 timed out: 130 \(too slow\)$/)
+    expect(error).not.toContain('\n')
+    expect(error.length).toBeLessThan(300)
+  })
+
+  it('names at most ten jobs per ending', () => {
+    const reports = Array.from({ length: 25 }, (_, index) => report(index + 1, 'failed', 'boom'))
+    const error = batchError(reports, false)
+    expect(error).toMatch(/^25 of 25 jobs failed: 1 \(boom\), .*, 10 \(boom\) and 15 more$/)
+  })
+
+  it('is empty when every job completed', () => {
+    expect(batchError([report(1, 'completed')], false)).toBe('')
+  })
+})
+
+describe('redactBatch', () => {
+  it('redacts every text of every job and of the batch', () => {
+    const secret = 'sk-secret'
+    const batch = summarise(
+      [report(1, 'failed', `key ${secret} refused`, { extraInstructions: secret })],
+      { apply: false, concurrency: 1, job: { ...JOB, extraInstructions: `say ${secret}` } },
+      1
+    )
+    const redacted = redactBatch(batch, text => text.split(secret).join('***'))
+    expect(JSON.stringify(redacted)).not.toContain(secret)
+    expect(redacted.error).toBe('1 of 1 job failed: 1 (key *** refused)')
+  })
+})
