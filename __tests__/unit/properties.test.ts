@@ -411,7 +411,7 @@ describe('GITHUB_OUTPUT', () => {
     fc.assert(
       fc.property(fc.array(values, { minLength: 1, maxLength: 4 }), list => {
         writeFileSync(file, '')
-        list.forEach((value, index) => core.setOutput(`out-${index}`, value))
+        for (const [index, value] of list.entries()) core.setOutput(`out-${index}`, value)
         const read = parseOutputFile(readFileSync(file, 'utf8'))
         // The file is UTF-8: a lone surrogate can only be written as U+FFFD.
         expect(read).toEqual(Object.fromEntries(list.map((value, index) => [`out-${index}`, Buffer.from(value).toString('utf8')])))
