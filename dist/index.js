@@ -29250,6 +29250,7 @@ async function withRetries(once, context) {
 
 
 
+
 const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
 const START_PATHS = {
     generate: '/test_framework/v1/scenarios/generate-instructions/',
@@ -29293,7 +29294,8 @@ class CekuraClient {
         const answer = await request(url, {
             method,
             headers,
-            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+            // request-body may nest deeper than JSON.stringify can go.
+            ...(body !== undefined ? { body: stringifyJson(body) } : {}),
             timeoutMs: options.timeoutMs,
             ...(signal ? { signal } : {}),
             agentFor: target => this.agents.getAgent(target.href)

@@ -150,6 +150,16 @@ describe('2. any depth of JSON', () => {
     expect(result.outputs.polls).toBe('1')
   })
 
+  test('a request-body nested 10,000 deep is sent as it is', async () => {
+    const body = `{"tags":${deep(10_000)}}`
+    const result = await run({ inputs: startInputs(ctx.fake, { 'request-body': body }) })
+
+    expect(result.outputs.error).toBe('')
+    expect(result.code).toBe(0)
+    expect(ctx.fake.started).toHaveLength(1)
+    expect(JSON.parse(ctx.fake.requests.find(request => request.endpoint === 'generate')?.body ?? '{}').tags).toBeDefined()
+  })
+
   test.each([
     ['a failed job whose error is nested 100,000 deep', `{"status":"failed","error":${deep(100_000)}}`],
     ['a completed job without text, 100,000 deep', `{"status":"completed","data":${deep(100_000)}}`]

@@ -298,10 +298,11 @@ export async function runAction(options = {}) {
   const outputText = readFileSync(paths.outputFile, 'utf8')
   const commands = readCommands(stdout)
   const secrets = [given['api-key'], given['github-token']].filter(value => typeof value === 'string')
-  const foreign = foreignCommands(commands, { secrets })
+  // The runner reads stderr for commands too; the action writes none there.
+  const foreign = [...foreignCommands(commands, { secrets }), ...readCommands(stderr)]
   if (foreign.length > 0 && !options.allowForeignCommands) {
     throw new Error(
-      `the action's stdout holds ${foreign.length} workflow command(s) it did not mean to write:\n  ${describeCommands(foreign)}`
+      `the action's stdout or stderr holds ${foreign.length} workflow command(s) it did not mean to write:\n  ${describeCommands(foreign)}`
     )
   }
   return {

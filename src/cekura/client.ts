@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http'
 import { HttpClient } from '@actions/http-client'
+import { stringifyJson } from '../base/json.js'
 import { type Redactor, redactedHead, redactor } from '../base/redact.js'
 import { sleep } from '../base/sleep.js'
 import { errorMessage } from '../base/text.js'
@@ -93,7 +94,8 @@ export class CekuraClient implements CekuraApi {
     const answer = await request(url, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      // request-body may nest deeper than JSON.stringify can go.
+      ...(body !== undefined ? { body: stringifyJson(body) } : {}),
       timeoutMs: options.timeoutMs,
       ...(signal ? { signal } : {}),
       agentFor: target => this.agents.getAgent(target.href) as Agent
