@@ -28368,13 +28368,147 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5937:
+/***/ 3179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   $l: () => (/* binding */ maskSecret),
+/* harmony export */   NY: () => (/* binding */ useRedaction),
+/* harmony export */   Rm: () => (/* binding */ log)
 /* harmony export */ });
+/* unused harmony exports MAX_LINE_CHARS, logLine */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
+
+/**
+ * The one way out to the log. The runner reads every stdout line for workflow commands: a line that
+ * starts with `::` (after white space) or holds `##[` anywhere can write annotations, mask words, stop
+ * command processing or set outputs. Text from outside (Cekura's answers, GitHub's answers, the
+ * inputs) reaches the log only through here, where it is redacted, kept on one line, kept out of both
+ * command forms and capped. Only the action's own commands, written by @actions/core, reach the runner.
+ *
+ * This is the one module below the top that touches the outside: everything else logs through a
+ * callback that ends here.
+ */
+/** A log line is cut after this many characters: outside text may be megabytes long. */
+const MAX_LINE_CHARS = 1000;
+/** Line breaks of any kind the runner, a terminal or the log viewer might honour. */
+const BREAKS = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/g;
+/** Other control characters: escape sequences could redraw the log a reader sees. */
+const CONTROLS = /(?!\t)\p{Cc}/gu;
+/**
+ * What may stand before a line's first `::` and still let the runner read it as a command: the runner
+ * trims white space first. Invisible format characters are counted too, to be safe.
+ */
+const LEADING_COMMAND = /^([\s\p{Cf}\p{Z}]*):(?=:)/u;
+/**
+ * One line of log text that the runner shows and never runs: line breaks become spaces, a leading
+ * `::` becomes `: :`, every `##[` becomes `## [`, control characters become U+FFFD, and the line is
+ * cut at MAX_LINE_CHARS with a note of its full length.
+ */
+function logLine(text) {
+    let line = text.replace(BREAKS, ' ').replace(CONTROLS, '\uFFFD');
+    line = line.replace(/##\[/g, '## [').replace(LEADING_COMMAND, '$1: ');
+    if (line.length <= MAX_LINE_CHARS)
+        return line;
+    let end = MAX_LINE_CHARS;
+    // Never cut a character in two.
+    const last = line.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return `${line.slice(0, end)}… (${line.length} characters in all)`;
+}
+let hide = text => text;
+/** Sets what every line is redacted with: the secrets are known from the first moment of run(). */
+function useRedaction(redact) {
+    hide = redact;
+}
+/** Registers a secret with the runner, which then masks it in the log it shows. */
+function maskSecret(secret) {
+    if (secret !== '')
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(secret);
+}
+const shown = (text) => logLine(hide(text));
+const log = {
+    info: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(shown(text)),
+    debug: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(shown(text)),
+    notice: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.notice(shown(text)),
+    warning: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(shown(text)),
+    /** Fails the step with an error annotation; the whole text stays in the `error` output and the summary. */
+    failed: (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(shown(text))
+};
+
+
+/***/ }),
+
+/***/ 766:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** Small text helpers every layer uses. */
+/** The message of anything thrown, Error or not; never throws itself (an object without a prototype has no toString). */
+function errorMessage(error) {
+    try {
+        return error instanceof Error ? String(error.message) : String(error);
+    }
+    catch {
+        return Object.prototype.toString.call(error);
+    }
+}
+/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+/** `1 poll`, `2 polls`. */
+function plural(count, singular, pluralForm = `${singular}s`) {
+    return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _wait_cancel_handlers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
+/* harmony import */ var _base_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3179);
+/* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(766);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5526);
+// First: listen for the runner's cancel signals before anything else is even loaded.
+
+
+
+
+process.on('unhandledRejection', reason => {
+    // Redacted like every line: the secrets are set for the log at the start of run().
+    _base_log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.failed(`Unexpected error in the action: ${(0,_base_text_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(reason)}`);
+    process.exit(1);
+});
+// Exit explicitly: a kept-alive socket must not hold the step open once the outputs are written.
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+process.exit(process.exitCode ?? 0);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5526:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+;// CONCATENATED MODULE: ./src/base/duration.ts
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -28383,7 +28517,8 @@ const UNIT_MS = {
 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 /**
- * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1.5h` or `250ms` and returns milliseconds.
+ * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1m 30s`, `1.5h` or `250ms` and returns
+ * milliseconds; whatever formatDuration writes reads back.
  * Returns undefined when the text is not a duration; range checks belong to the caller.
  */
 function parseDuration(text) {
@@ -28411,6 +28546,9 @@ function parseDuration(text) {
         seen.add(unit);
         total += Number(amount) * UNIT_MS[unit];
         index += whole.length;
+        // Parts may stand apart, as formatDuration writes them (`1m 05s`).
+        if (value[index] === ' ' && index + 1 < value.length)
+            index++;
     }
     return Math.round(total);
 }
@@ -28429,39 +28567,280 @@ function formatDuration(ms) {
     return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/base/files.ts
 
-/***/ }),
-
-/***/ 1564:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $p: () => (/* binding */ redactor),
-/* harmony export */   a5: () => (/* binding */ redactReport)
-/* harmony export */ });
-/* unused harmony exports REDACTED, redactJson */
-const REDACTED = '***';
+/** The most a file named by an input may hold. */
+const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+function kindOf(stats) {
+    if (stats.isDirectory())
+        return 'a directory';
+    if (stats.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSocket())
+        return 'a socket';
+    return 'not a file';
+}
+function check(stats, maxBytes) {
+    if (!stats.isFile())
+        throw new Error(`it is ${kindOf(stats)}, not a regular file`);
+    if (stats.size > maxBytes) {
+        throw new Error(`it holds ${stats.size} bytes, more than the ${maxBytes === MAX_INPUT_FILE_BYTES ? '1 MiB' : `${maxBytes} bytes`} allowed`);
+    }
+}
 /**
- * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
- * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
- * misbehaving server may echo a key back.
+ * Reads a regular file of at most `maxBytes` as UTF-8, without ever waiting on it: a FIFO or a device
+ * would block the process (before the timeout even starts) on open or read. The path is checked
+ * before it is opened, opened without blocking, and checked again through the open descriptor, so
+ * that a file swapped in between is caught too. Throws an Error saying what is wrong.
+ */
+function readRegularFile(path, maxBytes = MAX_INPUT_FILE_BYTES) {
+    check((0,external_node_fs_namespaceObject.statSync)(path), maxBytes);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOCTTY ?? 0));
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        check(stats, maxBytes);
+        // One byte more than allowed, to notice a file that grew since it was checked.
+        const buffer = Buffer.alloc(maxBytes + 1);
+        let length = 0;
+        for (;;) {
+            const read = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, length, buffer.length - length, null);
+            if (read === 0)
+                break;
+            length += read;
+            if (length >= buffer.length)
+                throw new Error(`it grew past the ${maxBytes} bytes allowed while it was read`);
+        }
+        return buffer.subarray(0, length).toString('utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+// EXTERNAL MODULE: ./src/base/log.ts
+var log = __nccwpck_require__(3179);
+;// CONCATENATED MODULE: ./src/base/json.ts
+/**
+ * Parsed JSON of any depth, walked without recursion. JSON.parse reads a value nested a million deep,
+ * but JSON.stringify, structuredClone and any recursive walk overflow the stack at a few thousand, so
+ * nothing here recurses: a finished job whose answer holds such a value is still written out.
+ */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A leaf's JSON text, or undefined for what JSON leaves out (undefined, functions, symbols). */
+function leaf(value) {
+    switch (typeof value) {
+        case 'string':
+            return JSON.stringify(value);
+        case 'number':
+            return Number.isFinite(value) ? String(value) : 'null';
+        case 'boolean':
+            return value ? 'true' : 'false';
+        case 'bigint':
+            return String(value);
+        case 'undefined':
+        case 'function':
+        case 'symbol':
+            return undefined;
+        default:
+            return 'null';
+    }
+}
+/**
+ * The same text as JSON.stringify(value) for any value JSON.parse gives (and for objects without a
+ * prototype), at any depth. What JSON.stringify would leave out becomes `null` at the top.
+ */
+function stringifyJson(value) {
+    const out = [];
+    const stack = [];
+    /** Writes a value, or opens a frame for it; returns false when it was left out (in an object). */
+    const open = (item) => {
+        if (Array.isArray(item)) {
+            out.push('[');
+            stack.push({ kind: 'array', items: item, index: 0 });
+            return true;
+        }
+        if (isRecord(item)) {
+            out.push('{');
+            stack.push({ kind: 'object', record: item, keys: Object.keys(item), index: 0, wrote: false });
+            return true;
+        }
+        const text = leaf(item);
+        if (text === undefined)
+            return false;
+        out.push(text);
+        return true;
+    };
+    if (!open(value))
+        return 'null';
+    while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        if (frame.kind === 'array') {
+            if (frame.index >= frame.items.length) {
+                out.push(']');
+                stack.pop();
+                continue;
+            }
+            if (frame.index > 0)
+                out.push(',');
+            const item = frame.items[frame.index++];
+            if (!open(item))
+                out.push('null');
+            continue;
+        }
+        if (frame.index >= frame.keys.length) {
+            out.push('}');
+            stack.pop();
+            continue;
+        }
+        const key = frame.keys[frame.index++];
+        const item = frame.record[key];
+        if (leaf(item) === undefined && !Array.isArray(item) && !isRecord(item))
+            continue;
+        out.push(`${frame.wrote ? ',' : ''}${JSON.stringify(key)}:`);
+        frame.wrote = true;
+        open(item);
+    }
+    return out.join('');
+}
+/**
+ * A copy of a parsed JSON value in which every string, keys included, went through `map`, at any
+ * depth. Objects in the copy have no prototype, so no key from outside can reach Object.prototype.
+ */
+function mapJsonStrings(value, map) {
+    const holder = Object.create(null);
+    const work = [
+        { source: value, target: holder, key: 'value' }
+    ];
+    while (work.length > 0) {
+        const { source, target, key } = work.pop();
+        let copy;
+        if (typeof source === 'string') {
+            copy = map(source);
+        }
+        else if (Array.isArray(source)) {
+            const array = new Array(source.length);
+            for (let i = source.length - 1; i >= 0; i--)
+                work.push({ source: source[i], target: array, key: i });
+            copy = array;
+        }
+        else if (isRecord(source)) {
+            const record = Object.create(null);
+            const keys = Object.keys(source);
+            // Keys are set in order now, and filled in as the work reaches them.
+            for (const name of keys)
+                record[map(name)] = null;
+            for (let i = keys.length - 1; i >= 0; i--) {
+                const name = keys[i];
+                work.push({ source: source[name], target: record, key: map(name) });
+            }
+            copy = record;
+        }
+        else {
+            copy = source;
+        }
+        ;
+        target[key] = copy;
+    }
+    return holder.value;
+}
+
+;// CONCATENATED MODULE: ./src/base/redact.ts
+
+const REDACTED = '***';
+const SHORT_JSON_ESCAPES = Object.freeze(Object.assign(Object.create(null), {
+    '"': '\\"',
+    '\\': '\\\\',
+    '/': '\\/',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+}));
+/** base64 pieces shorter than this could match ordinary text by chance. */
+const MIN_BASE64_FORM = 8;
+function escapeRegExp(text) {
+    return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+/** A hex digit in either case, as a regular expression. */
+function hexDigit(digit) {
+    return /[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit;
+}
+function hexPattern(value, width) {
+    return Array.from(value.toString(16).padStart(width, '0'), hexDigit).join('');
+}
+/**
+ * The ways one character of a secret may be spelled: as itself, as any JSON escape of it (`\u0041`
+ * in either case, `\/`, `\"`), or percent-encoded byte by byte in either case (`+` for a space).
+ */
+function characterPattern(char) {
+    const forms = [escapeRegExp(char)];
+    const short = SHORT_JSON_ESCAPES[char];
+    if (short !== undefined)
+        forms.push(escapeRegExp(short));
+    forms.push(Array.from(char, unit => `\\\\u${hexPattern(unit.charCodeAt(0), 4)}`).join(''));
+    forms.push(Array.from(Buffer.from(char, 'utf8'), byte => `%${hexPattern(byte, 2)}`).join(''));
+    if (char === ' ')
+        forms.push('\\+');
+    return `(?:${forms.join('|')})`;
+}
+/**
+ * The parts of the secret's base64 that do not depend on the bytes around it, for each of the three
+ * offsets it may start at inside a longer encoded text (`user:KEY` in a Basic header, say), in the
+ * standard and the URL-safe alphabet.
+ */
+function base64Forms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set();
+    for (let offset = 0; offset < 3; offset++) {
+        const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+        // Character i stands for bits 6i to 6i+5: keep the ones that lie wholly inside the secret.
+        const part = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+        if (part.length >= MIN_BASE64_FORM) {
+            forms.add(part);
+            forms.add(part.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    return [...forms];
+}
+/**
+ * Returns a function that replaces each secret wherever it appears, in every form the action may meet
+ * it in: raw, JSON-escaped in any spelling, URL-encoded in any spelling, or base64 (standard or
+ * URL-safe, at any offset). Applied to every log line, output, file, summary and comment, since a
+ * misbehaving server may echo a key back in any of those forms.
  */
 function redactor(...secrets) {
-    const forms = [...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))]
-        .filter(form => form.length > 0)
-        .sort((a, b) => b.length - a.length);
-    return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text);
+    const distinct = [...new Set(secrets.filter(secret => secret.length > 0))].sort((a, b) => b.length - a.length);
+    if (distinct.length === 0)
+        return Object.assign((text) => text, { maxFormLength: 0 });
+    const base64 = distinct.flatMap(base64Forms).sort((a, b) => b.length - a.length);
+    const spelled = distinct.map(secret => Array.from(secret, characterPattern).join(''));
+    const pattern = new RegExp([...base64.map(escapeRegExp), ...spelled].join('|'), 'g');
+    // A character spelled the longest way: `\uXXXX` twice (a surrogate pair) or four %XX.
+    const maxFormLength = Math.max(...distinct.map(secret => secret.length * 12));
+    const redact = (text) => (text === '' ? text : text.replace(pattern, REDACTED));
+    return Object.assign(redact, { maxFormLength });
 }
-/** Redacts every string inside a JSON value. */
+/**
+ * The start of `text`, at most `length` characters, with every secret hidden: only the start (and
+ * room for one secret past it) is searched, so quoting the head of a 16 MiB answer stays cheap, and
+ * the cut comes after the redaction, so no piece of a secret is left at the edge.
+ */
+function redactedHead(text, length, redact) {
+    const window = text.length > length + redact.maxFormLength ? text.slice(0, length + redact.maxFormLength) : text;
+    return redact(window).slice(0, length);
+}
+/** Redacts every string inside a JSON value, keys included, at any depth; objects come back without a prototype. */
 function redactJson(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map(item => redactJson(item, redact));
-    if (typeof value === 'object' && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]));
-    }
-    return value;
+    return mapJsonStrings(value, redact);
 }
 /** The report with every text in it redacted: what the outputs, the summary and the comment may show. */
 function redactReport(report, redact) {
@@ -28481,455 +28860,6 @@ function redactReport(report, redact) {
     };
 }
 
-
-/***/ }),
-
-/***/ 766:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   gJ: () => (/* binding */ errorMessage)
-/* harmony export */ });
-/** Small text helpers every layer uses. */
-/** The message of anything thrown, Error or not. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
-function oneLine(text) {
-    return text.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-/** `1 poll`, `2 polls`. */
-function plural(count, singular, pluralForm = `${singular}s`) {
-    return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4152);
-/* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
-/* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
-
-
-
-
-
-process.on('unhandledRejection', reason => {
-    const redact = (0,_base_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactor */ .$p)(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey).trim(), _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken).trim());
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(redact(`Unexpected error in the action: ${(0,_base_text_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(reason)}`));
-    process.exit(1);
-});
-// Exit explicitly: a kept-alive socket must not hold the step open once the outputs are written.
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
-process.exit(process.exitCode ?? 0);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 3754:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bO: () => (/* binding */ INPUT),
-  dz: () => (/* binding */ InputError),
-  $6: () => (/* binding */ modeFromInputs),
-  TL: () => (/* binding */ parseInputs)
-});
-
-// UNUSED EXPORTS: DEFAULTS
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/base/duration.ts
-var duration = __nccwpck_require__(5937);
-// EXTERNAL MODULE: ./src/base/text.ts
-var base_text = __nccwpck_require__(766);
-;// CONCATENATED MODULE: ./src/base/types.ts
-/** The types every layer shares: what a run is asked to do and how it ended. */
-const MODES = ['poll', 'generate', 'improve'];
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-const STARTS_NOTHING = "mode poll follows a job started elsewhere (with 'progress-id') and starts nothing.";
-const OWN_PROGRESS_ID = (mode) => `mode ${mode} starts a new job and reports its own progress id; leave 'progress-id' empty.`;
-const NOT_IN_GENERATE = 'generate writes new instructions from the agent; use mode improve to rewrite existing text.';
-const DECLARATIONS = {
-    apiKey: { name: 'api-key' },
-    mode: { name: 'mode' },
-    progressId: {
-        name: 'progress-id',
-        needed: { in: ['poll'], what: 'the progress_id returned by the generate-instructions or improve_instructions call.' },
-        refused: { generate: OWN_PROGRESS_ID('generate'), improve: OWN_PROGRESS_ID('improve') }
-    },
-    agentId: {
-        name: 'agent-id',
-        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
-        refused: { poll: STARTS_NOTHING }
-    },
-    extraInstructions: {
-        name: 'extra-instructions',
-        needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
-        refused: { poll: STARTS_NOTHING }
-    },
-    currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
-    currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
-    scenarioId: { name: 'scenario-id' },
-    scenarioIds: {
-        name: 'scenario-ids',
-        refused: {
-            poll: STARTS_NOTHING,
-            generate: 'a batch improves the stored instructions of each scenario listed; it runs in mode improve only.'
-        }
-    },
-    concurrency: { name: 'concurrency', default: '3' },
-    requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
-    apply: { name: 'apply', default: 'false' },
-    timeout: { name: 'timeout', default: '10m' },
-    pollInterval: { name: 'poll-interval', default: '2.5s' },
-    maxPollInterval: { name: 'max-poll-interval', default: '25s' },
-    apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
-    failOnError: { name: 'fail-on-error', default: 'true' },
-    summary: { name: 'summary', default: 'true' },
-    prComment: { name: 'pr-comment', default: 'false' },
-    githubToken: { name: 'github-token' },
-    commentHeader: { name: 'comment-header' }
-};
-/** Input names, as action.yml declares them. */
-const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
-/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
-const DEFAULTS = Object.fromEntries(Object.values(DECLARATIONS).flatMap(input => input.default === undefined ? [] : [[input.name, input.default]]));
-class InputError extends Error {
-    name = 'InputError';
-}
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
-const MAX_BATCH = 100;
-const MAX_CONCURRENCY = 10;
-const MIN_POLL_INTERVAL_MS = 100;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
-/** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
-function parseInputs(read, context) {
-    const get = key => {
-        const input = DECLARATIONS[key];
-        const raw = read(input.name).trim();
-        return raw === '' ? (input.default ?? '') : raw;
-    };
-    const apiKey = get('apiKey');
-    if (apiKey === '') {
-        throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
-            'Workflows triggered from forks get no secrets.');
-    }
-    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-        // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
-        throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
-    }
-    const timeoutMs = inputs_duration('timeout', get);
-    if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get('timeout')}'.`);
-    }
-    const pollIntervalMs = inputs_duration('pollInterval', get);
-    const maxPollIntervalMs = inputs_duration('maxPollInterval', get);
-    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get('pollInterval')}'.`);
-    }
-    if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
-        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get('maxPollInterval')}'.`);
-    }
-    if (pollIntervalMs > maxPollIntervalMs) {
-        throw new InputError(`Input '${INPUT.pollInterval}' (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,duration/* formatDuration */.a)(maxPollIntervalMs)}).`);
-    }
-    const settings = {
-        apiKey,
-        job: parseJob(get, context),
-        apply: inputs_boolean('apply', get),
-        timeoutMs,
-        pollIntervalMs,
-        maxPollIntervalMs,
-        apiUrl: apiUrl(get('apiUrl')),
-        failOnError: inputs_boolean('failOnError', get),
-        summary: inputs_boolean('summary', get),
-        prComment: inputs_boolean('prComment', get),
-        githubToken: get('githubToken'),
-        commentHeader: commentHeader(get('commentHeader')),
-        concurrency: concurrency(get('concurrency'))
-    };
-    if (get('scenarioId') !== '')
-        settings.scenarioId = positiveInteger('scenarioId', get);
-    if (get('scenarioIds') !== '')
-        settings.scenarioIds = scenarioIds(get('scenarioIds'));
-    if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
-        throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
-    }
-    return settings;
-}
-/** The mode given, or inferred from which inputs are set. */
-function modeOf(get) {
-    const given = (key) => get(key) !== '';
-    const text = get('mode').toLowerCase();
-    if (text !== '' && !MODES.includes(text)) {
-        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get('mode')}'.`);
-    }
-    if (text !== '')
-        return text;
-    if (given('progressId'))
-        return 'poll';
-    if (given('scenarioId') || given('scenarioIds') || given('currentInstructions') || given('currentInstructionsFile'))
-        return 'improve';
-    return given('agentId') ? 'generate' : undefined;
-}
-/** Refuses the inputs set that the mode does not take, and asks for those it needs, as the declarations say. */
-function checkFitsMode(mode, get) {
-    const declared = Object.entries(DECLARATIONS);
-    const refused = declared.filter(([key, input]) => input.refused?.[mode] !== undefined && get(key) !== '');
-    const why = refused[0]?.[1].refused?.[mode];
-    if (why !== undefined) {
-        const names = refused.filter(([, input]) => input.refused?.[mode] === why).map(([, input]) => `'${input.name}'`);
-        throw new InputError(`${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
-    }
-    for (const [key, input] of declared) {
-        if (input.needed?.in.includes(mode) && get(key) === '') {
-            throw new InputError(`Input '${input.name}' is required in mode ${mode}: ${input.needed.what}`);
-        }
-    }
-}
-/** The mode the inputs give or imply, or undefined when they do not say (or say something invalid); never throws. */
-function modeFromInputs(read) {
-    try {
-        return modeOf(key => read(DECLARATIONS[key].name).trim());
-    }
-    catch {
-        return undefined;
-    }
-}
-/** What a batch (scenario-ids) cannot be combined with, and why. */
-const NOT_IN_BATCH = [
-    ['scenarioId', "a batch takes its scenarios from 'scenario-ids' only; list this one there too."],
-    ['progressId', "a batch starts one new job per scenario; follow a job started elsewhere in a step of its own, with 'progress-id' alone."],
-    ['currentInstructions', "a batch improves each scenario's own stored instructions, read from Cekura."],
-    ['currentInstructionsFile', "a batch improves each scenario's own stored instructions, read from Cekura."]
-];
-/** Refuses what a batch cannot be combined with, before anything else is read. */
-function checkBatch(get) {
-    if (get('scenarioIds') === '')
-        return;
-    const clash = NOT_IN_BATCH.find(([key]) => get(key) !== '');
-    if (clash !== undefined) {
-        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with '${INPUT[clash[0]]}': ${clash[1]}`);
-    }
-    const mode = get('mode').toLowerCase();
-    if (MODES.includes(mode) && mode !== 'improve') {
-        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with mode '${mode}': a batch improves the stored instructions of each scenario ` +
-            `listed, so its mode is improve (or empty).`);
-    }
-}
-/** Picks the mode and checks that the inputs fit it. */
-function parseJob(get, context) {
-    checkBatch(get);
-    const mode = modeOf(get);
-    if (mode === undefined) {
-        throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
-            `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
-            `and '${INPUT.extraInstructions}' to improve them.`);
-    }
-    if (get('currentInstructions') !== '' && get('currentInstructionsFile') !== '') {
-        throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
-    }
-    checkFitsMode(mode, get);
-    if (mode === 'poll') {
-        const progressId = get('progressId');
-        if (/[\r\n]/.test(progressId) || progressId.length > 200) {
-            throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
-        }
-        return { mode, progressId };
-    }
-    const extraInstructions = get('extraInstructions');
-    const requestBody = parseRequestBody(get('requestBody'));
-    if (mode === 'generate') {
-        const job = { mode, agentId: positiveInteger('agentId', get), extraInstructions, requestBody };
-        clashes(job, requestBody);
-        return job;
-    }
-    const currentInput = ['currentInstructions', 'currentInstructionsFile'].find(key => get(key) !== '');
-    const job = {
-        mode,
-        extraInstructions,
-        requestBody,
-        ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
-        ...(currentInput === 'currentInstructions'
-            ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions }
-            : {}),
-        ...(currentInput === 'currentInstructionsFile'
-            ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
-            : {}),
-        // In a batch each scenario's own text is sent; a field error about it names the list.
-        ...(get('scenarioIds') !== '' ? { currentInstructionsInput: INPUT.scenarioIds } : {})
-    };
-    if (get('scenarioId') === '' && get('scenarioIds') === '' && job.agentId === undefined) {
-        throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
-    }
-    clashes(job, requestBody);
-    return job;
-}
-/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
-function clashes(job, requestBody) {
-    const ours = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions };
-    if (job.mode === 'improve')
-        ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
-    const both = Object.keys(requestBody).filter(key => key in ours);
-    if (both.length > 0) {
-        throw new InputError(`Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
-            `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`);
-    }
-}
-function parseRequestBody(text) {
-    if (text === '')
-        return {};
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${(0,base_text/* errorMessage */.gJ)(error)}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
-    }
-    return parsed;
-}
-/** A list of scenario ids: whole numbers separated by commas, spaces or new lines, each once. */
-function scenarioIds(text) {
-    const name = INPUT.scenarioIds;
-    const parts = text.split(/[\s,]+/).filter(part => part !== '');
-    const form = 'Cekura scenario ids (whole numbers such as 1234) separated by commas, spaces or new lines';
-    if (parts.length === 0)
-        throw new InputError(`Input '${name}' must list ${form}, got '${text}'.`);
-    const bad = parts.find(part => !/^\d+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part)));
-    if (bad !== undefined)
-        throw new InputError(`Input '${name}' must list ${form}; '${bad.slice(0, 40)}' is not one.`);
-    const ids = parts.map(Number);
-    const twice = ids.find((id, index) => ids.indexOf(id) !== index);
-    if (twice !== undefined)
-        throw new InputError(`Input '${name}' lists scenario ${twice} more than once; list each scenario once.`);
-    if (ids.length > MAX_BATCH) {
-        throw new InputError(`Input '${name}' lists ${ids.length} scenarios; a batch takes at most ${MAX_BATCH}. Split the list over several steps.`);
-    }
-    return ids;
-}
-function concurrency(text) {
-    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
-        throw new InputError(`Input '${INPUT.concurrency}' must be a whole number from 1 to ${MAX_CONCURRENCY}, got '${text}'.`);
-    }
-    return Number(text);
-}
-function positiveInteger(key, get) {
-    const text = get(key);
-    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-        throw new InputError(`Input '${INPUT[key]}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
-    }
-    return Number(text);
-}
-/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
-function readWorkspaceFile(path, context) {
-    const name = INPUT.currentInstructionsFile;
-    const full = (0,external_node_path_.resolve)(context.workspace, path);
-    let real;
-    let root;
-    try {
-        root = (0,external_node_fs_.realpathSync)(context.workspace);
-        real = (0,external_node_fs_.realpathSync)(full);
-    }
-    catch {
-        throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
-    }
-    const inside = (0,external_node_path_.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
-        throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
-    }
-    try {
-        return context.readFile(real);
-    }
-    catch (error) {
-        throw new InputError(`Input '${name}': could not read '${path}': ${(0,base_text/* errorMessage */.gJ)(error)}.`);
-    }
-}
-function inputs_duration(key, get) {
-    const ms = (0,duration/* parseDuration */.E)(get(key));
-    if (ms === undefined)
-        throw new InputError(`Input '${INPUT[key]}' must be ${DURATION_FORM}, got '${get(key)}'.`);
-    return ms;
-}
-function inputs_boolean(key, get) {
-    const text = get(key);
-    // The same words the toolkit's getBooleanInput accepts.
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    throw new InputError(`Input '${INPUT[key]}' must be true or false, got '${text}'.`);
-}
-function apiUrl(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`Input '${INPUT.apiUrl}' must be an absolute URL such as https://api.cekura.ai, got '${text}'.`);
-    }
-    const loopback = LOOPBACK_HOSTS.has(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new InputError(`Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(`Input '${INPUT.apiUrl}' must be a base URL without credentials, query or fragment, such as https://api.cekura.ai, got '${url.origin}${url.pathname}'.`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function commentHeader(text) {
-    if (/[\r\n]/.test(text) || text.length > 100) {
-        throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
-    }
-    return text;
-}
-
-
-/***/ }),
-
-/***/ 4152:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/base/duration.ts
-var duration = __nccwpck_require__(5937);
-// EXTERNAL MODULE: ./src/base/redact.ts
-var base_redact = __nccwpck_require__(1564);
 ;// CONCATENATED MODULE: ./src/base/sleep.ts
 /** Resolves after `ms`, or at once when the signal aborts. */
 function sleep(ms, signal) {
@@ -28964,7 +28894,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
-/** Bodies larger than this are cut off: a progress response is a few kilobytes. */
+/** A larger answer is not read: a progress response is a few kilobytes. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 /** The code of a request that could not even be built, so was never sent. */
@@ -28978,9 +28908,20 @@ class NetworkError extends Error {
         this.code = code;
     }
 }
-/** A redirect to another origin: following it would send the API key there. */
-class RedirectError extends Error {
+/** An answer that will not be used, however often it is asked for again: retrying cannot help. */
+class RefusedAnswer extends Error {
+    name = 'RefusedAnswer';
+}
+/** A redirect to another origin (following it would send the API key there), or one that cannot be read. */
+class RedirectError extends RefusedAnswer {
     name = 'RedirectError';
+}
+/** An answer over MAX_BODY_BYTES: the download stops at the cap. */
+class TooLargeError extends RefusedAnswer {
+    name = 'TooLargeError';
+    constructor() {
+        super('Cekura sent an answer too large (over 16 MiB); it was not read.');
+    }
 }
 /**
  * Sends one HTTP request and reads the whole answer. A GET follows redirects within the same origin
@@ -28995,7 +28936,14 @@ async function request(url, options) {
         const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined;
         if (location === undefined)
             return answer;
-        const next = new URL(location, current);
+        let next;
+        try {
+            next = new URL(location, current);
+        }
+        catch {
+            throw new RedirectError(`Cekura answered with a redirect (HTTP ${answer.status}) whose Location header cannot be read as a URL ` +
+                `(${JSON.stringify(location.slice(0, 200))}); it was not followed.`);
+        }
         if (next.origin !== url.origin) {
             throw new RedirectError(`Cekura redirected the request to ${next.origin}, another host than the api-url ${url.origin}; ` +
                 'it was not followed so that the API key is not sent there. Check the api-url input.');
@@ -29055,9 +29003,16 @@ function once(url, options, timeoutMs) {
         req.on('response', res => {
             const chunks = [];
             let size = 0;
+            // Stop at the cap: reading on would only fetch what is thrown away, until the timeout.
+            if (Number(res.headers['content-length']) > MAX_BODY_BYTES) {
+                finish(new TooLargeError());
+                return;
+            }
             res.on('data', (chunk) => {
                 size += chunk.length;
-                if (size <= MAX_BODY_BYTES)
+                if (size > MAX_BODY_BYTES)
+                    finish(new TooLargeError());
+                else
                     chunks.push(chunk);
             });
             res.on('error', error => finish(new NetworkError(error.message, error.code ?? 'ECONNRESET')));
@@ -29073,6 +29028,7 @@ function once(url, options, timeoutMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/cekura/answers.ts
+
 
 
 const MAX_CONSECUTIVE_TRANSIENT = 7;
@@ -29137,7 +29093,7 @@ function fieldErrors(body) {
             continue;
         const list = Array.isArray(messages) ? messages : [messages];
         const text = list
-            .map(item => (typeof item === 'string' ? item : JSON.stringify(item)))
+            .map(item => (typeof item === 'string' ? item : stringifyJson(item)))
             .filter(Boolean)
             .join(' ');
         if (text)
@@ -29339,6 +29295,7 @@ async function withRetries(once, context) {
 
 
 
+
 const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
 const START_PATHS = {
     generate: '/test_framework/v1/scenarios/generate-instructions/',
@@ -29363,8 +29320,8 @@ class CekuraClient {
         this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
         this.random = options.random ?? Math.random;
         this.now = options.now ?? (() => performance.now());
-        const redact = (0,base_redact/* redactor */.$p)(options.apiKey);
-        this.quote = (body, length) => redact(body).slice(0, length);
+        const redact = options.redact ?? redactor(options.apiKey);
+        this.quote = (body, length) => redactedHead(body, length, redact);
     }
     url(path) {
         return new URL(`${this.options.apiUrl}${path}`);
@@ -29383,7 +29340,8 @@ class CekuraClient {
         const answer = await request(url, {
             method,
             headers,
-            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+            // request-body may nest deeper than JSON.stringify can go.
+            ...(body !== undefined ? { body: stringifyJson(body) } : {}),
             timeoutMs,
             ...(signal ? { signal } : {}),
             agentFor: target => this.agents.getAgent(target.href)
@@ -29420,7 +29378,7 @@ class CekuraClient {
             return classifyAnswer(await this.send('GET', url, undefined, options), Date.now());
         }
         catch (error) {
-            if (error instanceof RedirectError)
+            if (error instanceof RefusedAnswer)
                 return { kind: 'fatal', message: error.message };
             this.options.debug?.(`request failed: ${(0,base_text/* errorMessage */.gJ)(error)}`);
             return classifyNetworkError(error);
@@ -29490,7 +29448,7 @@ class CekuraClient {
                 answer = await this.send(method, url, body, { timeoutMs });
             }
             catch (error) {
-                if (error instanceof RedirectError)
+                if (error instanceof RefusedAnswer)
                     return { fail: new CekuraFailure('fatal', error.message) };
                 if (error instanceof NetworkError && error.code === 'ABORTED') {
                     return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) };
@@ -29545,7 +29503,8 @@ function startRejected(mode, answer, fieldInputs) {
     const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined;
     if (fields) {
         const lines = fields.map(([field, text]) => {
-            const input = fieldInputs[field];
+            // The field names come from Cekura: look up only the table's own keys, never Object.prototype's.
+            const input = Object.hasOwn(fieldInputs, field) ? fieldInputs[field] : undefined;
             return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`;
         });
         return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400);
@@ -29556,8 +29515,362 @@ function startRejected(mode, answer, fieldInputs) {
         (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''), answer.status);
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(3754);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/base/types.ts
+/** The types every layer shares: what a run is asked to do and how it ended. */
+const MODES = ['poll', 'generate', 'improve'];
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+const STARTS_NOTHING = "mode poll follows a job started elsewhere (with 'progress-id') and starts nothing.";
+const OWN_PROGRESS_ID = (mode) => `mode ${mode} starts a new job and reports its own progress id; leave 'progress-id' empty.`;
+const NOT_IN_GENERATE = 'generate writes new instructions from the agent; use mode improve to rewrite existing text.';
+const DECLARATIONS = {
+    apiKey: { name: 'api-key' },
+    mode: { name: 'mode' },
+    progressId: {
+        name: 'progress-id',
+        needed: { in: ['poll'], what: 'the progress_id returned by the generate-instructions or improve_instructions call.' },
+        refused: { generate: OWN_PROGRESS_ID('generate'), improve: OWN_PROGRESS_ID('improve') }
+    },
+    agentId: {
+        name: 'agent-id',
+        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
+        refused: { poll: STARTS_NOTHING }
+    },
+    extraInstructions: {
+        name: 'extra-instructions',
+        needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
+        refused: { poll: STARTS_NOTHING }
+    },
+    currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+    currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
+    scenarioId: { name: 'scenario-id' },
+    scenarioIds: {
+        name: 'scenario-ids',
+        refused: {
+            poll: STARTS_NOTHING,
+            generate: 'a batch improves the stored instructions of each scenario listed; it runs in mode improve only.'
+        }
+    },
+    concurrency: { name: 'concurrency', default: '3' },
+    requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
+    apply: { name: 'apply', default: 'false' },
+    timeout: { name: 'timeout', default: '10m' },
+    pollInterval: { name: 'poll-interval', default: '2.5s' },
+    maxPollInterval: { name: 'max-poll-interval', default: '25s' },
+    apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
+    failOnError: { name: 'fail-on-error', default: 'true' },
+    summary: { name: 'summary', default: 'true' },
+    prComment: { name: 'pr-comment', default: 'false' },
+    githubToken: { name: 'github-token' },
+    commentHeader: { name: 'comment-header' }
+};
+/** Input names, as action.yml declares them. */
+const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
+/** The same defaults as action.yml, for runs that leave an input unset (tests, the demo). */
+const DEFAULTS = Object.fromEntries(Object.values(DECLARATIONS).flatMap(input => input.default === undefined ? [] : [[input.name, input.default]]));
+class InputError extends Error {
+    name = 'InputError';
+}
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+const MAX_BATCH = 100;
+const MAX_CONCURRENCY = 10;
+/** Less could not even carry one request and its answer. */
+const MIN_TIMEOUT_MS = 1000;
+const MIN_POLL_INTERVAL_MS = 100;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)';
+/** Turns raw input text into settings, or throws an InputError naming the input and the form it expects. */
+function parseInputs(read, context) {
+    const get = key => {
+        const input = DECLARATIONS[key];
+        const raw = read(input.name).trim();
+        return raw === '' ? (input.default ?? '') : raw;
+    };
+    const apiKey = get('apiKey');
+    if (apiKey === '') {
+        throw new InputError(`Input '${INPUT.apiKey}' is required: pass your Cekura API key from a secret, e.g. api-key: \${{ secrets.CEKURA_API_KEY }}. ` +
+            'Workflows triggered from forks get no secrets.');
+    }
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+        // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
+        throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
+    }
+    const timeoutMs = duration('timeout', get);
+    if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > MAX_TIMEOUT_MS) {
+        throw new InputError(`Input '${INPUT.timeout}' must be at least 1s and at most 6h, got '${get('timeout')}'.`);
+    }
+    const pollIntervalMs = duration('pollInterval', get);
+    const maxPollIntervalMs = duration('maxPollInterval', get);
+    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+        throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get('pollInterval')}'.`);
+    }
+    if (maxPollIntervalMs > MAX_TIMEOUT_MS) {
+        throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get('maxPollInterval')}'.`);
+    }
+    if (pollIntervalMs > maxPollIntervalMs) {
+        throw new InputError(`Input '${INPUT.pollInterval}' (${formatDuration(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${formatDuration(maxPollIntervalMs)}).`);
+    }
+    const settings = {
+        apiKey,
+        job: parseJob(get, context),
+        apply: inputs_boolean('apply', get),
+        timeoutMs,
+        pollIntervalMs,
+        maxPollIntervalMs,
+        apiUrl: apiUrl(get('apiUrl')),
+        failOnError: inputs_boolean('failOnError', get),
+        summary: inputs_boolean('summary', get),
+        prComment: inputs_boolean('prComment', get),
+        githubToken: get('githubToken'),
+        commentHeader: commentHeader(get('commentHeader')),
+        concurrency: concurrency(get('concurrency'))
+    };
+    if (get('scenarioId') !== '')
+        settings.scenarioId = positiveInteger('scenarioId', get);
+    if (get('scenarioIds') !== '')
+        settings.scenarioIds = scenarioIds(get('scenarioIds'));
+    if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
+        throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
+    }
+    return settings;
+}
+/** The mode given, or inferred from which inputs are set. */
+function modeOf(get) {
+    const given = (key) => get(key) !== '';
+    const text = get('mode').toLowerCase();
+    if (text !== '' && !MODES.includes(text)) {
+        throw new InputError(`Input '${INPUT.mode}' must be one of ${MODES.join(', ')} (or empty to infer it), got '${get('mode')}'.`);
+    }
+    if (text !== '')
+        return text;
+    if (given('progressId'))
+        return 'poll';
+    if (given('scenarioId') || given('scenarioIds') || given('currentInstructions') || given('currentInstructionsFile'))
+        return 'improve';
+    return given('agentId') ? 'generate' : undefined;
+}
+/** Refuses the inputs set that the mode does not take, and asks for those it needs, as the declarations say. */
+function checkFitsMode(mode, get) {
+    const declared = Object.entries(DECLARATIONS);
+    const refused = declared.filter(([key, input]) => input.refused?.[mode] !== undefined && get(key) !== '');
+    const why = refused[0]?.[1].refused?.[mode];
+    if (why !== undefined) {
+        const names = refused.filter(([, input]) => input.refused?.[mode] === why).map(([, input]) => `'${input.name}'`);
+        throw new InputError(`${names.join(' and ')} ${names.length > 1 ? 'do' : 'does'} not fit mode '${mode}': ${why}`);
+    }
+    for (const [key, input] of declared) {
+        if (input.needed?.in.includes(mode) && get(key) === '') {
+            throw new InputError(`Input '${input.name}' is required in mode ${mode}: ${input.needed.what}`);
+        }
+    }
+}
+/** The mode the inputs give or imply, or undefined when they do not say (or say something invalid); never throws. */
+function modeFromInputs(read) {
+    try {
+        return modeOf(key => read(DECLARATIONS[key].name).trim());
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What a batch (scenario-ids) cannot be combined with, and why. */
+const NOT_IN_BATCH = [
+    ['scenarioId', "a batch takes its scenarios from 'scenario-ids' only; list this one there too."],
+    ['progressId', "a batch starts one new job per scenario; follow a job started elsewhere in a step of its own, with 'progress-id' alone."],
+    ['currentInstructions', "a batch improves each scenario's own stored instructions, read from Cekura."],
+    ['currentInstructionsFile', "a batch improves each scenario's own stored instructions, read from Cekura."]
+];
+/** Refuses what a batch cannot be combined with, before anything else is read. */
+function checkBatch(get) {
+    if (get('scenarioIds') === '')
+        return;
+    const clash = NOT_IN_BATCH.find(([key]) => get(key) !== '');
+    if (clash !== undefined) {
+        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with '${INPUT[clash[0]]}': ${clash[1]}`);
+    }
+    const mode = get('mode').toLowerCase();
+    if (MODES.includes(mode) && mode !== 'improve') {
+        throw new InputError(`Input '${INPUT.scenarioIds}' cannot be combined with mode '${mode}': a batch improves the stored instructions of each scenario ` +
+            `listed, so its mode is improve (or empty).`);
+    }
+}
+/** Picks the mode and checks that the inputs fit it. */
+function parseJob(get, context) {
+    checkBatch(get);
+    const mode = modeOf(get);
+    if (mode === undefined) {
+        throw new InputError(`Nothing to do: set '${INPUT.progressId}' to follow a job started elsewhere, '${INPUT.agentId}' and ` +
+            `'${INPUT.extraInstructions}' to generate instructions, or '${INPUT.scenarioId}' (or '${INPUT.currentInstructions}') ` +
+            `and '${INPUT.extraInstructions}' to improve them.`);
+    }
+    if (get('currentInstructions') !== '' && get('currentInstructionsFile') !== '') {
+        throw new InputError(`Inputs '${INPUT.currentInstructions}' and '${INPUT.currentInstructionsFile}' are both set: give the text to improve one way only.`);
+    }
+    checkFitsMode(mode, get);
+    if (mode === 'poll') {
+        const progressId = get('progressId');
+        if (/[\r\n]/.test(progressId) || progressId.length > 200) {
+            throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
+        }
+        return { mode, progressId };
+    }
+    const extraInstructions = get('extraInstructions');
+    const requestBody = parseRequestBody(get('requestBody'));
+    if (mode === 'generate') {
+        const job = { mode, agentId: positiveInteger('agentId', get), extraInstructions, requestBody };
+        clashes(job, requestBody);
+        return job;
+    }
+    const currentInput = ['currentInstructions', 'currentInstructionsFile'].find(key => get(key) !== '');
+    const job = {
+        mode,
+        extraInstructions,
+        requestBody,
+        ...(get('agentId') !== '' ? { agentId: positiveInteger('agentId', get) } : {}),
+        ...(currentInput === 'currentInstructions'
+            ? { currentInstructions: get(currentInput), currentInstructionsInput: INPUT.currentInstructions }
+            : {}),
+        ...(currentInput === 'currentInstructionsFile'
+            ? { currentInstructions: readWorkspaceFile(get(currentInput), context), currentInstructionsInput: INPUT.currentInstructionsFile }
+            : {}),
+        // In a batch each scenario's own text is sent; a field error about it names the list.
+        ...(get('scenarioIds') !== '' ? { currentInstructionsInput: INPUT.scenarioIds } : {})
+    };
+    if (get('scenarioId') === '' && get('scenarioIds') === '' && job.agentId === undefined) {
+        throw new InputError(`Mode improve needs '${INPUT.agentId}', or '${INPUT.scenarioId}' to read the agent from the scenario.`);
+    }
+    clashes(job, requestBody);
+    return job;
+}
+/** Fields our own inputs send may not come from request-body too: one of the two would be lost. */
+function clashes(job, requestBody) {
+    const ours = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions };
+    if (job.mode === 'improve')
+        ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
+    // The keys are the user's: only our own fields count, never Object.prototype's (`constructor`).
+    const both = Object.keys(requestBody).filter(key => Object.hasOwn(ours, key));
+    if (both.length > 0) {
+        throw new InputError(`Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +
+            `${both.map(key => `'${ours[key]}'`).join(', ')} already ${both.length > 1 ? 'set' : 'sets'}: set each field one way only.`);
+    }
+}
+function parseRequestBody(text) {
+    if (text === '')
+        return {};
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}: ${(0,base_text/* errorMessage */.gJ)(error)}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new InputError(`Input '${INPUT.requestBody}' must be a JSON object such as {"name": "Impatient caller"}, got ${Array.isArray(parsed) ? 'an array' : `a ${parsed === null ? 'null' : typeof parsed}`}.`);
+    }
+    return parsed;
+}
+/** A list of scenario ids: whole numbers separated by commas, spaces or new lines, each once. */
+function scenarioIds(text) {
+    const name = INPUT.scenarioIds;
+    const parts = text.split(/[\s,]+/).filter(part => part !== '');
+    const form = 'Cekura scenario ids (whole numbers such as 1234) separated by commas, spaces or new lines';
+    if (parts.length === 0)
+        throw new InputError(`Input '${name}' must list ${form}, got '${text}'.`);
+    const bad = parts.find(part => !/^\d+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part)));
+    if (bad !== undefined)
+        throw new InputError(`Input '${name}' must list ${form}; '${bad.slice(0, 40)}' is not one.`);
+    const ids = parts.map(Number);
+    const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (twice !== undefined)
+        throw new InputError(`Input '${name}' lists scenario ${twice} more than once; list each scenario once.`);
+    if (ids.length > MAX_BATCH) {
+        throw new InputError(`Input '${name}' lists ${ids.length} scenarios; a batch takes at most ${MAX_BATCH}. Split the list over several steps.`);
+    }
+    return ids;
+}
+function concurrency(text) {
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
+        throw new InputError(`Input '${INPUT.concurrency}' must be a whole number from 1 to ${MAX_CONCURRENCY}, got '${text}'.`);
+    }
+    return Number(text);
+}
+function positiveInteger(key, get) {
+    const text = get(key);
+    if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+        throw new InputError(`Input '${INPUT[key]}' must be a positive whole number (a Cekura id such as 1234), got '${text}'.`);
+    }
+    return Number(text);
+}
+/** Reads a file the user named, refusing paths that leave the workspace (symbolic links included). */
+function readWorkspaceFile(path, context) {
+    const name = INPUT.currentInstructionsFile;
+    const full = (0,external_node_path_namespaceObject.resolve)(context.workspace, path);
+    let real;
+    let root;
+    try {
+        root = (0,external_node_fs_namespaceObject.realpathSync)(context.workspace);
+        real = (0,external_node_fs_namespaceObject.realpathSync)(full);
+    }
+    catch {
+        throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
+    }
+    const inside = (0,external_node_path_namespaceObject.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError(`Input '${name}' must be a file inside the workspace (${root}), got '${path}'.`);
+    }
+    try {
+        return context.readFile(real);
+    }
+    catch (error) {
+        throw new InputError(`Input '${name}': could not read '${path}': ${(0,base_text/* errorMessage */.gJ)(error)}.`);
+    }
+}
+function duration(key, get) {
+    const ms = parseDuration(get(key));
+    if (ms === undefined)
+        throw new InputError(`Input '${INPUT[key]}' must be ${DURATION_FORM}, got '${get(key)}'.`);
+    return ms;
+}
+function inputs_boolean(key, get) {
+    const text = get(key);
+    // The same words the toolkit's getBooleanInput accepts.
+    if (['true', 'True', 'TRUE'].includes(text))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(text))
+        return false;
+    throw new InputError(`Input '${INPUT[key]}' must be true or false, got '${text}'.`);
+}
+function apiUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`Input '${INPUT.apiUrl}' must be an absolute URL such as https://api.cekura.ai, got '${text}'.`);
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new InputError(`Input '${INPUT.apiUrl}' must use https (plain http only for 127.0.0.1, ::1 or localhost), got '${text}'.`);
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(`Input '${INPUT.apiUrl}' must be a base URL without credentials, query or fragment, such as https://api.cekura.ai, got '${url.origin}${url.pathname}'.`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function commentHeader(text) {
+    if (/[\r\n]/.test(text) || text.length > 100) {
+        throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
  * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
@@ -29624,6 +29937,7 @@ function pacedWait(elapsedMs, waitMs, ends, schedule) {
 }
 
 ;// CONCATENATED MODULE: ./src/cekura/progress.ts
+
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
 const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification']);
@@ -29657,25 +29971,34 @@ function firstText(body, paths) {
     }
     return undefined;
 }
-/** Turns an error field of any shape (string, {message}, {detail}, list) into one line of text. */
-function describeError(value) {
+/** A status or stage word is cut to this length: it goes on every poll's log line. */
+const MAX_WORD_CHARS = 200;
+/** describeError looks this deep into lists and objects, then shows the rest as JSON. */
+const MAX_ERROR_DEPTH = 4;
+function clipWord(text) {
+    return text.length > MAX_WORD_CHARS ? `${text.slice(0, MAX_WORD_CHARS)}…` : text;
+}
+/** Turns an error field of any shape (string, {message}, {detail}, list) into one line of text, at any depth. */
+function describeError(value, depth = 0) {
     if (value === null || value === undefined || value === '')
         return undefined;
     if (typeof value === 'string')
         return value;
+    if (typeof value !== 'object')
+        return String(value);
+    if (depth >= MAX_ERROR_DEPTH)
+        return stringifyJson(value);
     if (Array.isArray(value)) {
-        const parts = value.map(describeError).filter((part) => part !== undefined);
+        const parts = value.map(item => describeError(item, depth + 1)).filter((part) => part !== undefined);
         return parts.length > 0 ? parts.join('; ') : undefined;
     }
-    if (isObject(value)) {
-        for (const key of ['message', 'detail', 'error', 'reason']) {
-            const text = describeError(value[key]);
-            if (text !== undefined)
-                return text;
-        }
-        return JSON.stringify(value);
+    const record = value;
+    for (const key of ['message', 'detail', 'error', 'reason']) {
+        const text = describeError(record[key], depth + 1);
+        if (text !== undefined)
+            return text;
     }
-    return String(value);
+    return stringifyJson(value);
 }
 function percentOf(body) {
     for (const key of ['progress', 'percentage', 'percent', 'progress_percentage']) {
@@ -29692,7 +30015,7 @@ function stageOf(body) {
     for (const key of ['stage', 'step', 'phase', 'message']) {
         const value = body[key];
         if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
+            return clipWord(value.trim());
     }
     return undefined;
 }
@@ -29704,7 +30027,7 @@ function readProgress(body) {
     const word = rawStatus?.trim().toLowerCase();
     const progress = { state: 'running' };
     if (rawStatus !== undefined)
-        progress.rawStatus = rawStatus;
+        progress.rawStatus = clipWord(rawStatus);
     const stage = stageOf(body);
     if (stage !== undefined)
         progress.stage = stage;
@@ -29739,6 +30062,7 @@ function readProgress(body) {
 
 
 
+
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000;
 const MAX_SHOWN_RESPONSE = 500;
@@ -29746,7 +30070,7 @@ const MAX_SHOWN_RESPONSE = 500;
 const MAX_ERROR = 2000;
 /** A response, redacted, then cut to a size that fits in one error line (in that order, so no piece of a secret is left). */
 function preview(body, redact = text => text) {
-    const text = redact(JSON.stringify(body) ?? String(body));
+    const text = redact(body === undefined ? 'undefined' : stringifyJson(body));
     return text.length > MAX_SHOWN_RESPONSE ? `${text.slice(0, MAX_SHOWN_RESPONSE)}… (${text.length} characters)` : text;
 }
 function clip(text, redact = same => same) {
@@ -29789,7 +30113,7 @@ async function pollUntilDone(settings, deps) {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
         if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
+            return end('timed-out', `The job did not finish within ${formatDuration(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
                 'Raise the timeout input if the job needs longer.');
         }
         return undefined;
@@ -29817,21 +30141,21 @@ async function pollUntilDone(settings, deps) {
                 if (progress.instructions === undefined) {
                     return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
+                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}`);
+                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}`);
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
             if (deps.pace)
                 waitMs = deps.pace(elapsed, waitMs);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            deps.log(`[${formatDuration(elapsed)}] ${lastSeen}; next poll in ${formatDuration(waitMs)}`);
         }
         else if (verdict.kind === 'fatal') {
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.message}`);
+            deps.log(`[${formatDuration(elapsed)}] ${verdict.message}`);
             return end('failed', verdict.message);
         }
         else if (verdict.kind === 'not-found') {
@@ -29841,24 +30165,24 @@ async function pollUntilDone(settings, deps) {
                 const message = `Cekura does not know the progress id '${settings.progressId}' (${verdict.reason}, ${notFound} times). ` +
                     'Check the progress-id input: it must be the progress_id that the generate or improve call returned, ' +
                     'from the same Cekura account as the api-key.';
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+                deps.log(`[${formatDuration(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs = backoffDelay(notFound, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${formatDuration(waitMs)}`);
         }
         else {
             transientRun++;
             lastSeen = verdict.reason;
             if (transientRun >= MAX_CONSECUTIVE_TRANSIENT) {
                 const message = `Gave up after ${transientRun} failed progress requests in a row; the last: ${verdict.reason}. Cekura or the network to it is having trouble.`;
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+                deps.log(`[${formatDuration(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs =
                 verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
-                `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
+            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
+                `retry in ${formatDuration(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
@@ -29885,9 +30209,12 @@ async function runJob(spec, ports) {
     let phase = 'before-polling';
     const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied));
     try {
+        // A cancel that came before the run even started (the signal is caught from the first moment).
+        if (ports.cancel.aborted)
+            throw new CekuraFailure('cancelled', 'Nothing was sent to Cekura.');
         job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
         // An agent read from the scenario came from scenario-id, like a text read from it.
-        const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? inputs/* INPUT */.bO.scenarioId : inputs/* INPUT */.bO.agentId;
+        const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId;
         const progressId = await startJob(job, ports, deadline, agentInput);
         outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, {
             source: ports.client,
@@ -29940,7 +30267,7 @@ async function runJob(spec, ports) {
             return finish({
                 ...before,
                 status: 'timed-out',
-                error: `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+                error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
             }, applied);
         }
         return finish(before, applied);
@@ -29975,11 +30302,11 @@ async function fillFromScenario(job, scenarioId, ports, deadline) {
     const scenario = await ports.client.getScenario(scenarioId, deadline);
     const agentId = job.agentId ?? agentOf(scenario);
     if (agentId === undefined) {
-        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no agent id that could be read; set the ${inputs/* INPUT */.bO.agentId} input.`);
+        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no agent id that could be read; set the ${INPUT.agentId} input.`);
     }
     const currentInstructions = job.currentInstructions ?? scenario.instructions;
     if (typeof currentInstructions !== 'string') {
-        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no instructions text to improve; give it with ${inputs/* INPUT */.bO.currentInstructions} or ${inputs/* INPUT */.bO.currentInstructionsFile}.`);
+        throw new CekuraFailure('fatal', `Scenario ${scenarioId} has no instructions text to improve; give it with ${INPUT.currentInstructions} or ${INPUT.currentInstructionsFile}.`);
     }
     return { ...job, agentId, currentInstructions };
 }
@@ -29988,12 +30315,16 @@ async function startJob(job, ports, deadline, agentInput) {
     if (job.mode === 'poll')
         return job.progressId;
     const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
-    const fieldInputs = { agent: agentInput, extra_instructions: inputs/* INPUT */.bO.extraInstructions };
+    // Keys from request-body are the user's: a table without a prototype, so `constructor` is just a key.
+    const fieldInputs = Object.assign(Object.create(null), {
+        agent: agentInput,
+        extra_instructions: INPUT.extraInstructions
+    });
     for (const key of Object.keys(job.requestBody))
-        fieldInputs[key] = inputs/* INPUT */.bO.requestBody;
+        fieldInputs[key] = INPUT.requestBody;
     if (job.mode === 'improve' && job.currentInstructions !== undefined) {
         body.current_instructions = job.currentInstructions;
-        fieldInputs.current_instructions = job.currentInstructionsInput ?? inputs/* INPUT */.bO.scenarioId;
+        fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
     }
     const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
     ports.onStarted?.(progressId);
@@ -30048,7 +30379,7 @@ async function runBatch(spec, ports) {
         }
         // A job started with less time than this left could not be followed: it would only be left running in Cekura.
         if (deadline - jobStart <= MIN_RETRY_TIME_MS) {
-            return notStarted(spec, scenarioId, 'timed-out', `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
+            return notStarted(spec, scenarioId, 'timed-out', `The timeout (${formatDuration(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
                 'Raise the timeout input, or the concurrency input to run more jobs at once.', jobStart - startedAt);
         }
         const log = (line) => ports.log(`Scenario ${scenarioId}: ${line}`);
@@ -30162,19 +30493,51 @@ function brief(error) {
 function redactBatch(batch, redact) {
     return Object.freeze({
         ...batch,
-        reports: batch.reports.map(report => Object.freeze((0,base_redact/* redactReport */.a5)(report, redact))),
+        reports: batch.reports.map(report => Object.freeze(redactReport(report, redact))),
         error: redact(batch.error),
         extraInstructions: redact(batch.extraInstructions)
     });
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
-/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
+/**
+ * Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered.
+ * There is one function per place text lands, and every renderer uses them:
+ *
+ * | place | function | how the text is kept inert |
+ * | --- | --- | --- |
+ * | table cell | cellText | inside `<code>`, every mark that could start syntax, and line breaks, as character references |
+ * | heading | headingText | the same: Markdown inside raw HTML is still parsed, references never are |
+ * | `<pre>` block | preBlock | an HTML block: no Markdown at all; `& < > "` escaped |
+ * | fenced block | fencedBlock | a fence longer than any run of backticks in the text |
+ * | inline code | inlineCode | a code span with a longer fence, padded so edge spaces and backticks survive |
+ *
+ * Inside `<code>` and `<pre>` GitHub also leaves `@mentions`, `#123` references and `:emoji:` alone.
+ * All of them show `printable(text)`: the text with line endings as LF and control characters (which
+ * no renderer shows) as U+FFFD. Property tests render each one with a GFM parser and check that.
+ */
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 function escapeHtml(text) {
     return text.replace(/[&<>"]/g, char => HTML_ESCAPES[char]);
+}
+/**
+ * The text as a reader can be shown it: CRLF and CR become LF; other control characters but tab and
+ * LF, and lone surrogates, become U+FFFD (renderers drop or replace them anyway, each its own way).
+ */
+function printable(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(/(?![\t\n])\p{Cc}/gu, '\uFFFD')
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD');
+}
+/**
+ * Every mark that could start Markdown, HTML, an autolink, a mention, a reference, an emoji or math,
+ * and tabs and line breaks, as a hexadecimal character reference (`&#x40;` for `@`): a GFM parser
+ * decodes references to plain text and never reads them as syntax. Hyphens, slashes, parentheses and
+ * the like start nothing on their own and stay readable.
+ */
+function referenced(text) {
+    return text.replace(/[\t\n!#$&*.:<>@[\\\]^_`|~]/g, char => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 /**
  * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
@@ -30182,13 +30545,39 @@ function escapeHtml(text) {
  * parsing, which keeps a leading newline of the text itself.
  */
 function preBlock(text) {
-    return `<pre>\n${escapeHtml(text)}</pre>`;
+    return `<pre>\n${escapeHtml(printable(text))}</pre>`;
 }
-/** Inline code for a table cell: pipes and line breaks must not end the cell. */
-function codeCell(text) {
-    return `<code>${escapeHtml(text)
-        .replace(/\|/g, '&#124;')
-        .replace(/\r\n|\r|\n/g, ' ')}</code>`;
+/**
+ * Text for a table cell, as inline code. A `|` cannot end the cell, a line break cannot end the row,
+ * and no Markdown forms: not a link, an image, an autolink, emphasis or HTML.
+ */
+function cellText(text) {
+    return `<code>${referenced(printable(text))}</code>`;
+}
+/** Text inside a heading (the comment-header), as inline code: the same protection as a cell. */
+function headingText(text) {
+    return `<code>${referenced(printable(text))}</code>`;
+}
+/**
+ * Inline code in running text: a backtick fence longer than any run of backticks in the text, and a
+ * space inside each end when the text starts or ends with a backtick or a space (one is taken off
+ * again by the parser). Line breaks become spaces, as in any code span. Empty text gives ''.
+ */
+function inlineCode(text) {
+    const shown = printable(text).replace(/\n/g, ' ');
+    if (shown === '')
+        return '';
+    const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), match => match[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(shown) && !/^ +$/.test(shown) ? ' ' : '';
+    return `${fence}${pad}${shown}${pad}${fence}`;
+}
+/** A fenced code block that no run of backticks inside the text can close early. */
+function fencedBlock(text, language = '') {
+    const shown = printable(text);
+    const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), match => match[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${shown}\n${fence}`;
 }
 /** Collapses a block behind a summary line when it is long. */
 function collapsible(title, body, open) {
@@ -30338,12 +30727,6 @@ function unifiedDiff(lines, context = 3) {
     });
     return out.join('\n');
 }
-/** A fenced code block that no run of backticks inside the text can close early. */
-function fencedBlock(text, language = '') {
-    const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), match => match[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${language}\n${text}\n${fence}`;
-}
 
 ;// CONCATENATED MODULE: ./src/report/sections.ts
 
@@ -30360,7 +30743,8 @@ const STATUS_LABEL = {
 function diffSection(before, after, maxBytes) {
     if (before === after)
         return '### Changes\n\nThe new instructions are the same as the old ones.\n';
-    const lines = lineDiff(before, after);
+    // Compared as shown, so that a CR or a control character cannot split or merge lines in the block.
+    const lines = lineDiff(printable(before), printable(after));
     if (lines === undefined)
         return '### Changes\n\nThe texts are too large to compare here.\n';
     let text = unifiedDiff(lines);
@@ -30390,13 +30774,13 @@ function factsTable(report, apiHost) {
         '| | |',
         '| --- | --- |',
         `| Mode | ${report.mode} |`,
-        `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
+        `| Progress id | ${outcome.progressId === '' ? '(none received)' : cellText(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
-        `| Elapsed | ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} |`,
+        `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
         `| Polls | ${outcome.polls} |`
     ];
     if (apiHost !== undefined)
-        rows.push(`| API host | ${codeCell(apiHost)} |`);
+        rows.push(`| API host | ${cellText(apiHost)} |`);
     if (report.agentId !== undefined)
         rows.push(`| Agent | ${report.agentId} |`);
     if (report.scenarioId !== undefined)
@@ -30473,7 +30857,7 @@ function renderComment(report, context) {
     const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
     const head = [
         commentMarker(header),
-        `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${STATUS_LABEL[outcome.status]}\n`
+        `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${STATUS_LABEL[outcome.status]}\n`
     ];
     let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined);
     if (context.runUrl !== undefined) {
@@ -30527,25 +30911,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const PERMISSION_HINT = 'Add `permissions: pull-requests: write` to the job (or the workflow) so that the token may comment. ' +
     'Workflows run for pull requests from forks get a read-only token whatever they ask for; ' +
     'there the comment is skipped and the job summary still has the result.';
-function isRecord(value) {
+function pr_comment_isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** Which pull request a run is for, from the event name, the event payload and GITHUB_REPOSITORY. */
 function pullRequestFromEvent(eventName, payload, repository) {
     const name = eventName ?? '';
-    if (!isRecord(payload)) {
+    if (!pr_comment_isRecord(payload)) {
         return { kind: 'none', reason: `the ${name || 'unknown'} event has no readable payload (GITHUB_EVENT_PATH)` };
     }
     let number;
     if (name === 'issue_comment') {
         const issue = payload.issue;
-        if (!isRecord(issue) || !isRecord(issue.pull_request)) {
+        if (!pr_comment_isRecord(issue) || !pr_comment_isRecord(issue.pull_request)) {
             return { kind: 'none', reason: 'this issue_comment event is on an issue, not a pull request' };
         }
         number = issue.number;
     }
     else if (name === 'pull_request' || name === 'pull_request_target') {
-        number = isRecord(payload.pull_request) ? payload.pull_request.number : payload.number;
+        number = pr_comment_isRecord(payload.pull_request) ? payload.pull_request.number : payload.number;
     }
     else {
         return { kind: 'none', reason: `the ${name || 'unknown'} event is not for a pull request` };
@@ -30554,7 +30938,7 @@ function pullRequestFromEvent(eventName, payload, repository) {
         return { kind: 'none', reason: `the ${name} event payload has no pull request number` };
     }
     let fullName = repository ?? '';
-    if (fullName === '' && isRecord(payload.repository) && typeof payload.repository.full_name === 'string') {
+    if (fullName === '' && pr_comment_isRecord(payload.repository) && typeof payload.repository.full_name === 'string') {
         fullName = payload.repository.full_name;
     }
     const [owner, repo, ...rest] = fullName.split('/');
@@ -30567,7 +30951,7 @@ function readPayload(path, log) {
     if (!path)
         return undefined;
     try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     }
     catch (error) {
         log.debug(`Could not read the event payload ${path}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
@@ -30579,7 +30963,7 @@ function readPayload(path, log) {
  * response; those had no answer at all.
  */
 function errorStatus(error) {
-    if (!isRecord(error) || typeof error.status !== 'number' || !isRecord(error.response))
+    if (!pr_comment_isRecord(error) || typeof error.status !== 'number' || !pr_comment_isRecord(error.response))
         return undefined;
     return error.status;
 }
@@ -30628,7 +31012,8 @@ async function postComment(options) {
 async function upsert(target, options, log) {
     const marker = commentMarker(options.header);
     const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    const signal = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    const timeout = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     // Loaded here, not at the top, so that runs without a comment never pay for loading it.
     const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     // getOctokit's defaults carry the base URL (GITHUB_API_URL, for GitHub Enterprise Server) and a fetch
@@ -30688,11 +31073,7 @@ const same = text => text;
 const MIN_SECTION_BYTES = 400;
 /** Room kept for the note that names the scenarios left out. */
 const OMITTED_NOTE_BYTES = 2000;
-/**
- * Outside text as inert Markdown inside a table cell or a line of prose: HTML escaped, every other
- * ASCII punctuation character backslash-escaped (so nothing in it can become emphasis, a link, code, a
- * heading or a cell boundary), line breaks folded, cut to `maxChars`.
- */
+/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
 function inertText(text, maxChars) {
     const line = (0,base_text/* oneLine */.TN)(text).trim();
     const cut = line.length > maxChars
@@ -30700,7 +31081,7 @@ function inertText(text, maxChars) {
             .slice(0, maxChars - 1)
             .join('')}…`
         : line;
-    return escapeHtml(cut.replace(/[!#$%'()*+,\-./:;=?@[\\\]^_`{|}~]/g, '\\$&'));
+    return cut === '' ? '' : cellText(cut);
 }
 /** "3 scenarios: 2 completed, 1 failed". */
 function tally(batch) {
@@ -30725,11 +31106,11 @@ function batchFacts(batch, apiHost) {
         '| Mode | improve, one job per scenario |',
         `| Scenarios | ${tally(batch)} |`,
         `| Concurrency | ${batch.concurrency} |`,
-        `| Elapsed | ${(0,duration/* formatDuration */.a)(batch.elapsedMs)} |`,
+        `| Elapsed | ${formatDuration(batch.elapsedMs)} |`,
         `| Polls | ${batch.polls} |`
     ];
     if (apiHost !== undefined)
-        rows.push(`| API host | ${codeCell(apiHost)} |`);
+        rows.push(`| API host | ${cellText(apiHost)} |`);
     if (batch.apply) {
         const saved = batch.reports.filter(report => report.applied === true).length;
         rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`);
@@ -30744,7 +31125,7 @@ function batchTable(batch, errorChars, show = same) {
         ...batch.reports.map(report => {
             const { outcome } = report;
             const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no';
-            return (`| ${report.scenarioId ?? ''} | ${STATUS_LABEL[outcome.status]} | ${saved} | ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} | ` +
+            return (`| ${report.scenarioId ?? ''} | ${STATUS_LABEL[outcome.status]} | ${saved} | ${formatDuration(outcome.elapsedMs)} | ` +
                 `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`);
         })
     ];
@@ -30870,7 +31251,7 @@ function renderBatchComment(batch, context) {
     const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
     const head = [
         commentMarker(header),
-        `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${batchStatusLine(batch)}\n`
+        `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${batchStatusLine(batch)}\n`
     ];
     let facts = batchFacts(batch, undefined);
     if (context.runUrl !== undefined) {
@@ -30915,7 +31296,7 @@ function renderSummary(report, context) {
     }
     const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + summary_DIFF_BYTES + 8192;
     if (outcome.status === 'completed') {
-        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
+        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${inlineCode(context.instructionsFile)})`;
         parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
         if (report.currentInstructions !== undefined) {
             parts.push(diffSection(report.currentInstructions, outcome.instructions, summary_DIFF_BYTES));
@@ -30949,14 +31330,18 @@ function renderBatchSummary(batch, context) {
     head.push(`### Scenarios\n\n${batchTable(batch, batch_summary_ERROR_CHARS)}`);
     const used = Buffer.byteLength(head.join('\n'));
     const { sections, omitted } = fitSections(batch.reports, SUMMARY_LIMIT_BYTES - used - OMITTED_NOTE_BYTES, batch_summary_SECTION_BYTES);
-    const where = `The new texts are in the files of the \`instructions-dir\` output (${codeCell(context.instructionsDir)}), one per completed ` +
+    const where = `The new texts are in the files of the \`instructions-dir\` output (${cellText(context.instructionsDir)}), one per completed ` +
         'scenario, and each error in the `results` output.';
     return [...head, ...sections, omittedNote(omitted, batch_summary_LIMIT, where)].filter(part => part !== '').join('\n');
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
 
 
 
@@ -30979,10 +31364,16 @@ const OUTPUT = {
     results: 'results',
     instructionsDir: 'instructions-dir'
 };
-/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
-function instructionsFilePath(progressId, runnerTemp) {
-    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
+/**
+ * Where the instructions file goes: RUNNER_TEMP on a runner (one folder for the whole job), the system
+ * temp folder elsewhere. The name is the id made safe for any file system, then a short hash of the
+ * whole id and the step (GITHUB_ACTION, unique per step in a job): two ids that read the same once
+ * made safe (`a/b`, `a:b`), or two steps following one job, never share a file.
+ */
+function instructionsFilePath(progressId, runnerTemp, step = '') {
+    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${step}\n${progressId}`).digest('hex').slice(0, 12);
+    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}-${hash}.txt`);
 }
 /** Every output for one ending. Values are redacted by the caller before they get here. */
 function outputValues(outcome, instructionsFile) {
@@ -30992,7 +31383,7 @@ function outputValues(outcome, instructionsFile) {
         [OUTPUT.instructions]: outcome.instructions,
         [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
         [OUTPUT.instructionsFile]: instructionsFile,
-        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
+        [OUTPUT.result]: outcome.lastResponse === null ? '' : stringifyJson(outcome.lastResponse),
         [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
         [OUTPUT.polls]: String(outcome.polls),
         [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
@@ -31000,7 +31391,7 @@ function outputValues(outcome, instructionsFile) {
 }
 /** Where a batch's folder of texts goes: a new folder under this one, one per step. */
 function instructionsDirParent(runnerTemp) {
-    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions');
+    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions');
 }
 /** The `results` output: one object per scenario, in the order given. `fileOf` names each completed job's file. */
 function batchResults(batch, fileOf) {
@@ -31053,18 +31444,25 @@ function batchOutputValues(batch, results, instructionsDir) {
 
 
 
+
 /** The comment may take this long past the timeout, or after a cancel. */
 const COMMENT_GRACE_MS = 2500;
-/** Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and the comment. */
-async function publish(report, { settings, redact, deadline }) {
+/**
+ * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
+ * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
+ * was cancelled while the comment was being written.
+ */
+async function publish(report, context) {
+    const { settings, redact, cancel } = context;
     const { outcome } = report;
-    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
+    const setOutput = (name, value) => core.setOutput(name, redact(value));
+    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION);
     try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, outcome.instructions, 'utf8');
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, redact(outcome.instructions), 'utf8');
     }
     catch (error) {
-        core.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+        log/* log */.Rm.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
     }
     const values = outputValues(outcome, file);
     values[OUTPUT.mode] = report.mode;
@@ -31074,72 +31472,91 @@ async function publish(report, { settings, redact, deadline }) {
     values[OUTPUT.results] = '';
     values[OUTPUT.instructionsDir] = '';
     for (const [name, value] of Object.entries(values))
-        core.setOutput(name, value);
+        setOutput(name, value);
     if (settings.summary) {
         await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }));
     }
-    await comment(settings, outcome.status, deadline, redact, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }));
+    await comment(context, outcome.status, setOutput, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }));
+    return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report;
 }
 /**
  * Writes everything a (redacted) batch leaves behind: one file per completed job in a new folder, the
  * outputs (with `results`), one summary and one comment for the whole batch.
  */
-async function publishBatch(batch, { settings, redact, deadline }) {
+async function publishBatch(batch, context) {
+    const { settings, redact } = context;
+    const setOutput = (name, value) => core.setOutput(name, redact(value));
     const files = new Map();
     let dir = '';
     try {
         const parent = instructionsDirParent(process.env.RUNNER_TEMP);
-        (0,external_node_fs_.mkdirSync)(parent, { recursive: true });
+        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
         // A folder of its own, so that a later step can copy exactly this batch's texts in one command.
-        dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(parent, 'batch-'));
+        dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(parent, 'batch-'));
         for (const report of batch.reports) {
             if (report.outcome.status !== 'completed' || report.scenarioId === undefined)
                 continue;
-            const file = (0,external_node_path_.join)(dir, `${report.scenarioId}.txt`);
-            (0,external_node_fs_.writeFileSync)(file, report.outcome.instructions, 'utf8');
+            const file = (0,external_node_path_namespaceObject.join)(dir, `${report.scenarioId}.txt`);
+            (0,external_node_fs_namespaceObject.writeFileSync)(file, redact(report.outcome.instructions), 'utf8');
             files.set(report.scenarioId, file);
         }
     }
     catch (error) {
-        core.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+        log/* log */.Rm.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
     }
     const results = batchResults(batch, id => files.get(id));
     for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir)))
-        core.setOutput(name, value);
+        setOutput(name, value);
     if (settings.summary) {
         await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }));
     }
-    await comment(settings, batch.status, deadline, redact, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }));
+    await comment(context, batch.status, setOutput, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }));
 }
 async function writeSummary(render) {
     try {
         await core.summary.addRaw(render(), true).write();
     }
     catch (error) {
-        core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+        log/* log */.Rm.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
     }
 }
 /** Posts the comment when asked to, after the summary, so that a slow or failing comment never costs the summary. */
-async function comment(settings, status, deadline, redact, render) {
+async function comment({ settings, deadline, cancel }, status, setOutput, render) {
     let posted;
     if (settings.prComment) {
+        // Cancelled before this point, the comment still gets its short grace; cancelled while it is being
+        // written, its requests are aborted at once.
+        const cancelledBefore = cancel?.aborted === true;
         posted = await postComment({
             token: settings.githubToken,
             header: settings.commentHeader,
             body: render(workflowRunUrl(process.env)),
             // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
             // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
-            log: {
-                info: line => core.info(redact(line)),
-                notice: line => core.notice(redact(line)),
-                warning: line => core.warning(redact(line)),
-                debug: line => core.debug(redact(line))
-            }
+            timeoutMs: status === 'cancelled' || cancelledBefore
+                ? COMMENT_GRACE_MS
+                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            ...(cancel && !cancelledBefore ? { signal: cancel } : {}),
+            log: { info: log/* log */.Rm.info, notice: log/* log */.Rm.notice, warning: log/* log */.Rm.warning, debug: log/* log */.Rm.debug }
         });
     }
-    core.setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id));
-    core.setOutput(OUTPUT.commentUrl, posted?.url ?? '');
+    setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id));
+    setOutput(OUTPUT.commentUrl, posted?.url ?? '');
+}
+/**
+ * The runner cancelled the step after the job had ended (while the summary or the comment was being
+ * written): the step ends cancelled, and the outputs and the summary say so.
+ */
+async function cancelledLate(report, settings, setOutput) {
+    const { outcome } = report;
+    const before = outcome.error === '' ? `the job had ${outcome.status === 'completed' ? 'completed' : `ended ${outcome.status}`}` : outcome.error;
+    const error = `The run was cancelled while its results were being published (${before}); the pull-request comment may not have been written.`;
+    setOutput(OUTPUT.status, 'cancelled');
+    setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(error));
+    if (settings.summary) {
+        await writeSummary(() => `\n> [!WARNING]\n> The run was cancelled while its results were being published.\n`);
+    }
+    return Object.freeze({ ...report, outcome: { ...outcome, status: 'cancelled', error } });
 }
 /**
  * Fails the step before any job was followed. Every declared output is still written, so later steps
@@ -31156,27 +31573,11 @@ function publishInputFailure(message, mode) {
     values[OUTPUT.applied] = 'false';
     for (const [name, value] of Object.entries(values))
         core.setOutput(name, value);
-    core.setFailed(message);
+    log/* log */.Rm.failed(message);
 }
 
-;// CONCATENATED MODULE: ./src/wait/signals.ts
-/** How long after a cancel signal the process may take before it exits regardless. */
-const CANCEL_GRACE_MS = 4000;
-/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
-function watchForCancel(log) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
-        controller.abort();
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return controller.signal;
-}
-
+// EXTERNAL MODULE: ./src/wait/signals.ts
+var signals = __nccwpck_require__(2356);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -31192,31 +31593,40 @@ function watchForCancel(log) {
 
 
 
-/** Masks the secrets before anything can log them, even before the inputs are checked. */
+
+/**
+ * Masks the secrets before anything can log them, even before the inputs are checked, and redacts
+ * them from every log line from here on.
+ */
 function maskSecrets() {
-    const key = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
+    const key = core.getInput(INPUT.apiKey).trim();
     // The runner masks github.token itself; a personal token passed in is masked here.
-    const token = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
+    const token = core.getInput(INPUT.githubToken).trim();
     for (const secret of [key, token])
-        if (secret !== '')
-            core.setSecret(secret);
-    return (0,base_redact/* redactor */.$p)(key, token);
+        (0,log/* maskSecret */.$l)(secret);
+    const redact = redactor(key, token);
+    (0,log/* useRedaction */.NY)(redact);
+    return redact;
 }
 function readSettings() {
-    return (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
+    return parseInputs(name => core.getInput(name), {
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
+        // A regular file of at most 1 MiB, read without ever blocking on a FIFO or a device.
+        readFile: path => readRegularFile(path)
     });
+}
+function timing(settings) {
+    return `polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`;
 }
 /** Runs the job the settings ask for against Cekura, logging as it goes. */
 async function follow(settings, redact, startedAt, cancel) {
     const { job } = settings;
     const host = new URL(settings.apiUrl).host;
-    const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
-    core.info(job.mode === 'poll'
-        ? `Following Cekura job ${job.progressId} at ${host} (${timing}).`
-        : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
-    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel });
+    const when = `timeout ${formatDuration(settings.timeoutMs)}; ${timing(settings)}`;
+    log/* log */.Rm.info(job.mode === 'poll'
+        ? `Following Cekura job ${job.progressId} at ${host} (${when}).`
+        : `Starting a Cekura ${job.mode} job at ${host} (${when}).`);
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact });
     try {
         return await runJob({ ...settings, startedAt }, {
             client,
@@ -31224,7 +31634,7 @@ async function follow(settings, redact, startedAt, cancel) {
             sleep: sleep,
             random: Math.random,
             cancel,
-            log: line => core.info(redact(line)),
+            log: log/* log */.Rm.info,
             redact,
             // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
             onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
@@ -31240,19 +31650,12 @@ async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
     if (job.mode !== 'improve')
         throw new Error(`a batch runs improve jobs, not ${job.mode}`);
     const host = new URL(settings.apiUrl).host;
-    core.info(`Starting a batch of ${(0,base_text/* plural */.LS)(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
-        `(timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} for all; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} ` +
-        `up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}).`);
+    log/* log */.Rm.info(`Starting a batch of ${(0,base_text/* plural */.LS)(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
+        `(timeout ${formatDuration(settings.timeoutMs)} for all; ${timing(settings)}).`);
     const now = () => performance.now();
     // One gate for all the jobs: the account's rate limit is shared, so a 429 seen by one holds back all.
     const gate = createGate({ now, sleep: sleep });
-    const client = new CekuraClient({
-        apiUrl: settings.apiUrl,
-        apiKey: settings.apiKey,
-        debug: line => core.debug(redact(line)),
-        cancel,
-        gate
-    });
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact, gate });
     try {
         return await runBatch({
             scenarioIds,
@@ -31269,12 +31672,12 @@ async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
             sleep: sleep,
             random: Math.random,
             cancel,
-            log: line => core.info(redact(line)),
+            log: log/* log */.Rm.info,
             redact,
             onEnded: report => {
                 const { outcome } = report;
-                const how = `${outcome.status} after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
-                core.info(redact(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`));
+                const how = `${outcome.status} after ${formatDuration(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
+                log/* log */.Rm.info(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`);
             }
         });
     }
@@ -31282,61 +31685,113 @@ async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
         client.close();
     }
 }
-/** Fails the step, or not, as the batch's ending and fail-on-error say: after every job has ended. */
-function concludeBatch(batch, settings, cancel) {
-    if (batch.status === 'completed' && batch.error === '') {
-        core.info(`All ${(0,base_text/* plural */.LS)(batch.reports.length, 'job')} completed after ${(0,duration/* formatDuration */.a)(batch.elapsedMs)} and ${(0,base_text/* plural */.LS)(batch.polls, 'poll')}.`);
-    }
-    else if (settings.failOnError || cancel.aborted) {
-        core.setFailed(batch.error);
-    }
-    else {
-        core.warning(`${batch.error} (fail-on-error is false, so the step succeeds; status ${batch.status})`);
-    }
-}
-/** Fails the step, or not, as the ending and fail-on-error say. */
-function conclude(report, settings, cancel) {
-    const { outcome } = report;
-    if (outcome.status === 'completed' && outcome.error === '') {
-        core.info(`Job ${outcome.progressId} completed after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}.`);
+/** Fails the step, or not, as the ending and fail-on-error say; `done` is the line for a clean completion. */
+function conclude(status, error, done, settings, cancel) {
+    if (status === 'completed' && error === '') {
+        log/* log */.Rm.info(done);
     }
     else if (settings.failOnError || cancel.aborted) {
         // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
-        core.setFailed(outcome.error);
+        log/* log */.Rm.failed(error);
     }
     else {
-        core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
+        log/* log */.Rm.warning(`${error} (fail-on-error is false, so the step succeeds; status ${status})`);
     }
 }
 /** Runs the action; resolves once outputs and summary are written. Never throws. */
 async function run() {
     const redact = maskSecrets();
+    // Signals are caught from the bundle's first moment; one that came before now is reported here.
+    const cancel = (0,signals/* watchForCancel */.r)(log/* log */.Rm.info);
+    // A signal that came while the bundle loaded is handled on the event loop: let it turn once, so that
+    // such a cancel is seen before anything is sent.
+    await new Promise(resolve => setImmediate(resolve));
     try {
         const settings = readSettings();
         const startedAt = performance.now();
-        const cancel = watchForCancel(line => core.info(line));
+        const context = { settings, redact, deadline: startedAt + settings.timeoutMs, cancel };
         if (settings.scenarioIds !== undefined) {
             const batch = redactBatch(await followBatch(settings, settings.scenarioIds, redact, startedAt, cancel), redact);
-            await publishBatch(batch, { settings, redact, deadline: startedAt + settings.timeoutMs });
-            concludeBatch(batch, settings, cancel);
+            await publishBatch(batch, context);
+            const took = `after ${formatDuration(batch.elapsedMs)} and ${(0,base_text/* plural */.LS)(batch.polls, 'poll')}`;
+            conclude(batch.status, batch.error, `All ${(0,base_text/* plural */.LS)(batch.reports.length, 'job')} completed ${took}.`, settings, cancel);
             return;
         }
-        const report = (0,base_redact/* redactReport */.a5)(await follow(settings, redact, startedAt, cancel), redact);
-        await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs });
-        conclude(report, settings, cancel);
+        const report = await publish(redactReport(await follow(settings, redact, startedAt, cancel), redact), context);
+        const { outcome } = report;
+        const took = `after ${formatDuration(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
+        conclude(outcome.status, outcome.error, `Job ${outcome.progressId} completed ${took}.`, settings, cancel);
     }
     catch (error) {
-        const mode = (0,inputs/* modeFromInputs */.$6)(name => core.getInput(name));
-        if (error instanceof inputs/* InputError */.dz) {
+        const mode = modeFromInputs(name => core.getInput(name));
+        if (error instanceof InputError) {
             publishInputFailure(redact(error.message), mode);
         }
         else {
             // Our own bug, not the user's: a clear one-line message rather than a stack trace.
             publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode);
             if (error instanceof Error && error.stack)
-                core.debug(redact(error.stack));
+                log/* log */.Rm.debug(error.stack);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 5993:
+/***/ ((__unused_webpack_module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2356);
+// Imported first by index.ts, and importing nothing that loads other code, so that the bundle
+// listens for the runner's cancel signals from its very first moment.
+
+(0,_signals_js__WEBPACK_IMPORTED_MODULE_0__/* .installCancelHandlers */ .J)();
+
+
+/***/ }),
+
+/***/ 2356:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ installCancelHandlers),
+/* harmony export */   r: () => (/* binding */ watchForCancel)
+/* harmony export */ });
+/** How long after a cancel signal the process may take before it exits regardless. */
+const CANCEL_GRACE_MS = 4000;
+const controller = new AbortController();
+let received;
+let report;
+let installed = false;
+const message = (signal) => `Received ${signal}: the run is being cancelled; stopping the wait.`;
+function onSignal(signal) {
+    if (controller.signal.aborted)
+        return;
+    received = signal;
+    controller.abort();
+    report?.(message(signal));
+    setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+}
+/**
+ * Catches the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later) from now on. Called by the
+ * first module the bundle evaluates (cancel-handlers.ts): without a listener, a signal that arrives
+ * while the rest is still loading would kill the process by its default action, with no outputs.
+ */
+function installCancelHandlers() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+}
+/** The cancel signal, aborted once a signal came (even before this call); `log` hears of it. */
+function watchForCancel(log) {
+    installCancelHandlers();
+    report = log;
+    if (received !== undefined)
+        log(message(received));
+    return controller.signal;
 }
 
 
@@ -31440,13 +31895,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -31465,13 +31913,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

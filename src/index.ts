@@ -1,12 +1,12 @@
-import * as core from '@actions/core'
-import { INPUT } from './inputs.js'
-import { run } from './main.js'
-import { redactor } from './base/redact.js'
+// First: listen for the runner's cancel signals before anything else is even loaded.
+import './wait/cancel-handlers.js'
+import { log } from './base/log.js'
 import { errorMessage } from './base/text.js'
+import { run } from './main.js'
 
 process.on('unhandledRejection', reason => {
-  const redact = redactor(core.getInput(INPUT.apiKey).trim(), core.getInput(INPUT.githubToken).trim())
-  core.setFailed(redact(`Unexpected error in the action: ${errorMessage(reason)}`))
+  // Redacted like every line: the secrets are set for the log at the start of run().
+  log.failed(`Unexpected error in the action: ${errorMessage(reason)}`)
   process.exit(1)
 })
 

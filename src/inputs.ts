@@ -119,6 +119,8 @@ export interface InputContext {
 const MAX_TIMEOUT_MS = 6 * 3_600_000
 const MAX_BATCH = 100
 const MAX_CONCURRENCY = 10
+/** Less could not even carry one request and its answer. */
+const MIN_TIMEOUT_MS = 1000
 const MIN_POLL_INTERVAL_MS = 100
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 const DURATION_FORM = 'a number of seconds (600) or a duration with units ms, s, m, h (90s, 1m30s, 1h)'
@@ -148,8 +150,8 @@ export function parseInputs(read: (name: string) => string, context: InputContex
   }
 
   const timeoutMs = duration('timeout', get)
-  if (timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new InputError(`Input '${INPUT.timeout}' must be more than 0 and at most 6h, got '${get('timeout')}'.`)
+  if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new InputError(`Input '${INPUT.timeout}' must be at least 1s and at most 6h, got '${get('timeout')}'.`)
   }
   const pollIntervalMs = duration('pollInterval', get)
   const maxPollIntervalMs = duration('maxPollInterval', get)
@@ -312,7 +314,8 @@ function parseJob(get: Reader, context: InputContext): Job {
 function clashes(job: Job, requestBody: Record<string, unknown>): void {
   const ours: Record<string, string> = { agent: INPUT.agentId, extra_instructions: INPUT.extraInstructions }
   if (job.mode === 'improve') ours.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
-  const both = Object.keys(requestBody).filter(key => key in ours)
+  // The keys are the user's: only our own fields count, never Object.prototype's (`constructor`).
+  const both = Object.keys(requestBody).filter(key => Object.hasOwn(ours, key))
   if (both.length > 0) {
     throw new InputError(
       `Input '${INPUT.requestBody}' sets ${both.map(key => `'${key}'`).join(', ')}, which ` +

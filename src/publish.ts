@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import * as core from '@actions/core'
+import { log } from './base/log.js'
 import { errorMessage, oneLine } from './base/text.js'
 import type { Mode, Report, Status } from './base/types.js'
 import { postComment } from './github/pr-comment.js'
@@ -17,21 +18,31 @@ const COMMENT_GRACE_MS = 2500
 
 export interface PublishContext {
   settings: Settings
-  /** Hides the secrets in the comment's log lines. */
+  /** Hides the secrets in every output. */
   redact: (text: string) => string
   /** The run's deadline on the monotonic clock: the comment keeps to it, but for a short grace. */
   deadline: number
+  /** The runner cancelling the step: aborts the comment's requests. */
+  cancel?: AbortSignal
 }
 
-/** Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and the comment. */
-export async function publish(report: Report, { settings, redact, deadline }: PublishContext): Promise<void> {
+type SetOutput = (name: string, value: string) => void
+
+/**
+ * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
+ * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
+ * was cancelled while the comment was being written.
+ */
+export async function publish(report: Report, context: PublishContext): Promise<Report> {
+  const { settings, redact, cancel } = context
   const { outcome } = report
-  const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP)
+  const setOutput: SetOutput = (name, value) => core.setOutput(name, redact(value))
+  const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION)
   try {
     mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(file, outcome.instructions, 'utf8')
+    writeFileSync(file, redact(outcome.instructions), 'utf8')
   } catch (error) {
-    core.warning(`Could not write the instructions file ${file}: ${errorMessage(error)}`)
+    log.warning(`Could not write the instructions file ${file}: ${errorMessage(error)}`)
   }
   const values = outputValues(outcome, file)
   values[OUTPUT.mode] = report.mode
@@ -40,19 +51,22 @@ export async function publish(report: Report, { settings, redact, deadline }: Pu
   // A batch's outputs: empty for a single job.
   values[OUTPUT.results] = ''
   values[OUTPUT.instructionsDir] = ''
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(values)) setOutput(name, value)
 
   if (settings.summary) {
     await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }))
   }
-  await comment(settings, outcome.status, deadline, redact, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }))
+  await comment(context, outcome.status, setOutput, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }))
+  return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report
 }
 
 /**
  * Writes everything a (redacted) batch leaves behind: one file per completed job in a new folder, the
  * outputs (with `results`), one summary and one comment for the whole batch.
  */
-export async function publishBatch(batch: BatchReport, { settings, redact, deadline }: PublishContext): Promise<void> {
+export async function publishBatch(batch: BatchReport, context: PublishContext): Promise<void> {
+  const { settings, redact } = context
+  const setOutput: SetOutput = (name, value) => core.setOutput(name, redact(value))
   const files = new Map<number, string>()
   let dir = ''
   try {
@@ -63,39 +77,41 @@ export async function publishBatch(batch: BatchReport, { settings, redact, deadl
     for (const report of batch.reports) {
       if (report.outcome.status !== 'completed' || report.scenarioId === undefined) continue
       const file = join(dir, `${report.scenarioId}.txt`)
-      writeFileSync(file, report.outcome.instructions, 'utf8')
+      writeFileSync(file, redact(report.outcome.instructions), 'utf8')
       files.set(report.scenarioId, file)
     }
   } catch (error) {
-    core.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${errorMessage(error)}`)
+    log.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${errorMessage(error)}`)
   }
   const results = batchResults(batch, id => files.get(id))
-  for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir))) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir))) setOutput(name, value)
 
   if (settings.summary) {
     await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }))
   }
-  await comment(settings, batch.status, deadline, redact, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }))
+  await comment(context, batch.status, setOutput, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }))
 }
 
 async function writeSummary(render: () => string): Promise<void> {
   try {
     await core.summary.addRaw(render(), true).write()
   } catch (error) {
-    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+    log.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
 }
 
 /** Posts the comment when asked to, after the summary, so that a slow or failing comment never costs the summary. */
 async function comment(
-  settings: Settings,
+  { settings, deadline, cancel }: PublishContext,
   status: Status,
-  deadline: number,
-  redact: (text: string) => string,
+  setOutput: SetOutput,
   render: (runUrl: string | undefined) => string
 ): Promise<void> {
   let posted: { id: number; url: string } | undefined
   if (settings.prComment) {
+    // Cancelled before this point, the comment still gets its short grace; cancelled while it is being
+    // written, its requests are aborted at once.
+    const cancelledBefore = cancel?.aborted === true
     posted = await postComment({
       token: settings.githubToken,
       header: settings.commentHeader,
@@ -103,17 +119,32 @@ async function comment(
       // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
       // step): the result is worth posting, but not worth holding up the exit for.
       timeoutMs:
-        status === 'cancelled' ? COMMENT_GRACE_MS : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
-      log: {
-        info: line => core.info(redact(line)),
-        notice: line => core.notice(redact(line)),
-        warning: line => core.warning(redact(line)),
-        debug: line => core.debug(redact(line))
-      }
+        status === 'cancelled' || cancelledBefore
+          ? COMMENT_GRACE_MS
+          : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+      ...(cancel && !cancelledBefore ? { signal: cancel } : {}),
+      log: { info: log.info, notice: log.notice, warning: log.warning, debug: log.debug }
     })
   }
-  core.setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id))
-  core.setOutput(OUTPUT.commentUrl, posted?.url ?? '')
+  setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id))
+  setOutput(OUTPUT.commentUrl, posted?.url ?? '')
+}
+
+/**
+ * The runner cancelled the step after the job had ended (while the summary or the comment was being
+ * written): the step ends cancelled, and the outputs and the summary say so.
+ */
+async function cancelledLate(report: Report, settings: Settings, setOutput: SetOutput): Promise<Report> {
+  const { outcome } = report
+  const before =
+    outcome.error === '' ? `the job had ${outcome.status === 'completed' ? 'completed' : `ended ${outcome.status}`}` : outcome.error
+  const error = `The run was cancelled while its results were being published (${before}); the pull-request comment may not have been written.`
+  setOutput(OUTPUT.status, 'cancelled')
+  setOutput(OUTPUT.error, oneLine(error))
+  if (settings.summary) {
+    await writeSummary(() => `\n> [!WARNING]\n> The run was cancelled while its results were being published.\n`)
+  }
+  return Object.freeze({ ...report, outcome: { ...outcome, status: 'cancelled' as const, error } })
 }
 
 /**
@@ -130,5 +161,5 @@ export function publishInputFailure(message: string, mode: Mode | undefined): vo
   values[OUTPUT.mode] = mode ?? ''
   values[OUTPUT.applied] = 'false'
   for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
-  core.setFailed(message)
+  log.failed(message)
 }

@@ -297,7 +297,7 @@ describe('batch', () => {
       expect(comments).toHaveLength(1)
       const body = comments[0]?.body ?? ''
       expect(body.split('\n')[0]).toBe('<!-- cekura-instructions-action:agent v2 -->')
-      expect(body).toMatch(/^## Cekura scenario instructions \(agent v2\): batch of 3 scenarios, ❌ failed$/m)
+      expect(body).toMatch(/^## Cekura scenario instructions \(<code>agent v2<\/code>\): batch of 3 scenarios, ❌ failed$/m)
       expect(summaryRows(body)).toEqual([
         ['101', '✅ completed'],
         ['102', '❌ failed'],

@@ -168,7 +168,7 @@ describe('pull-request comment', () => {
 
     let comments = ours()
     expect(comments.map(c => c.body.split('\n')[0])).toEqual([MARKER, '<!-- cekura-instructions-action:staging -->'])
-    expect(comments[1]?.body).toMatch(/^## Cekura scenario instructions \(staging\): ✅ completed$/m)
+    expect(comments[1]?.body).toMatch(/^## Cekura scenario instructions \(<code>staging<\/code>\): ✅ completed$/m)
     expect(staging.outputs['comment-id']).toBe(String(comments[1]?.id))
 
     const again = await run({

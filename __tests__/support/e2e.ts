@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { DEFAULT_API_KEY, startFakeCekura, type FakeCekura, type FakeCekuraOptions, type RecordedRequest } from './fake-cekura.mjs'
-import { assertSecretAbsent, cleanupAll, createLogView, repoRoot, runAction, type RunOptions, type RunResult } from './run-action.mjs'
+import { findLeaks } from './leaks.mjs'
+import { cleanupAll, createLogView, repoRoot, runAction, type RunOptions, type RunResult } from './run-action.mjs'
 
 export const KEY = DEFAULT_API_KEY
 
@@ -88,7 +89,12 @@ export function expectKeySafe(result: RunResult, key: string = KEY): void {
   expect(masked).toBeGreaterThanOrEqual(0)
   // Only other masks may come before it.
   expect(lines.slice(0, masked).filter(line => !line.startsWith('::add-mask::'))).toEqual([])
-  assertSecretAbsent(result, key)
+  expectNoLeak(result, key)
+}
+
+/** The secret is in no log line, output, summary or file, in any form (raw, escaped, encoded, base64). */
+export function expectNoLeak(result: RunResult, secret: string): void {
+  expect(findLeaks(result, secret)).toEqual([])
 }
 
 /** Every output action.yml declares is set, and nothing undeclared; polls and elapsed-seconds are well-formed. */

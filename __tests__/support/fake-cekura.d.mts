@@ -47,6 +47,12 @@ export interface Reply {
   reset?: boolean
   redirectTo?: string
   delayMs?: number
+  /** body sent as these raw bytes (garbage, invalid UTF-8) */
+  bytes?: Uint8Array
+  /** a body of `bytes` filler bytes, chunked, without Content-Length; fake.streamed counts what went out */
+  stream?: { bytes: number; chunkBytes?: number }
+  /** the body cut into `pieces`, one every `intervalMs` */
+  trickle?: { pieces: number; intervalMs: number }
   /** (faults only) answer as the endpoint normally would */
   normal?: boolean
 }
@@ -121,6 +127,8 @@ export interface FakeCekura {
   requests: RecordedRequest[]
   /** every job started by a POST, in order */
   started: StartedJob[]
+  /** bytes written so far of each streamed body (reply.stream) */
+  streamed: Map<RecordedRequest, number>
   setJob(id: string, job: Job): void
   setStartJob(spec: StartJobSpec): void
   /** set (or with undefined, clear) an endpoint's misbehaviour, starting its count afresh */

@@ -152,6 +152,12 @@ import { fileURLToPath } from 'node:url'
  * @property {boolean} [reset]          drop the connection without answering (ECONNRESET / socket hang up)
  * @property {string} [redirectTo]      absolute Location; status defaults to 302
  * @property {number} [delayMs]         wait before answering
+ * @property {Uint8Array} [bytes]       body sent as these raw bytes (garbage, invalid UTF-8)
+ * @property {{ bytes: number, chunkBytes?: number }} [stream]  a body of `bytes` filler bytes (a JSON
+ *           string that never ends), written in chunks as fast as the client reads, without
+ *           Content-Length; stops when the client hangs up. fake.streamed tells how many bytes went out.
+ * @property {{ pieces: number, intervalMs: number }} [trickle]  the body cut into `pieces`, one sent every
+ *           `intervalMs` (a slow body)
  * @property {boolean} [normal]         (faults only) answer as the endpoint normally would
  */
 
@@ -212,6 +218,7 @@ import { fileURLToPath } from 'node:url'
  * @property {string} otherUrl     http://localhost:OTHERPORT, the redirect target
  * @property {RecordedRequest[]} requests  every request to either host, in arrival order
  * @property {StartedJob[]} started        every job started by a POST, in order
+ * @property {Map<RecordedRequest, number>} streamed  bytes written so far of each streamed body (reply.stream)
  * @property {(id: string, job: Job) => void} setJob
  * @property {(spec: StartJobSpec) => void} setStartJob
  * @property {(endpoint: Exclude<Endpoint, 'progress'>, phases: Phase[] | undefined) => void} setFault
@@ -836,6 +843,8 @@ export async function startFakeCekura(options = {}) {
     /** @type {Array<{ at: number, running: number, limit: number }>} */
     overLimit: []
   }
+  /** Bytes of a streamed body written so far, by request. @type {Map<RecordedRequest, number>} */
+  const streamed = new Map()
   const log = options.log ?? (() => {})
 
   /** A job registered under `id`, or undefined. @param {string} id @returns {Job | undefined} */
@@ -1070,6 +1079,18 @@ export async function startFakeCekura(options = {}) {
     const headers = { ...reply.headers }
     let status = reply.status ?? 200
     let body = ''
+    if (reply.stream !== undefined) {
+      streamBody(record, res, status, headers, reply.stream)
+      return
+    }
+    if (reply.bytes !== undefined) {
+      headers['Content-Type'] = reply.contentType ?? 'application/json'
+      headers['Content-Length'] = String(reply.bytes.length)
+      record.response = { status, headers, body: Buffer.from(reply.bytes).toString('latin1') }
+      res.writeHead(status, headers)
+      res.end(reply.bytes)
+      return
+    }
     if (reply.redirectTo !== undefined) {
       status = reply.status ?? 302
       headers.Location = reply.redirectTo
@@ -1085,7 +1106,65 @@ export async function startFakeCekura(options = {}) {
     headers['Content-Length'] = String(Buffer.byteLength(body))
     record.response = { status, headers, body }
     res.writeHead(status, headers)
+    if (reply.trickle !== undefined && body.length > 0) {
+      trickleBody(res, Buffer.from(body), reply.trickle)
+      return
+    }
     res.end(body)
+  }
+
+  /**
+   * Writes `spec.bytes` bytes of a JSON string that never closes, in chunks, as fast as the client reads.
+   * @param {RecordedRequest} record @param {import('node:http').ServerResponse} res @param {number} status
+   * @param {Record<string, string>} headers @param {{ bytes: number, chunkBytes?: number }} spec
+   */
+  function streamBody(record, res, status, headers, spec) {
+    const head = '{"status":"in_progress","padding":"'
+    const chunk = Buffer.alloc(spec.chunkBytes ?? 64 * 1024, 'x')
+    let left = spec.bytes
+    record.response = { status, headers: { ...headers, 'Content-Type': 'application/json' }, body: `${head}… (${spec.bytes} bytes)` }
+    res.writeHead(status, { ...headers, 'Content-Type': 'application/json' })
+    res.write(head)
+    left -= head.length
+    streamed.set(record, head.length)
+    hung.add(res)
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left)
+        left -= piece.length
+        streamed.set(record, (streamed.get(record) ?? 0) + piece.length)
+        if (!res.write(piece)) {
+          res.once('drain', pump)
+          return
+        }
+      }
+      if (!res.destroyed) res.end()
+    }
+    res.on('close', () => hung.delete(res))
+    pump()
+  }
+
+  /**
+   * @param {import('node:http').ServerResponse} res @param {Buffer} body
+   * @param {{ pieces: number, intervalMs: number }} spec
+   */
+  function trickleBody(res, body, spec) {
+    const size = Math.max(1, Math.ceil(body.length / Math.max(1, spec.pieces)))
+    let offset = 0
+    hung.add(res)
+    res.on('close', () => hung.delete(res))
+    const next = () => {
+      if (res.destroyed) return
+      const piece = body.subarray(offset, offset + size)
+      offset += piece.length
+      if (offset >= body.length) {
+        res.end(piece)
+        return
+      }
+      res.write(piece)
+      setTimeout(next, spec.intervalMs)
+    }
+    next()
   }
 
   /** @param {'main' | 'other'} server */
@@ -1129,6 +1208,7 @@ export async function startFakeCekura(options = {}) {
     otherUrl: origins.other,
     requests,
     started,
+    streamed,
     setJob(id, job) {
       custom.set(id, job)
       state.delete(id)
@@ -1160,6 +1240,7 @@ export async function startFakeCekura(options = {}) {
       concurrency.limit = limit
     },
     reset() {
+      streamed.clear()
       requests.length = 0
       started.length = 0
       running.clear()

@@ -1,5 +1,6 @@
 // Types for run-action.mjs (plain JavaScript so that the demo runs it without a build).
 import type { ChildProcess } from 'node:child_process'
+import type { RunnerCommand } from './runner-commands.mjs'
 
 export const repoRoot: string
 /** The committed bundle, dist/index.js. */
@@ -38,6 +39,8 @@ export interface RunOptions {
   /** SIGKILL after this long (default 30000) */
   timeoutMs?: number
   onSpawn?: (child: ChildProcess) => void
+  /** do not throw when stdout holds workflow commands the action did not mean to write (default false) */
+  allowForeignCommands?: boolean
 }
 
 export interface RunResult {
@@ -56,6 +59,8 @@ export interface RunResult {
   /** performance.now() at exit */
   exitedAt: number
   harnessKilled: boolean
+  /** every workflow command the runner would find in stdout */
+  commands: RunnerCommand[]
   child: ChildProcess
   paths: { root: string; runnerTemp: string; workspace: string; outputFile: string; summaryFile: string }
   cleanup(): void

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
+import { describeCommands, foreignCommands, readCommands } from './runner-commands.mjs'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const distBundlePath = join(repoRoot, 'dist', 'index.js')
@@ -127,30 +128,50 @@ export function inputVariable(name) {
 }
 
 /**
- * Parses a GITHUB_OUTPUT file: `name<<DELIMITER\nvalue\nDELIMITER` blocks and plain `name=value` lines.
+ * Parses a GITHUB_OUTPUT file as the runner does on Linux: lines end at LF only; `name=value` lines,
+ * and `name<<DELIMITER` blocks whose value is every byte up to the LF before the line that is exactly
+ * DELIMITER (so a value keeps its CRs and inner line breaks exactly).
  * @param {string} text
  * @returns {Record<string, string>}
  */
 export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
-  const lines = text.split(/\r?\n/)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
+  let index = 0
+  /** The next line and where it ends, or undefined at the end of the text. */
+  const readLine = () => {
+    if (index >= text.length) return undefined
+    const start = index
+    const lf = text.indexOf('\n', index)
+    if (lf < 0) {
+      index = text.length
+      return { line: text.slice(start), newline: false }
+    }
+    index = lf + 1
+    return { line: text.slice(start, lf), newline: true }
+  }
+  for (let next = readLine(); next !== undefined; next = readLine()) {
+    const { line } = next
     if (line === '') continue
-    const heredoc = /^([^=]+?)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const [, name, delimiter] = heredoc
-      const value = []
-      i++
-      while (i < lines.length && lines[i] !== delimiter) value.push(lines[i++])
-      if (i >= lines.length) throw new Error(`GITHUB_OUTPUT: no closing delimiter ${delimiter} for ${name}`)
-      outputs[/** @type {string} */ (name)] = value.join('\n')
+    const equals = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+      outputs[line.slice(0, equals)] = line.slice(equals + 1)
       continue
     }
-    const plain = /^([^=]+)=(.*)$/.exec(line)
-    if (!plain) throw new Error(`GITHUB_OUTPUT: cannot read line ${JSON.stringify(line)}`)
-    outputs[/** @type {string} */ (plain[1])] = /** @type {string} */ (plain[2])
+    if (heredoc < 0) throw new Error(`GITHUB_OUTPUT: cannot read line ${JSON.stringify(line)}`)
+    const name = line.slice(0, heredoc)
+    const delimiter = line.slice(heredoc + 2)
+    const start = index
+    let end = index
+    let value = readLine()
+    while (value === undefined || value.line !== delimiter) {
+      if (value === undefined) throw new Error(`GITHUB_OUTPUT: no closing delimiter ${delimiter} for ${name}`)
+      if (!value.newline) throw new Error(`GITHUB_OUTPUT: the value of ${name} ends without a line break`)
+      end = index - 1
+      value = readLine()
+    }
+    outputs[name] = end > start ? text.slice(start, end) : ''
   }
   return outputs
 }
@@ -188,6 +209,8 @@ export function cleanupAll() {
  * @property {boolean} [debug]      set RUNNER_DEBUG=1, as a re-run with debug logging does (false)
  * @property {number} [timeoutMs]   SIGKILL the action after this long (30000); the result then has harnessKilled
  * @property {(child: import('node:child_process').ChildProcess) => void} [onSpawn]
+ * @property {boolean} [allowForeignCommands]  do not throw when stdout holds workflow commands the
+ *           action did not mean to write (false: every run is checked, see runner-commands.mjs)
  */
 
 /**
@@ -205,6 +228,8 @@ export function cleanupAll() {
  *           (the action is loaded and running: Node start-up and bundle loading are behind it)
  * @property {number} exitedAt     performance.now() at exit
  * @property {boolean} harnessKilled  true when timeoutMs ran out and the harness killed the action
+ * @property {import('./runner-commands.mjs').RunnerCommand[]} commands  every workflow command the
+ *           runner would find in stdout
  * @property {import('node:child_process').ChildProcess} child
  * @property {{ root: string, runnerTemp: string, workspace: string, outputFile: string, summaryFile: string }} paths
  * @property {() => void} cleanup
@@ -320,6 +345,15 @@ export async function runAction(options = {}) {
   }
 
   const outputText = readFileSync(paths.outputFile, 'utf8')
+  const commands = readCommands(stdout)
+  const secrets = [given['api-key'], given['github-token']].filter(value => typeof value === 'string')
+  // The runner reads stderr for commands too; the action writes none there.
+  const foreign = [...foreignCommands(commands, { secrets }), ...readCommands(stderr)]
+  if (foreign.length > 0 && !options.allowForeignCommands) {
+    throw new Error(
+      `the action's stdout or stderr holds ${foreign.length} workflow command(s) it did not mean to write:\n  ${describeCommands(foreign)}`
+    )
+  }
   return {
     code: ended.code,
     signal: ended.signal,
@@ -333,6 +367,7 @@ export async function runAction(options = {}) {
     firstOutputAt,
     exitedAt: ended.exitedAt,
     harnessKilled,
+    commands,
     child,
     paths: {
       root,

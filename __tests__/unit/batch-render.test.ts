@@ -89,7 +89,8 @@ describe('renderBatchSummary', () => {
     expect(count(row, /(?<!\\)\|/)).toBe(7)
     expect(row).not.toMatch(/<(?!\/?code>)/)
     expect(row).not.toMatch(/(?<!\\)[*`[\]]/)
-    expect(unescapeHtml(row.replace(/\\(.)/g, '$1'))).toContain(HOSTILE.replace(/\s+/g, ' ').slice(0, 60))
+    const decoded = row.replace(/&#x([0-9A-F]+);/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    expect(unescapeHtml(decoded)).toContain(HOSTILE.replace(/\s+/g, ' ').slice(0, 60))
   })
 
   it('stays under 1 MiB with 100 scenarios of huge diffs, naming the sections that do not fit and where to look', () => {
@@ -115,7 +116,7 @@ describe('renderBatchComment', () => {
 
   it('is one comment with the usual marker and header', () => {
     expect(comment.startsWith(commentMarker('voice agent'))).toBe(true)
-    expect(comment).toMatch(/^## Cekura scenario instructions \(voice agent\): batch of 3 scenarios, ❌ failed$/m)
+    expect(comment).toMatch(/^## Cekura scenario instructions \(<code>voice agent<\/code>\): batch of 3 scenarios, ❌ failed$/m)
     expect(comment).toContain(`| Workflow run | [run 123456](${RUN_URL}) |`)
     expect(count(comment, /<details><summary>Scenario \d+: /)).toBe(3)
   })
@@ -184,8 +185,11 @@ describe('scenarioSection', () => {
 })
 
 describe('inertText', () => {
-  it('escapes HTML and every Markdown punctuation, folds lines and cuts', () => {
-    expect(inertText('a|b <i>*x*</i>\n[l](u) `c` #1', 100)).toBe('a\\|b &lt;i&gt;\\*x\\*&lt;\\/i&gt; \\[l\\]\\(u\\) \\`c\\` \\#1')
-    expect(inertText('abcdef', 4)).toBe('abc…')
+  it('shows the text as a cell does (cellText), on one line, cut; nothing for no text', () => {
+    expect(inertText('a|b <i>*x*</i>\n[l](u) `c` #1', 100)).toBe(
+      '<code>a&#x7C;b &#x3C;i&#x3E;&#x2A;x&#x2A;&#x3C;/i&#x3E; &#x5B;l&#x5D;(u) &#x60;c&#x60; &#x23;1</code>'
+    )
+    expect(inertText('abcdef', 4)).toBe('<code>abc…</code>')
+    expect(inertText('', 4)).toBe('')
   })
 })

@@ -142,7 +142,7 @@ describe('renderComment: frame', () => {
   it('names the header in the title, escaped and defanged', () => {
     const markdown = renderComment(report(), { ...CONTEXT, header: '<b>@ops</b> #1' })
     const title = markdown.split('\n')[1] as string
-    expect(title).toContain('&lt;b&gt;')
+    expect(title).toContain('<code>&#x3C;b&#x3E;')
     expect(title).not.toContain('<b>')
     expect(references(title)).toEqual([])
   })

@@ -1,4 +1,5 @@
-import { fencedBlock, lineDiff, unifiedDiff } from '../../src/report/diff.js'
+import { lineDiff, unifiedDiff } from '../../src/report/diff.js'
+import { fencedBlock } from '../../src/report/markdown.js'
 
 function apply(lines: NonNullable<ReturnType<typeof lineDiff>>): { before: string; after: string } {
   return {

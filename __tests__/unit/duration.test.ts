@@ -16,7 +16,10 @@ describe('parseDuration', () => {
     ['1m500ms', 60_500],
     ['  90s  ', 90_000],
     ['90S', 90_000],
-    ['1H30M', 5_400_000]
+    ['1H30M', 5_400_000],
+    // As formatDuration writes it, so that every formatted duration reads back.
+    ['1m 30s', 90_000],
+    ['1h 02m', 3_720_000]
   ])('reads %j as %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms)
   })
@@ -41,7 +44,8 @@ describe('parseDuration', () => {
     'Infinity',
     'NaN',
     '10 s',
-    '1m 30s',
+    '1m  30s',
+    '1m 30s ms',
     's',
     '5m5m', // the same unit twice is a typo
     '1s1m', // units must go from largest to smallest

@@ -143,16 +143,17 @@ describe('timeout', () => {
     ['1m30s', 90_000],
     ['1h', 3_600_000],
     ['6h', 21_600_000],
-    ['1ms', 1],
+    ['1s', 1000],
+    ['1m 30s', 90_000],
     ['5m', 300_000]
   ])('accepts %j', (text, ms) => {
     expect(parse({ [INPUT.timeout]: text }).timeoutMs).toBe(ms)
   })
 
-  it.each(['0', '0s', '0.0001', '6h1s', '7h', '21601'])('rejects %j as out of range', text => {
+  it.each(['0', '0s', '0.0001', '1ms', '999ms', '0.5', '6h1s', '7h', '21601'])('rejects %j as out of range', text => {
     const error = failure({ [INPUT.timeout]: text })
     expect(error.message).toContain("'timeout'")
-    expect(error.message).toMatch(/more than 0 and at most 6h/)
+    expect(error.message).toMatch(/at least 1s and at most 6h/)
     expect(error.message).toContain(text)
   })
 

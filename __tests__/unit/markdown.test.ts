@@ -1,4 +1,4 @@
-import { codeCell, collapsible, countLines, escapeHtml, fitEscaped, preBlock } from '../../src/report/markdown.js'
+import { cellText, collapsible, countLines, escapeHtml, fitEscaped, preBlock } from '../../src/report/markdown.js'
 import { unescapeHtml } from './html-helpers.js'
 
 const HOSTILE = [
@@ -54,27 +54,31 @@ describe('preBlock', () => {
   })
 })
 
-describe('codeCell', () => {
+describe('cellText', () => {
   it('keeps a pipe from ending the table cell', () => {
-    const cell = codeCell('a|b||c')
+    const cell = cellText('a|b||c')
     expect(cell).not.toContain('|')
-    expect(cell).toBe('<code>a&#124;b&#124;&#124;c</code>')
+    expect(cell).toBe('<code>a&#x7C;b&#x7C;&#x7C;c</code>')
   })
 
-  it('keeps line breaks from ending the table row', () => {
-    expect(codeCell('a\nb\r\nc')).toBe('<code>a b c</code>')
+  it('keeps line breaks from ending the table row, and shows them as line breaks', () => {
+    expect(cellText('a\nb\r\nc')).toBe('<code>a&#xA;b&#xA;c</code>')
   })
 
   // Regression (found by this test): CommonMark also ends a line at a lone carriage return, and a
   // progress id returned by a POST (modes generate and improve) is not checked like the input is.
   it('keeps a lone carriage return from ending the table row', () => {
-    expect(codeCell('a\rb')).not.toMatch(/[\r\n]/)
+    expect(cellText('a\rb')).not.toMatch(/[\r\n]/)
   })
 
   it('escapes HTML so the cell cannot close the code tag', () => {
-    const cell = codeCell('</code><img src=x onerror=alert(1)>')
+    const cell = cellText('</code><img src=x onerror=alert(1)>')
     expect(cell.match(/<\/code>/g)).toHaveLength(1)
     expect(cell).not.toContain('<img')
+  })
+
+  it('leaves no Markdown punctuation for a link or an image to form from', () => {
+    expect(cellText('![t](https://x/y.png)')).toBe('<code>&#x21;&#x5B;t&#x5D;(https&#x3A;//x/y&#x2E;png)</code>')
   })
 })
 

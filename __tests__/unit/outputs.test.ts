@@ -102,7 +102,7 @@ describe('outputValues', () => {
 describe('instructionsFilePath', () => {
   it('is an absolute path under RUNNER_TEMP', () => {
     const path = instructionsFilePath('3f2a-uuid', '/home/runner/work/_temp')
-    expect(path).toBe(join('/home/runner/work/_temp', 'cekura-instructions', '3f2a-uuid.txt'))
+    expect(path).toMatch(/^\/home\/runner\/work\/_temp\/cekura-instructions\/3f2a-uuid-[0-9a-f]{12}\.txt$/)
     expect(isAbsolute(path)).toBe(true)
   })
 
@@ -138,6 +138,12 @@ describe('instructionsFilePath', () => {
   })
 
   it('names the file even for an empty id', () => {
-    expect(instructionsFilePath('', '/t')).toBe(join('/t', 'cekura-instructions', 'job.txt'))
+    expect(instructionsFilePath('', '/t')).toMatch(/^\/t\/cekura-instructions\/job-[0-9a-f]{12}\.txt$/)
+  })
+
+  it('gives ids that read the same once made safe, and other steps, files of their own', () => {
+    expect(instructionsFilePath('a/b', '/t')).not.toBe(instructionsFilePath('a:b', '/t'))
+    expect(instructionsFilePath('a/b', '/t', 'step-1')).not.toBe(instructionsFilePath('a/b', '/t', 'step-2'))
+    expect(instructionsFilePath('a/b', '/t', 'step-1')).toBe(instructionsFilePath('a/b', '/t', 'step-1'))
   })
 })

@@ -80,7 +80,7 @@ describe('renderSummary: title and table', () => {
     expect(text).toMatch(/Status \| completed/)
     expect(text).toMatch(/Elapsed \| 1m 05s/)
     expect(text).toMatch(/Polls \| 17/)
-    expect(text).toMatch(/API host \| <code>api\.cekura\.ai<\/code>/)
+    expect(text).toMatch(/API host \| <code>api&#x2E;cekura&#x2E;ai<\/code>/)
   })
 
   it('keeps a progress id holding pipes, line breaks and HTML inside its one table row', () => {

@@ -8,7 +8,8 @@ const UNIT_MS: Record<string, number> = {
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y
 
 /**
- * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1.5h` or `250ms` and returns milliseconds.
+ * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1m 30s`, `1.5h` or `250ms` and returns
+ * milliseconds; whatever formatDuration writes reads back.
  * Returns undefined when the text is not a duration; range checks belong to the caller.
  */
 export function parseDuration(text: string): number | undefined {
@@ -32,6 +33,8 @@ export function parseDuration(text: string): number | undefined {
     seen.add(unit)
     total += Number(amount) * (UNIT_MS[unit] as number)
     index += whole.length
+    // Parts may stand apart, as formatDuration writes them (`1m 05s`).
+    if (value[index] === ' ' && index + 1 < value.length) index++
   }
   return Math.round(total)
 }

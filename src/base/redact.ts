@@ -1,27 +1,108 @@
+import { mapJsonStrings } from './json.js'
 import type { Report } from './types.js'
 
 export const REDACTED = '***'
 
-/**
- * Returns a function that replaces each secret, raw, URL-encoded or JSON-escaped, wherever it appears.
- * Applied to everything we write: outputs, files, the summary, the comment and log lines, since a
- * misbehaving server may echo a key back.
- */
-export function redactor(...secrets: string[]): (text: string) => string {
-  const forms = [...new Set(secrets.flatMap(secret => [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))]
-    .filter(form => form.length > 0)
-    .sort((a, b) => b.length - a.length)
-  return text => forms.reduce((result, form) => result.split(form).join(REDACTED), text)
+const SHORT_JSON_ESCAPES: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null), {
+    '"': '\\"',
+    '\\': '\\\\',
+    '/': '\\/',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t'
+  })
+)
+/** base64 pieces shorter than this could match ordinary text by chance. */
+const MIN_BASE64_FORM = 8
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 }
 
-/** Redacts every string inside a JSON value. */
-export function redactJson(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value)
-  if (Array.isArray(value)) return value.map(item => redactJson(item, redact))
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactJson(item, redact)]))
+/** A hex digit in either case, as a regular expression. */
+function hexDigit(digit: string): string {
+  return /[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit
+}
+
+function hexPattern(value: number, width: number): string {
+  return Array.from(value.toString(16).padStart(width, '0'), hexDigit).join('')
+}
+
+/**
+ * The ways one character of a secret may be spelled: as itself, as any JSON escape of it (`\u0041`
+ * in either case, `\/`, `\"`), or percent-encoded byte by byte in either case (`+` for a space).
+ */
+function characterPattern(char: string): string {
+  const forms = [escapeRegExp(char)]
+  const short = SHORT_JSON_ESCAPES[char]
+  if (short !== undefined) forms.push(escapeRegExp(short))
+  forms.push(Array.from(char, unit => `\\\\u${hexPattern(unit.charCodeAt(0), 4)}`).join(''))
+  forms.push(Array.from(Buffer.from(char, 'utf8'), byte => `%${hexPattern(byte, 2)}`).join(''))
+  if (char === ' ') forms.push('\\+')
+  return `(?:${forms.join('|')})`
+}
+
+/**
+ * The parts of the secret's base64 that do not depend on the bytes around it, for each of the three
+ * offsets it may start at inside a longer encoded text (`user:KEY` in a Basic header, say), in the
+ * standard and the URL-safe alphabet.
+ */
+export function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8')
+  const forms = new Set<string>()
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64')
+    // Character i stands for bits 6i to 6i+5: keep the ones that lie wholly inside the secret.
+    const part = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6))
+    if (part.length >= MIN_BASE64_FORM) {
+      forms.add(part)
+      forms.add(part.replace(/\+/g, '-').replace(/\//g, '_'))
+    }
   }
-  return value
+  return [...forms]
+}
+
+/** A function that hides secrets, with the longest text one hidden secret can take. */
+export interface Redactor {
+  (text: string): string
+  /** The most characters one occurrence of a secret can take in any form it is recognised in. */
+  readonly maxFormLength: number
+}
+
+/**
+ * Returns a function that replaces each secret wherever it appears, in every form the action may meet
+ * it in: raw, JSON-escaped in any spelling, URL-encoded in any spelling, or base64 (standard or
+ * URL-safe, at any offset). Applied to every log line, output, file, summary and comment, since a
+ * misbehaving server may echo a key back in any of those forms.
+ */
+export function redactor(...secrets: string[]): Redactor {
+  const distinct = [...new Set(secrets.filter(secret => secret.length > 0))].sort((a, b) => b.length - a.length)
+  if (distinct.length === 0) return Object.assign((text: string) => text, { maxFormLength: 0 })
+  const base64 = distinct.flatMap(base64Forms).sort((a, b) => b.length - a.length)
+  const spelled = distinct.map(secret => Array.from(secret, characterPattern).join(''))
+  const pattern = new RegExp([...base64.map(escapeRegExp), ...spelled].join('|'), 'g')
+  // A character spelled the longest way: `\uXXXX` twice (a surrogate pair) or four %XX.
+  const maxFormLength = Math.max(...distinct.map(secret => secret.length * 12))
+  const redact = (text: string): string => (text === '' ? text : text.replace(pattern, REDACTED))
+  return Object.assign(redact, { maxFormLength })
+}
+
+/**
+ * The start of `text`, at most `length` characters, with every secret hidden: only the start (and
+ * room for one secret past it) is searched, so quoting the head of a 16 MiB answer stays cheap, and
+ * the cut comes after the redaction, so no piece of a secret is left at the edge.
+ */
+export function redactedHead(text: string, length: number, redact: Redactor): string {
+  const window = text.length > length + redact.maxFormLength ? text.slice(0, length + redact.maxFormLength) : text
+  return redact(window).slice(0, length)
+}
+
+/** Redacts every string inside a JSON value, keys included, at any depth; objects come back without a prototype. */
+export function redactJson(value: unknown, redact: (text: string) => string): unknown {
+  return mapJsonStrings(value, redact)
 }
 
 /** The report with every text in it redacted: what the outputs, the summary and the comment may show. */

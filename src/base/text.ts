@@ -1,8 +1,12 @@
 /** Small text helpers every layer uses. */
 
-/** The message of anything thrown, Error or not. */
+/** The message of anything thrown, Error or not; never throws itself (an object without a prototype has no toString). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  try {
+    return error instanceof Error ? String(error.message) : String(error)
+  } catch {
+    return Object.prototype.toString.call(error)
+  }
 }
 
 /** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */

@@ -1,4 +1,5 @@
 import { headerValue, NOT_SENT, type HttpAnswer } from './http.js'
+import { stringifyJson } from '../base/json.js'
 import { errorMessage } from '../base/text.js'
 
 /** How the poll loop should treat one answer (or failure to answer) from the API. Pure functions only. */
@@ -71,7 +72,7 @@ export function fieldErrors(body: string): Array<[field: string, message: string
     if (field === 'detail') continue
     const list = Array.isArray(messages) ? messages : [messages]
     const text = list
-      .map(item => (typeof item === 'string' ? item : JSON.stringify(item)))
+      .map(item => (typeof item === 'string' ? item : stringifyJson(item)))
       .filter(Boolean)
       .join(' ')
     if (text) pairs.push([field, text])

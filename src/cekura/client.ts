@@ -1,13 +1,14 @@
 import type { Agent } from 'node:http'
 import { HttpClient } from '@actions/http-client'
-import { redactor } from '../base/redact.js'
+import { stringifyJson } from '../base/json.js'
+import { type Redactor, redactedHead, redactor } from '../base/redact.js'
 import { sleep } from '../base/sleep.js'
 import { errorMessage } from '../base/text.js'
 import { USER_AGENT } from '../base/version.js'
 import { apiErrorText, classifyAnswer, classifyNetworkError, fieldErrors, REQUEST_TIMEOUT_MS, type Verdict } from './answers.js'
 import { CekuraFailure } from './failure.js'
 import { HELD_BACK, type RequestGate } from './gate.js'
-import { NetworkError, NOT_SENT, RedirectError, request, type HttpAnswer } from './http.js'
+import { NetworkError, NOT_SENT, RefusedAnswer, request, type HttpAnswer } from './http.js'
 import { withRetries, type Try } from './retry.js'
 
 export const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/'
@@ -59,6 +60,8 @@ export interface ClientOptions {
   cancel?: AbortSignal
   /** Shared by the clients of a batch: a 429 or Retry-After that one hears holds back every request. */
   gate?: RequestGate
+  /** Hides the secrets in response text quoted in messages; the API key alone by default. */
+  redact?: Redactor
 }
 
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
@@ -74,8 +77,8 @@ export class CekuraClient implements CekuraApi {
     this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel))
     this.random = options.random ?? Math.random
     this.now = options.now ?? (() => performance.now())
-    const redact = redactor(options.apiKey)
-    this.quote = (body, length) => redact(body).slice(0, length)
+    const redact = options.redact ?? redactor(options.apiKey)
+    this.quote = (body, length) => redactedHead(body, length, redact)
   }
 
   url(path: string): URL {
@@ -95,7 +98,8 @@ export class CekuraClient implements CekuraApi {
     const answer = await request(url, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      // request-body may nest deeper than JSON.stringify can go.
+      ...(body !== undefined ? { body: stringifyJson(body) } : {}),
       timeoutMs,
       ...(signal ? { signal } : {}),
       agentFor: target => this.agents.getAgent(target.href) as Agent
@@ -136,7 +140,7 @@ export class CekuraClient implements CekuraApi {
     try {
       return classifyAnswer(await this.send('GET', url, undefined, options), Date.now())
     } catch (error) {
-      if (error instanceof RedirectError) return { kind: 'fatal', message: error.message }
+      if (error instanceof RefusedAnswer) return { kind: 'fatal', message: error.message }
       this.options.debug?.(`request failed: ${errorMessage(error)}`)
       return classifyNetworkError(error)
     }
@@ -221,7 +225,7 @@ export class CekuraClient implements CekuraApi {
       try {
         answer = await this.send(method, url, body, { timeoutMs })
       } catch (error) {
-        if (error instanceof RedirectError) return { fail: new CekuraFailure('fatal', error.message) }
+        if (error instanceof RefusedAnswer) return { fail: new CekuraFailure('fatal', error.message) }
         if (error instanceof NetworkError && error.code === 'ABORTED') {
           return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) }
         }
@@ -279,7 +283,8 @@ function startRejected(mode: string, answer: HttpAnswer, fieldInputs: Record<str
   const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined
   if (fields) {
     const lines = fields.map(([field, text]) => {
-      const input = fieldInputs[field]
+      // The field names come from Cekura: look up only the table's own keys, never Object.prototype's.
+      const input = Object.hasOwn(fieldInputs, field) ? fieldInputs[field] : undefined
       return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`
     })
     return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400)

@@ -9,8 +9,8 @@ export interface HttpAnswer {
   body: string
 }
 
-/** Bodies larger than this are cut off: a progress response is a few kilobytes. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024
+/** A larger answer is not read: a progress response is a few kilobytes. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
 const MAX_REDIRECTS = 5
 
 export interface RequestOptions {
@@ -38,9 +38,22 @@ export class NetworkError extends Error {
   }
 }
 
-/** A redirect to another origin: following it would send the API key there. */
-export class RedirectError extends Error {
+/** An answer that will not be used, however often it is asked for again: retrying cannot help. */
+export class RefusedAnswer extends Error {
+  override name = 'RefusedAnswer'
+}
+
+/** A redirect to another origin (following it would send the API key there), or one that cannot be read. */
+export class RedirectError extends RefusedAnswer {
   override name = 'RedirectError'
+}
+
+/** An answer over MAX_BODY_BYTES: the download stops at the cap. */
+export class TooLargeError extends RefusedAnswer {
+  override name = 'TooLargeError'
+  constructor() {
+    super('Cekura sent an answer too large (over 16 MiB); it was not read.')
+  }
 }
 
 /**
@@ -55,7 +68,15 @@ export async function request(url: URL, options: RequestOptions): Promise<HttpAn
     // Only reads follow redirects: a request that changes something is never sent a second time.
     const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined
     if (location === undefined) return answer
-    const next = new URL(location, current)
+    let next: URL
+    try {
+      next = new URL(location, current)
+    } catch {
+      throw new RedirectError(
+        `Cekura answered with a redirect (HTTP ${answer.status}) whose Location header cannot be read as a URL ` +
+          `(${JSON.stringify(location.slice(0, 200))}); it was not followed.`
+      )
+    }
     if (next.origin !== url.origin) {
       throw new RedirectError(
         `Cekura redirected the request to ${next.origin}, another host than the api-url ${url.origin}; ` +
@@ -119,9 +140,15 @@ function once(url: URL, options: RequestOptions, timeoutMs: number): Promise<Htt
     req.on('response', res => {
       const chunks: Buffer[] = []
       let size = 0
+      // Stop at the cap: reading on would only fetch what is thrown away, until the timeout.
+      if (Number(res.headers['content-length']) > MAX_BODY_BYTES) {
+        finish(new TooLargeError())
+        return
+      }
       res.on('data', (chunk: Buffer) => {
         size += chunk.length
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+        if (size > MAX_BODY_BYTES) finish(new TooLargeError())
+        else chunks.push(chunk)
       })
       res.on('error', error => finish(new NetworkError(error.message, (error as NodeJS.ErrnoException).code ?? 'ECONNRESET')))
       res.on('aborted', () => finish(new NetworkError('the connection closed mid-answer', 'ECONNRESET')))

@@ -1,3 +1,5 @@
+import { stringifyJson } from '../base/json.js'
+
 /** What one progress response says about the job, read tolerantly (see the API notes in the README). */
 export interface JobProgress {
   state: 'running' | 'completed' | 'failed' | 'cancelled'
@@ -49,22 +51,31 @@ function firstText(body: Json, paths: ReadonlyArray<readonly string[]>): string 
   return undefined
 }
 
-/** Turns an error field of any shape (string, {message}, {detail}, list) into one line of text. */
-export function describeError(value: unknown): string | undefined {
+/** A status or stage word is cut to this length: it goes on every poll's log line. */
+export const MAX_WORD_CHARS = 200
+/** describeError looks this deep into lists and objects, then shows the rest as JSON. */
+const MAX_ERROR_DEPTH = 4
+
+function clipWord(text: string): string {
+  return text.length > MAX_WORD_CHARS ? `${text.slice(0, MAX_WORD_CHARS)}…` : text
+}
+
+/** Turns an error field of any shape (string, {message}, {detail}, list) into one line of text, at any depth. */
+export function describeError(value: unknown, depth = 0): string | undefined {
   if (value === null || value === undefined || value === '') return undefined
   if (typeof value === 'string') return value
+  if (typeof value !== 'object') return String(value)
+  if (depth >= MAX_ERROR_DEPTH) return stringifyJson(value)
   if (Array.isArray(value)) {
-    const parts = value.map(describeError).filter((part): part is string => part !== undefined)
+    const parts = value.map(item => describeError(item, depth + 1)).filter((part): part is string => part !== undefined)
     return parts.length > 0 ? parts.join('; ') : undefined
   }
-  if (isObject(value)) {
-    for (const key of ['message', 'detail', 'error', 'reason']) {
-      const text = describeError(value[key])
-      if (text !== undefined) return text
-    }
-    return JSON.stringify(value)
+  const record = value as Json
+  for (const key of ['message', 'detail', 'error', 'reason']) {
+    const text = describeError(record[key], depth + 1)
+    if (text !== undefined) return text
   }
-  return String(value)
+  return stringifyJson(value)
 }
 
 function percentOf(body: Json): number | undefined {
@@ -82,7 +93,7 @@ function percentOf(body: Json): number | undefined {
 function stageOf(body: Json): string | undefined {
   for (const key of ['stage', 'step', 'phase', 'message']) {
     const value = body[key]
-    if (typeof value === 'string' && value.trim() !== '') return value.trim()
+    if (typeof value === 'string' && value.trim() !== '') return clipWord(value.trim())
   }
   return undefined
 }
@@ -94,7 +105,7 @@ export function readProgress(body: unknown): JobProgress {
   const word = rawStatus?.trim().toLowerCase()
 
   const progress: JobProgress = { state: 'running' }
-  if (rawStatus !== undefined) progress.rawStatus = rawStatus
+  if (rawStatus !== undefined) progress.rawStatus = clipWord(rawStatus)
   const stage = stageOf(body)
   if (stage !== undefined) progress.stage = stage
   const percent = percentOf(body)

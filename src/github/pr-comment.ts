@@ -32,6 +32,8 @@ export interface PostCommentOptions {
   log?: CommentLog
   /** For all requests together; short when the run is being cancelled. */
   timeoutMs?: number
+  /** Aborts every request at once: the runner is cancelling the step. */
+  signal?: AbortSignal
 }
 
 export interface PostedComment {
@@ -158,7 +160,8 @@ export async function postComment(options: PostCommentOptions): Promise<PostedCo
 async function upsert(target: PullRequestRef, options: PostCommentOptions, log: CommentLog): Promise<PostedComment> {
   const marker = commentMarker(options.header)
   const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`
-  const signal = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
+  const timeout = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS))
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout
 
   // Loaded here, not at the top, so that runs without a comment never pay for loading it.
   const github = await import('@actions/github')

@@ -56,6 +56,8 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
   const finish = (ending: Outcome, applied?: boolean): Report => Object.freeze(reportOf(job, spec, ending, applied))
 
   try {
+    // A cancel that came before the run even started (the signal is caught from the first moment).
+    if (ports.cancel.aborted) throw new CekuraFailure('cancelled', 'Nothing was sent to Cekura.')
     job = await fillFromScenario(job, spec.scenarioId, ports, deadline)
     // An agent read from the scenario came from scenario-id, like a text read from it.
     const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId
@@ -169,7 +171,11 @@ async function fillFromScenario(job: Job, scenarioId: number | undefined, ports:
 async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput: string): Promise<string> {
   if (job.mode === 'poll') return job.progressId
   const body: Record<string, unknown> = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions }
-  const fieldInputs: Record<string, string> = { agent: agentInput, extra_instructions: INPUT.extraInstructions }
+  // Keys from request-body are the user's: a table without a prototype, so `constructor` is just a key.
+  const fieldInputs: Record<string, string> = Object.assign(Object.create(null), {
+    agent: agentInput,
+    extra_instructions: INPUT.extraInstructions
+  })
   for (const key of Object.keys(job.requestBody)) fieldInputs[key] = INPUT.requestBody
   if (job.mode === 'improve' && job.currentInstructions !== undefined) {
     body.current_instructions = job.currentInstructions

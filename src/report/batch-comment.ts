@@ -1,7 +1,7 @@
 import type { BatchReport } from '../job/batch.js'
 import { batchFacts, batchStatusLine, batchTable, fitSections, OMITTED_NOTE_BYTES, omittedNote } from './batch-sections.js'
 import { COMMENT_TARGET_BYTES, type CommentContext, commentMarker, defang } from './comment.js'
-import { escapeHtml, fitShown, preBlock, textSection } from './markdown.js'
+import { fitShown, headingText, preBlock, textSection } from './markdown.js'
 
 const ERROR_BYTES = 4000
 const REQUEST_BYTES = 4000
@@ -24,7 +24,7 @@ export function renderBatchComment(batch: BatchReport, context: CommentContext):
 
   const head: string[] = [
     commentMarker(header),
-    `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${batchStatusLine(batch)}\n`
+    `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${batchStatusLine(batch)}\n`
   ]
   let facts = batchFacts(batch, undefined)
   if (context.runUrl !== undefined) {

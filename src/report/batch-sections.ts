@@ -2,8 +2,8 @@ import { formatDuration } from '../base/duration.js'
 import { oneLine } from '../base/text.js'
 import type { Report, Status } from '../base/types.js'
 import type { BatchReport } from '../job/batch.js'
-import { type DiffLine, fencedBlock, lineDiff, unifiedDiff } from './diff.js'
-import { codeCell, collapsible, escapeHtml, fitShown, preBlock } from './markdown.js'
+import { type DiffLine, lineDiff, unifiedDiff } from './diff.js'
+import { cellText, collapsible, fencedBlock, fitShown, preBlock } from './markdown.js'
 import { STATUS_LABEL } from './sections.js'
 
 /** The parts the batch's job summary and pull-request comment share. Pure. */
@@ -18,11 +18,7 @@ export const MIN_SECTION_BYTES = 400
 /** Room kept for the note that names the scenarios left out. */
 export const OMITTED_NOTE_BYTES = 2000
 
-/**
- * Outside text as inert Markdown inside a table cell or a line of prose: HTML escaped, every other
- * ASCII punctuation character backslash-escaped (so nothing in it can become emphasis, a link, code, a
- * heading or a cell boundary), line breaks folded, cut to `maxChars`.
- */
+/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
 export function inertText(text: string, maxChars: number): string {
   const line = oneLine(text).trim()
   const cut =
@@ -31,7 +27,7 @@ export function inertText(text: string, maxChars: number): string {
           .slice(0, maxChars - 1)
           .join('')}…`
       : line
-  return escapeHtml(cut.replace(/[!#$%'()*+,\-./:;=?@[\\\]^_`{|}~]/g, '\\$&'))
+  return cut === '' ? '' : cellText(cut)
 }
 
 /** "3 scenarios: 2 completed, 1 failed". */
@@ -62,7 +58,7 @@ export function batchFacts(batch: BatchReport, apiHost: string | undefined): str
     `| Elapsed | ${formatDuration(batch.elapsedMs)} |`,
     `| Polls | ${batch.polls} |`
   ]
-  if (apiHost !== undefined) rows.push(`| API host | ${codeCell(apiHost)} |`)
+  if (apiHost !== undefined) rows.push(`| API host | ${cellText(apiHost)} |`)
   if (batch.apply) {
     const saved = batch.reports.filter(report => report.applied === true).length
     rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`)

@@ -1,6 +1,6 @@
 import type { BatchReport } from '../job/batch.js'
 import { batchFacts, batchStatusLine, batchTable, fitSections, OMITTED_NOTE_BYTES, omittedNote } from './batch-sections.js'
-import { codeCell, fitEscaped, preBlock, textSection } from './markdown.js'
+import { cellText, fitEscaped, preBlock, textSection } from './markdown.js'
 import { SUMMARY_LIMIT_BYTES } from './summary.js'
 
 const SIDE_TEXT_BYTES = 64 * 1024
@@ -29,7 +29,7 @@ export function renderBatchSummary(batch: BatchReport, context: BatchSummaryCont
   const used = Buffer.byteLength(head.join('\n'))
   const { sections, omitted } = fitSections(batch.reports, SUMMARY_LIMIT_BYTES - used - OMITTED_NOTE_BYTES, SECTION_BYTES)
   const where =
-    `The new texts are in the files of the \`instructions-dir\` output (${codeCell(context.instructionsDir)}), one per completed ` +
+    `The new texts are in the files of the \`instructions-dir\` output (${cellText(context.instructionsDir)}), one per completed ` +
     'scenario, and each error in the `results` output.'
   return [...head, ...sections, omittedNote(omitted, LIMIT, where)].filter(part => part !== '').join('\n')
 }

@@ -1,5 +1,5 @@
 import type { Report } from '../base/types.js'
-import { escapeHtml, fitShown, preBlock, textSection } from './markdown.js'
+import { fitShown, headingText, preBlock, textSection } from './markdown.js'
 import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
 
 /** GitHub rejects a comment body longer than this. */
@@ -80,7 +80,7 @@ export function renderComment(report: Report, context: CommentContext): string {
 
   const head: string[] = [
     commentMarker(header),
-    `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${STATUS_LABEL[outcome.status]}\n`
+    `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${STATUS_LABEL[outcome.status]}\n`
   ]
   let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined)
   if (context.runUrl !== undefined) {

@@ -73,10 +73,3 @@ export function unifiedDiff(lines: DiffLine[], context = 3): string {
   })
   return out.join('\n')
 }
-
-/** A fenced code block that no run of backticks inside the text can close early. */
-export function fencedBlock(text: string, language = ''): string {
-  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), match => match[0].length))
-  const fence = '`'.repeat(Math.max(3, longest + 1))
-  return `${fence}${language}\n${text}\n${fence}`
-}

@@ -1,4 +1,19 @@
-/** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
+/**
+ * Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered.
+ * There is one function per place text lands, and every renderer uses them:
+ *
+ * | place | function | how the text is kept inert |
+ * | --- | --- | --- |
+ * | table cell | cellText | inside `<code>`, every mark that could start syntax, and line breaks, as character references |
+ * | heading | headingText | the same: Markdown inside raw HTML is still parsed, references never are |
+ * | `<pre>` block | preBlock | an HTML block: no Markdown at all; `& < > "` escaped |
+ * | fenced block | fencedBlock | a fence longer than any run of backticks in the text |
+ * | inline code | inlineCode | a code span with a longer fence, padded so edge spaces and backticks survive |
+ *
+ * Inside `<code>` and `<pre>` GitHub also leaves `@mentions`, `#123` references and `:emoji:` alone.
+ * All of them show `printable(text)`: the text with line endings as LF and control characters (which
+ * no renderer shows) as U+FFFD. Property tests render each one with a GFM parser and check that.
+ */
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 
@@ -7,19 +22,68 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * The text as a reader can be shown it: CRLF and CR become LF; other control characters but tab and
+ * LF, and lone surrogates, become U+FFFD (renderers drop or replace them anyway, each its own way).
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/(?![\t\n])\p{Cc}/gu, '\uFFFD')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD')
+}
+
+/**
+ * Every mark that could start Markdown, HTML, an autolink, a mention, a reference, an emoji or math,
+ * and tabs and line breaks, as a hexadecimal character reference (`&#x40;` for `@`): a GFM parser
+ * decodes references to plain text and never reads them as syntax. Hyphens, slashes, parentheses and
+ * the like start nothing on their own and stay readable.
+ */
+function referenced(text: string): string {
+  return text.replace(/[\t\n!#$&*.:<>@[\\\]^_`|~]/g, char => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`)
+}
+
+/**
  * A `<pre>` block: GitHub renders its contents as literal text, so backticks, Markdown, HTML,
  * `@mentions` and `#123` references inside stay inert. The newline after `<pre>` is eaten by HTML
  * parsing, which keeps a leading newline of the text itself.
  */
 export function preBlock(text: string): string {
-  return `<pre>\n${escapeHtml(text)}</pre>`
+  return `<pre>\n${escapeHtml(printable(text))}</pre>`
 }
 
-/** Inline code for a table cell: pipes and line breaks must not end the cell. */
-export function codeCell(text: string): string {
-  return `<code>${escapeHtml(text)
-    .replace(/\|/g, '&#124;')
-    .replace(/\r\n|\r|\n/g, ' ')}</code>`
+/**
+ * Text for a table cell, as inline code. A `|` cannot end the cell, a line break cannot end the row,
+ * and no Markdown forms: not a link, an image, an autolink, emphasis or HTML.
+ */
+export function cellText(text: string): string {
+  return `<code>${referenced(printable(text))}</code>`
+}
+
+/** Text inside a heading (the comment-header), as inline code: the same protection as a cell. */
+export function headingText(text: string): string {
+  return `<code>${referenced(printable(text))}</code>`
+}
+
+/**
+ * Inline code in running text: a backtick fence longer than any run of backticks in the text, and a
+ * space inside each end when the text starts or ends with a backtick or a space (one is taken off
+ * again by the parser). Line breaks become spaces, as in any code span. Empty text gives ''.
+ */
+export function inlineCode(text: string): string {
+  const shown = printable(text).replace(/\n/g, ' ')
+  if (shown === '') return ''
+  const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), match => match[0].length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = /^[` ]|[` ]$/.test(shown) && !/^ +$/.test(shown) ? ' ' : ''
+  return `${fence}${pad}${shown}${pad}${fence}`
+}
+
+/** A fenced code block that no run of backticks inside the text can close early. */
+export function fencedBlock(text: string, language = ''): string {
+  const shown = printable(text)
+  const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), match => match[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${language}\n${shown}\n${fence}`
 }
 
 /** Collapses a block behind a summary line when it is long. */

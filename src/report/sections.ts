@@ -1,7 +1,7 @@
 import { formatDuration } from '../base/duration.js'
 import type { Report, Status } from '../base/types.js'
-import { fencedBlock, lineDiff, unifiedDiff } from './diff.js'
-import { codeCell, collapsible, isLong } from './markdown.js'
+import { lineDiff, unifiedDiff } from './diff.js'
+import { cellText, collapsible, fencedBlock, isLong, printable } from './markdown.js'
 
 /** The parts the job summary and the pull-request comment share. */
 
@@ -15,7 +15,8 @@ export const STATUS_LABEL: Record<Status, string> = {
 /** What an improve job changed, as a coloured diff block. */
 export function diffSection(before: string, after: string, maxBytes: number): string {
   if (before === after) return '### Changes\n\nThe new instructions are the same as the old ones.\n'
-  const lines = lineDiff(before, after)
+  // Compared as shown, so that a CR or a control character cannot split or merge lines in the block.
+  const lines = lineDiff(printable(before), printable(after))
   if (lines === undefined) return '### Changes\n\nThe texts are too large to compare here.\n'
   let text = unifiedDiff(lines)
   let note = ''
@@ -44,12 +45,12 @@ export function factsTable(report: Report, apiHost: string | undefined): string 
     '| | |',
     '| --- | --- |',
     `| Mode | ${report.mode} |`,
-    `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
+    `| Progress id | ${outcome.progressId === '' ? '(none received)' : cellText(outcome.progressId)} |`,
     `| Status | ${outcome.status} |`,
     `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
     `| Polls | ${outcome.polls} |`
   ]
-  if (apiHost !== undefined) rows.push(`| API host | ${codeCell(apiHost)} |`)
+  if (apiHost !== undefined) rows.push(`| API host | ${cellText(apiHost)} |`)
   if (report.agentId !== undefined) rows.push(`| Agent | ${report.agentId} |`)
   if (report.scenarioId !== undefined) rows.push(`| Scenario | ${report.scenarioId} |`)
   if (report.applied !== undefined) rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`)

@@ -1,5 +1,5 @@
 import type { Report } from '../base/types.js'
-import { codeCell, fitEscaped, preBlock, textSection } from './markdown.js'
+import { fitEscaped, inlineCode, preBlock, textSection } from './markdown.js'
 import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
 
 /** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
@@ -27,7 +27,7 @@ export function renderSummary(report: Report, context: SummaryContext): string {
 
   const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192
   if (outcome.status === 'completed') {
-    const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`
+    const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${inlineCode(context.instructionsFile)})`
     parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }))
     if (report.currentInstructions !== undefined) {
       parts.push(diffSection(report.currentInstructions, outcome.instructions, DIFF_BYTES))

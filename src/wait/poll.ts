@@ -1,5 +1,6 @@
 import type { Outcome, Status } from '../base/types.js'
 import { formatDuration } from '../base/duration.js'
+import { stringifyJson } from '../base/json.js'
 import { plural } from '../base/text.js'
 import { backoffDelay, MAX_CONSECUTIVE_TRANSIENT, MAX_NOT_FOUND_RETRIES, REQUEST_TIMEOUT_MS } from '../cekura/answers.js'
 import type { ProgressSource } from '../cekura/client.js'
@@ -40,7 +41,7 @@ const MAX_ERROR = 2000
 
 /** A response, redacted, then cut to a size that fits in one error line (in that order, so no piece of a secret is left). */
 export function preview(body: unknown, redact: (text: string) => string = text => text): string {
-  const text = redact(JSON.stringify(body) ?? String(body))
+  const text = redact(body === undefined ? 'undefined' : stringifyJson(body))
   return text.length > MAX_SHOWN_RESPONSE ? `${text.slice(0, MAX_SHOWN_RESPONSE)}… (${text.length} characters)` : text
 }
 

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { logLine, MAX_LINE_CHARS } from '../../src/base/log.js'
+import { commandOf } from '../support/runner-commands.mjs'
+
+describe('logLine', () => {
+  it.each([
+    ['a\nb', 'a b'],
+    ['a\r\nb', 'a b'],
+    ['a\rb', 'a b'],
+    ['a\u2028b\u2029c\u0085d', 'a b c d'],
+    ['::warning::x', ': :warning::x'],
+    ['  \t::error::x', '  \t: :error::x'],
+    ['\u200B::error::x', '\u200B: :error::x'],
+    ['x ##[error]y ##[set-output name=a]b', 'x ## [error]y ## [set-output name=a]b'],
+    ['###[x]', '### [x]'],
+    ['\u001b[2Kfake line', '\uFFFD[2Kfake line'],
+    ['plain text: kept as it is', 'plain text: kept as it is']
+  ])('shows %j as %j', (text, shown) => {
+    expect(logLine(text)).toBe(shown)
+  })
+
+  it('caps a line and says how long it was', () => {
+    const line = logLine('S'.repeat(5_000_000))
+    expect(line.length).toBeLessThan(MAX_LINE_CHARS + 40)
+    expect(line).toContain('(5000000 characters in all)')
+  })
+
+  it('never cuts a character in two', () => {
+    const line = logLine(`${'x'.repeat(MAX_LINE_CHARS - 1)}😀😀`)
+    expect(line).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
+  })
+
+  // The property the runner cares about: whatever the text, the line holds no command in either form.
+  it('never yields a line the runner reads as a command', () => {
+    const pieces = fc.constantFrom(
+      '::',
+      '##[',
+      ']',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u00a0',
+      '\u200b',
+      'warning',
+      'error',
+      'add-mask',
+      'stop-commands',
+      'x',
+      '#',
+      ':'
+    )
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), parts => {
+        const line = logLine(parts.join(''))
+        expect(line).not.toMatch(/[\r\n]/)
+        expect(commandOf(line)).toBeUndefined()
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
+
+describe('the one way out', () => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src')
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
+      entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []
+    )
+
+  test('no module but src/base/log.ts writes to stdout or to the log', () => {
+    const writers =
+      /\bcore\.(info|debug|notice|warning|error|setFailed|setSecret|startGroup|endGroup|group)\(|console\.|process\.(stdout|stderr)\.write/
+    const offenders = files(src)
+      .filter(file => relative(src, file) !== join('base', 'log.ts'))
+      .filter(file => writers.test(readFileSync(file, 'utf8')))
+      .map(file => relative(src, file))
+    expect(offenders).toEqual([])
+  })
+})
