@@ -50,9 +50,9 @@ export function fixedPhase(ms) {
  * @returns {Promise<{ pollUntilDone: Function, parseDuration: (text: string) => number | undefined, GROWTH_SECONDS: number, JITTER: number }>}
  */
 export async function loadSimulation(simDir) {
-  const poll = await import(pathToFileURL(join(simDir, 'poll.js')).href)
-  const schedule = await import(pathToFileURL(join(simDir, 'schedule.js')).href)
-  const duration = await import(pathToFileURL(join(simDir, 'duration.js')).href)
+  const poll = await import(pathToFileURL(join(simDir, 'wait', 'poll.js')).href)
+  const schedule = await import(pathToFileURL(join(simDir, 'wait', 'schedule.js')).href)
+  const duration = await import(pathToFileURL(join(simDir, 'base', 'duration.js')).href)
   return {
     pollUntilDone: poll.pollUntilDone,
     parseDuration: duration.parseDuration,
