@@ -28484,6 +28484,30 @@ function redactReport(report, redact) {
 
 /***/ }),
 
+/***/ 1066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms, signal) {
+    return new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+
+/***/ }),
+
 /***/ 766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28509,13 +28533,28 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 
 /***/ }),
 
+/***/ 2301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _O: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/* unused harmony exports ACTION_NAME, ACTION_VERSION */
+// Kept in step with package.json by a unit test; sent in the User-Agent header.
+const ACTION_NAME = 'cekura-instructions-action';
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5037);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2910);
 /* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
 
@@ -28561,6 +28600,12 @@ var base_text = __nccwpck_require__(766);
 ;// CONCATENATED MODULE: ./src/base/types.ts
 /** The types every layer shares: what a run is asked to do and how it ended. */
 const MODES = ['poll', 'generate', 'improve'];
+/**
+ * What happens to our pull-request comment: edit it in place (`update`), delete it and post a new one
+ * (`recreate`), hide it as outdated and post a new one (`hide-and-recreate`), or delete it and post
+ * nothing (`delete`).
+ */
+const COMMENT_MODES = ['update', 'recreate', 'hide-and-recreate', 'delete'];
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -28602,7 +28647,10 @@ const DECLARATIONS = {
     summary: { name: 'summary', default: 'true' },
     prComment: { name: 'pr-comment', default: 'false' },
     githubToken: { name: 'github-token' },
-    commentHeader: { name: 'comment-header' }
+    commentHeader: { name: 'comment-header' },
+    commentMode: { name: 'comment-mode', default: 'update' },
+    prNumber: { name: 'pr-number' },
+    matrix: { name: 'matrix' }
 };
 /** Input names, as action.yml declares them. */
 const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
@@ -28658,10 +28706,14 @@ function parseInputs(read, context) {
         summary: inputs_boolean('summary', get),
         prComment: inputs_boolean('prComment', get),
         githubToken: get('githubToken'),
-        commentHeader: commentHeader(get('commentHeader'))
+        commentHeader: commentHeader(get('commentHeader')),
+        commentMode: commentMode(get('commentMode')),
+        matrix: get('matrix')
     };
     if (get('scenarioId') !== '')
         settings.scenarioId = positiveInteger('scenarioId', get);
+    if (get('prNumber') !== '')
+        settings.prNumber = pullRequestNumber(get('prNumber'));
     if (settings.apply && settings.scenarioId === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
@@ -28837,11 +28889,26 @@ function commentHeader(text) {
     }
     return text;
 }
+function commentMode(text) {
+    const mode = text.toLowerCase();
+    if (!COMMENT_MODES.includes(mode)) {
+        throw new InputError(`Input '${INPUT.commentMode}' must be one of ${COMMENT_MODES.join(', ')}, got '${text}'.`);
+    }
+    return mode;
+}
+function pullRequestNumber(text) {
+    // A leading '#' is what people copy from the page; accept it.
+    const digits = text.startsWith('#') ? text.slice(1) : text;
+    if (!/^\d+$/.test(digits) || Number(digits) < 1 || !Number.isSafeInteger(Number(digits))) {
+        throw new InputError(`Input '${INPUT.prNumber}' must be a pull request number (a whole number such as 42), got '${text}'.`);
+    }
+    return Number(digits);
+}
 
 
 /***/ }),
 
-/***/ 5037:
+/***/ 2910:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28858,32 +28925,14 @@ var core = __nccwpck_require__(3340);
 var duration = __nccwpck_require__(5937);
 // EXTERNAL MODULE: ./src/base/redact.ts
 var base_redact = __nccwpck_require__(1564);
-;// CONCATENATED MODULE: ./src/base/sleep.ts
-/** Resolves after `ms`, or at once when the signal aborts. */
-function sleep(ms, signal) {
-    return new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-
+// EXTERNAL MODULE: ./src/base/sleep.ts
+var sleep = __nccwpck_require__(1066);
 // EXTERNAL MODULE: ./src/base/text.ts
 var base_text = __nccwpck_require__(766);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./src/base/version.ts
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
-const ACTION_NAME = 'cekura-instructions-action';
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
+// EXTERNAL MODULE: ./src/base/version.ts
+var version = __nccwpck_require__(2301);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -29235,7 +29284,7 @@ const NEVER_SENDABLE = new Set([NOT_SENT]);
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
 class CekuraClient {
     options;
-    agents = new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: true });
+    agents = new lib/* HttpClient */.Qq(version/* USER_AGENT */._O, [], { keepAlive: true });
     sleep;
     random;
     now;
@@ -29243,7 +29292,7 @@ class CekuraClient {
     quote;
     constructor(options) {
         this.options = options;
-        this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
+        this.sleep = options.sleep ?? (ms => (0,sleep/* sleep */.y)(ms, options.cancel));
         this.random = options.random ?? Math.random;
         this.now = options.now ?? (() => performance.now());
         const redact = (0,base_redact/* redactor */.$p)(options.apiKey);
@@ -29257,7 +29306,7 @@ class CekuraClient {
         const headers = {
             'X-CEKURA-API-KEY': this.options.apiKey,
             Accept: 'application/json',
-            'User-Agent': USER_AGENT
+            'User-Agent': version/* USER_AGENT */._O
         };
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
@@ -29829,7 +29878,296 @@ async function save(scenarioId, outcome, ports, deadline) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+/** Output names, as action.yml declares them. */
+const OUTPUT = {
+    status: 'status',
+    progressId: 'progress-id',
+    instructions: 'instructions',
+    expectedOutcome: 'expected-outcome',
+    instructionsFile: 'instructions-file',
+    result: 'result',
+    error: 'error',
+    polls: 'polls',
+    elapsedSeconds: 'elapsed-seconds',
+    mode: 'mode',
+    scenarioId: 'scenario-id',
+    applied: 'applied',
+    commentId: 'comment-id',
+    commentUrl: 'comment-url'
+};
+/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
+function instructionsFilePath(progressId, runnerTemp) {
+    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
+}
+/** Every output for one ending. Values are redacted by the caller before they get here. */
+function outputValues(outcome, instructionsFile) {
+    return {
+        [OUTPUT.status]: outcome.status,
+        [OUTPUT.progressId]: outcome.progressId,
+        [OUTPUT.instructions]: outcome.instructions,
+        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
+        [OUTPUT.instructionsFile]: instructionsFile,
+        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
+        [OUTPUT.polls]: String(outcome.polls),
+        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
+    };
+}
+
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
+// EXTERNAL MODULE: ./src/report/sections.ts + 1 modules
+var sections = __nccwpck_require__(6676);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const SIDE_TEXT_BYTES = 64 * 1024;
+const DIFF_BYTES = 192 * 1024;
+/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
+function renderSummary(report, context) {
+    const { outcome } = report;
+    const limit = 'GitHub limits a job summary to 1 MiB';
+    const parts = [];
+    parts.push(`## Cekura scenario instructions: ${sections/* STATUS_LABEL */._P[outcome.status]}\n`);
+    parts.push((0,sections/* factsTable */.wd)(report, context.apiHost));
+    if (outcome.error !== '')
+        parts.push(`### Error\n\n${(0,markdown/* preBlock */.DI)((0,markdown/* fitEscaped */.Px)(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
+    if (report.extraInstructions !== undefined) {
+        parts.push((0,markdown/* textSection */.V_)('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
+    }
+    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192;
+    if (outcome.status === 'completed') {
+        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${(0,markdown/* codeCell */.MZ)(context.instructionsFile)})`;
+        parts.push((0,markdown/* textSection */.V_)('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
+        if (report.currentInstructions !== undefined) {
+            parts.push((0,sections/* diffSection */.Zs)(report.currentInstructions, outcome.instructions, DIFF_BYTES));
+        }
+    }
+    if (outcome.expectedOutcome !== '') {
+        parts.push((0,markdown/* textSection */.V_)('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
+    }
+    return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+
+/** The comment may take this long past the timeout, or after a cancel. */
+const COMMENT_GRACE_MS = 2500;
+/** Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and the comment. */
+async function publish(report, { settings, redact, deadline }) {
+    const { outcome } = report;
+    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, outcome.instructions, 'utf8');
+    }
+    catch (error) {
+        core.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+    const values = outputValues(outcome, file);
+    values[OUTPUT.mode] = report.mode;
+    values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
+    values[OUTPUT.applied] = String(report.applied === true);
+    for (const [name, value] of Object.entries(values))
+        core.setOutput(name, value);
+    if (settings.summary) {
+        try {
+            const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
+            await core.summary.addRaw(markdown, true).write();
+        }
+        catch (error) {
+            core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    // After the summary, so that a slow or failing comment never costs the summary.
+    let comment;
+    if (settings.prComment) {
+        // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
+        const [{ postComment }, { commentKey, renderComment, workflowRunUrl }] = await Promise.all([
+            __nccwpck_require__.e(/* import() */ 358).then(__nccwpck_require__.bind(__nccwpck_require__, 358)),
+            __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231))
+        ]);
+        const job = process.env.GITHUB_JOB;
+        const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix });
+        comment = await postComment({
+            token: settings.githubToken,
+            key,
+            mode: settings.commentMode,
+            prNumber: settings.prNumber,
+            body: renderComment(report, {
+                header: settings.commentHeader,
+                key,
+                mode: settings.commentMode,
+                job,
+                runUrl: workflowRunUrl(process.env)
+            }),
+            // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
+            // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
+            // keep to the same budget.
+            timeoutMs: outcome.status === 'cancelled'
+                ? COMMENT_GRACE_MS
+                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            log: {
+                info: line => core.info(redact(line)),
+                notice: line => core.notice(redact(line)),
+                warning: line => core.warning(redact(line)),
+                debug: line => core.debug(redact(line))
+            }
+        });
+    }
+    core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
+    core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
+}
+/** Fails the step before any job was followed: the outputs that still mean something say why. */
+function publishInputFailure(message) {
+    core.setOutput(OUTPUT.status, 'failed');
+    core.setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(message));
+    core.setOutput(OUTPUT.polls, '0');
+    core.setFailed(message);
+}
+
+;// CONCATENATED MODULE: ./src/wait/signals.ts
+/** How long after a cancel signal the process may take before it exits regardless. */
+const CANCEL_GRACE_MS = 4000;
+/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
+function watchForCancel(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
+        controller.abort();
+        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return controller.signal;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Masks the secrets before anything can log them, even before the inputs are checked. */
+function maskSecrets() {
+    const key = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
+    // The runner masks github.token itself; a personal token passed in is masked here.
+    const token = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
+    for (const secret of [key, token])
+        if (secret !== '')
+            core.setSecret(secret);
+    return (0,base_redact/* redactor */.$p)(key, token);
+}
+function readSettings() {
+    return (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
+    });
+}
+/** Runs the job the settings ask for against Cekura, logging as it goes. */
+async function follow(settings, redact, startedAt, cancel) {
+    const { job } = settings;
+    const host = new URL(settings.apiUrl).host;
+    const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
+    core.info(job.mode === 'poll'
+        ? `Following Cekura job ${job.progressId} at ${host} (${timing}).`
+        : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel });
+    try {
+        return await runJob({ ...settings, startedAt }, {
+            client,
+            now: () => performance.now(),
+            sleep: sleep/* sleep */.y,
+            random: Math.random,
+            cancel,
+            log: line => core.info(redact(line)),
+            redact,
+            // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
+            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
+        });
+    }
+    finally {
+        client.close();
+    }
+}
+/** Fails the step, or not, as the ending and fail-on-error say. */
+function conclude(report, settings, cancel) {
+    const { outcome } = report;
+    if (outcome.status === 'completed' && outcome.error === '') {
+        core.info(`Job ${outcome.progressId} completed after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}.`);
+    }
+    else if (settings.failOnError || cancel.aborted) {
+        // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
+        core.setFailed(outcome.error);
+    }
+    else {
+        core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
+    }
+}
+/** Runs the action; resolves once outputs and summary are written. Never throws. */
+async function run() {
+    const redact = maskSecrets();
+    try {
+        const settings = readSettings();
+        const startedAt = performance.now();
+        const cancel = watchForCancel(line => core.info(line));
+        const report = (0,base_redact/* redactReport */.a5)(await follow(settings, redact, startedAt, cancel), redact);
+        await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs });
+        conclude(report, settings, cancel);
+    }
+    catch (error) {
+        if (error instanceof inputs/* InputError */.dz) {
+            publishInputFailure(redact(error.message));
+        }
+        else {
+            // Our own bug, not the user's: a clear one-line message rather than a stack trace.
+            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`));
+            if (error instanceof Error && error.stack)
+                core.debug(redact(error.stack));
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DI: () => (/* binding */ preBlock),
+/* harmony export */   MZ: () => (/* binding */ codeCell),
+/* harmony export */   Px: () => (/* binding */ fitEscaped),
+/* harmony export */   V_: () => (/* binding */ textSection),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   dO: () => (/* binding */ fitShown),
+/* harmony export */   r0: () => (/* binding */ collapsible),
+/* harmony export */   x7: () => (/* binding */ isLong)
+/* harmony export */ });
+/* unused harmony export countLines */
 /** Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered. */
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 function escapeHtml(text) {
@@ -29916,6 +30254,22 @@ function textSection(title, text, maxBytes, options) {
     return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
 }
 
+
+/***/ }),
+
+/***/ 6676:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _P: () => (/* binding */ STATUS_LABEL),
+  Zs: () => (/* binding */ diffSection),
+  wd: () => (/* binding */ factsTable)
+});
+
+// EXTERNAL MODULE: ./src/base/duration.ts
+var duration = __nccwpck_require__(5937);
 ;// CONCATENATED MODULE: ./src/report/diff.ts
 /** A line diff of two texts, for showing people what an improve job changed. Pure. */
 /** Above this many line pairs the texts are too different to diff cheaply; the caller says so. */
@@ -30004,6 +30358,8 @@ function fencedBlock(text, language = '') {
     return `${fence}${language}\n${text}\n${fence}`;
 }
 
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
 ;// CONCATENATED MODULE: ./src/report/sections.ts
 
 
@@ -30040,7 +30396,7 @@ function diffSection(before, after, maxBytes) {
     const removed = lines.filter(line => line.op === '-').length;
     const block = fencedBlock(text, 'diff') + note;
     const label = `Changes (${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed)`;
-    return `### Changes\n\n${isLong(text) ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`;
+    return `### Changes\n\n${(0,markdown/* isLong */.x7)(text) ? (0,markdown/* collapsible */.r0)(label, block, false) : `${label}\n\n${block}`}\n`;
 }
 /** The facts table shared by the summary and the comment. */
 function factsTable(report, apiHost) {
@@ -30049,13 +30405,13 @@ function factsTable(report, apiHost) {
         '| | |',
         '| --- | --- |',
         `| Mode | ${report.mode} |`,
-        `| Progress id | ${outcome.progressId === '' ? '(none received)' : codeCell(outcome.progressId)} |`,
+        `| Progress id | ${outcome.progressId === '' ? '(none received)' : (0,markdown/* codeCell */.MZ)(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
         `| Elapsed | ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} |`,
         `| Polls | ${outcome.polls} |`
     ];
     if (apiHost !== undefined)
-        rows.push(`| API host | ${codeCell(apiHost)} |`);
+        rows.push(`| API host | ${(0,markdown/* codeCell */.MZ)(apiHost)} |`);
     if (report.agentId !== undefined)
         rows.push(`| Agent | ${report.agentId} |`);
     if (report.scenarioId !== undefined)
@@ -30063,532 +30419,6 @@ function factsTable(report, apiHost) {
     if (report.applied !== undefined)
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
     return `${rows.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-/** GitHub rejects a comment body longer than this. */
-const COMMENT_LIMIT_CHARS = 65_536;
-/**
- * What a rendered comment stays under, in UTF-8 bytes (never fewer than characters, however GitHub
- * counts them). The margin absorbs the little text added around the budgeted parts.
- */
-const COMMENT_TARGET_BYTES = 60_000;
-/** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
-const ERROR_BYTES = 4000;
-const REQUEST_BYTES = 4000;
-const EXPECTED_BYTES = 8000;
-const DIFF_BYTES = 16_000;
-/** Room for the instructions heading, its collapsible wrapper and its truncation note. */
-const FRAME_RESERVE_BYTES = 1500;
-const MAX_SHOWN_HEADER = 100;
-// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
-const LIMIT = 'GitHub limits a comment to 65,536 characters';
-const MARKER_NAME = 'cekura-instructions-action';
-/**
- * The hidden first line that lets a later run find this comment again. Characters that could end the
- * HTML comment early (`>`, `!`, line breaks) are percent-encoded, so no header can break out of it.
- */
-function commentMarker(header) {
-    const key = header.trim() === '' ? 'default' : header.trim();
-    const safe = Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
-        ? char
-        : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
-    return `<!-- ${MARKER_NAME}:${safe} -->`;
-}
-/** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
-function workflowRunUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    // Only characters that cannot end a Markdown link or a table cell.
-    if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))
-        return undefined;
-    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return undefined;
-    return `${server}/${repository}/actions/runs/${runId}`;
-}
-/**
- * GitHub ignores `@mentions` and `#123` / `GH-123` references inside `<pre>` and code blocks, which
- * is where the texts go. This is a second line of defence, in the comment's copy only (the outputs,
- * the file and the job summary keep the exact text): a zero-width joiner after `@`, `#` and `GH-`
- * means that even a renderer that did scan the text would notify no one and add no cross-reference
- * to any issue. The text still reads the same.
- */
-function defang(text) {
-    return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
-}
-/**
- * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
- * hidden marker that finds it again. Pure: the caller posts it.
- */
-function renderComment(report, context) {
-    const { outcome } = report;
-    const header = context.header.trim();
-    const oneLine = header.replace(/\s+/g, ' ');
-    const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine;
-    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
-    const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
-    const head = [
-        commentMarker(header),
-        `## Cekura scenario instructions${header === '' ? '' : ` (${escapeHtml(defang(shownHeader))})`}: ${STATUS_LABEL[outcome.status]}\n`
-    ];
-    let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined);
-    if (context.runUrl !== undefined) {
-        table += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
-    }
-    head.push(table);
-    if (outcome.error !== '') {
-        const error = fitShown(outcome.error, ERROR_BYTES, defang);
-        head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
-    }
-    if (report.extraInstructions !== undefined) {
-        head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, {
-            whereWhole: 'the extra-instructions input',
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    // The parts after the instructions are made first, so the instructions get whatever room is left.
-    const tail = [];
-    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
-        // Defanging line by line keeps equal lines equal, so the diff is the same diff.
-        tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
-    }
-    if (outcome.expectedOutcome !== '') {
-        tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
-            whereWhole: whereWhole('expected-outcome'),
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`);
-    const body = [...head];
-    if (outcome.status === 'completed') {
-        const used = Buffer.byteLength([...head, ...tail].join('\n'));
-        const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
-        body.push(textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }));
-    }
-    return [...body, ...tail].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
-
-
-
-
-const PER_PAGE = 100;
-/** 30,000 comments: far past any real PR, and a stop should the API keep saying "next". */
-const MAX_PAGES = 300;
-const DEFAULT_TIMEOUT_MS = 30_000;
-const PERMISSION_HINT = 'Add `permissions: pull-requests: write` to the job (or the workflow) so that the token may comment. ' +
-    'Workflows run for pull requests from forks get a read-only token whatever they ask for; ' +
-    'there the comment is skipped and the job summary still has the result.';
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Which pull request a run is for, from the event name, the event payload and GITHUB_REPOSITORY. */
-function pullRequestFromEvent(eventName, payload, repository) {
-    const name = eventName ?? '';
-    if (!isRecord(payload)) {
-        return { kind: 'none', reason: `the ${name || 'unknown'} event has no readable payload (GITHUB_EVENT_PATH)` };
-    }
-    let number;
-    if (name === 'issue_comment') {
-        const issue = payload.issue;
-        if (!isRecord(issue) || !isRecord(issue.pull_request)) {
-            return { kind: 'none', reason: 'this issue_comment event is on an issue, not a pull request' };
-        }
-        number = issue.number;
-    }
-    else if (name === 'pull_request' || name === 'pull_request_target') {
-        number = isRecord(payload.pull_request) ? payload.pull_request.number : payload.number;
-    }
-    else {
-        return { kind: 'none', reason: `the ${name || 'unknown'} event is not for a pull request` };
-    }
-    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
-        return { kind: 'none', reason: `the ${name} event payload has no pull request number` };
-    }
-    let fullName = repository ?? '';
-    if (fullName === '' && isRecord(payload.repository) && typeof payload.repository.full_name === 'string') {
-        fullName = payload.repository.full_name;
-    }
-    const [owner, repo, ...rest] = fullName.split('/');
-    if (!owner || !repo || rest.length > 0) {
-        return { kind: 'none', reason: `the repository is unknown (GITHUB_REPOSITORY is ${JSON.stringify(repository ?? '')})` };
-    }
-    return { kind: 'pull-request', owner, repo, number };
-}
-function readPayload(path, log) {
-    if (!path)
-        return undefined;
-    try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
-    }
-    catch (error) {
-        log.debug(`Could not read the event payload ${path}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-/**
- * The HTTP status GitHub answered with. Octokit gives network failures status 500 too, but no
- * response; those had no answer at all.
- */
-function errorStatus(error) {
-    if (!isRecord(error) || typeof error.status !== 'number' || !isRecord(error.response))
-        return undefined;
-    return error.status;
-}
-function oneLineError(error) {
-    return (0,base_text/* oneLine */.TN)((0,base_text/* errorMessage */.gJ)(error));
-}
-/** Whether a `Link` header offers another page. */
-function hasNextPage(link) {
-    return link !== undefined && /<[^<>]*>;\s*rel="next"/.test(link);
-}
-/**
- * Creates or updates our comment on the run's pull request. Never throws: every problem is a notice
- * or a warning, and the step's outcome stays the job's. Resolves to the comment, or undefined when
- * none was written.
- */
-async function postComment(options) {
-    const log = options.log ?? core;
-    try {
-        const target = pullRequestFromEvent(process.env.GITHUB_EVENT_NAME, readPayload(process.env.GITHUB_EVENT_PATH, log), process.env.GITHUB_REPOSITORY);
-        if (target.kind === 'none') {
-            log.notice(`pr-comment is on, but ${target.reason}, so no pull-request comment was written.`);
-            return undefined;
-        }
-        if (options.token.trim() === '') {
-            log.warning('pr-comment is on, but github-token is empty, so no pull-request comment was written.');
-            return undefined;
-        }
-        return await upsert(target, options, log);
-    }
-    catch (error) {
-        const status = errorStatus(error);
-        const message = oneLineError(error);
-        if (status === 403 && /resource not accessible by integration/i.test(message)) {
-            log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`);
-        }
-        else if (status === 401) {
-            log.warning(`Could not write the pull-request comment: GitHub rejected the github-token (401 ${message}).`);
-        }
-        else {
-            const api = process.env.GITHUB_API_URL || 'https://api.github.com';
-            log.warning(`Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`);
-        }
-        return undefined;
-    }
-}
-async function upsert(target, options, log) {
-    const marker = commentMarker(options.header);
-    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    const signal = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
-    // Loaded here, not at the top, so that runs without a comment never pay for loading it.
-    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    // getOctokit's defaults carry the base URL (GITHUB_API_URL, for GitHub Enterprise Server) and a fetch
-    // that goes through HTTPS_PROXY unless NO_PROXY exempts the host. The options here are merged over
-    // those defaults shallowly, so they must not set `baseUrl` or `request`: the signal goes with each
-    // call instead, where it is merged deeply.
-    const octokit = github.getOctokit(options.token, { userAgent: USER_AGENT });
-    const where = { owner: target.owner, repo: target.repo };
-    const request = { signal };
-    let existing;
-    // Page by number rather than following the Link URLs, which would drop the signal and could point
-    // the token at another host.
-    for (let page = 1; page <= MAX_PAGES && existing === undefined; page++) {
-        const response = await octokit.rest.issues.listComments({
-            ...where,
-            issue_number: target.number,
-            per_page: PER_PAGE,
-            page,
-            request
-        });
-        // Our body starts with the marker; a quote of our comment in someone's reply does not.
-        existing = response.data.find(comment => comment.body?.startsWith(marker));
-        if (!hasNextPage(response.headers.link) || response.data.length === 0)
-            break;
-    }
-    const pr = `${target.owner}/${target.repo}#${target.number}`;
-    if (existing !== undefined) {
-        if (existing.body === body) {
-            log.info(`The comment on ${pr} is already up to date: ${existing.html_url}`);
-            return { id: existing.id, url: existing.html_url };
-        }
-        try {
-            const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body, request });
-            log.info(`Updated the comment on ${pr}: ${data.html_url}`);
-            return { id: data.id, url: data.html_url };
-        }
-        catch (error) {
-            // Deleted between listing and updating: write a new one instead.
-            if (errorStatus(error) !== 404)
-                throw error;
-            log.debug(`Comment ${existing.id} was gone when updating it; creating a new one.`);
-        }
-    }
-    const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: target.number, body, request });
-    log.info(`Commented on ${pr}: ${data.html_url}`);
-    return { id: data.id, url: data.html_url };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-
-/** Output names, as action.yml declares them. */
-const OUTPUT = {
-    status: 'status',
-    progressId: 'progress-id',
-    instructions: 'instructions',
-    expectedOutcome: 'expected-outcome',
-    instructionsFile: 'instructions-file',
-    result: 'result',
-    error: 'error',
-    polls: 'polls',
-    elapsedSeconds: 'elapsed-seconds',
-    mode: 'mode',
-    scenarioId: 'scenario-id',
-    applied: 'applied',
-    commentId: 'comment-id',
-    commentUrl: 'comment-url'
-};
-/** Where the instructions file goes: RUNNER_TEMP on a runner, the system temp folder elsewhere. */
-function instructionsFilePath(progressId, runnerTemp) {
-    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    return (0,external_node_path_.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}.txt`);
-}
-/** Every output for one ending. Values are redacted by the caller before they get here. */
-function outputValues(outcome, instructionsFile) {
-    return {
-        [OUTPUT.status]: outcome.status,
-        [OUTPUT.progressId]: outcome.progressId,
-        [OUTPUT.instructions]: outcome.instructions,
-        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
-        [OUTPUT.instructionsFile]: instructionsFile,
-        [OUTPUT.result]: outcome.lastResponse === null ? '' : JSON.stringify(outcome.lastResponse),
-        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
-        [OUTPUT.polls]: String(outcome.polls),
-        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-const SIDE_TEXT_BYTES = 64 * 1024;
-const summary_DIFF_BYTES = 192 * 1024;
-/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
-function renderSummary(report, context) {
-    const { outcome } = report;
-    const limit = 'GitHub limits a job summary to 1 MiB';
-    const parts = [];
-    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
-    parts.push(factsTable(report, context.apiHost));
-    if (outcome.error !== '')
-        parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
-    if (report.extraInstructions !== undefined) {
-        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
-    }
-    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + summary_DIFF_BYTES + 8192;
-    if (outcome.status === 'completed') {
-        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${codeCell(context.instructionsFile)})`;
-        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
-        if (report.currentInstructions !== undefined) {
-            parts.push(diffSection(report.currentInstructions, outcome.instructions, summary_DIFF_BYTES));
-        }
-    }
-    if (outcome.expectedOutcome !== '') {
-        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
-    }
-    return parts.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/publish.ts
-
-
-
-
-
-
-
-
-/** The comment may take this long past the timeout, or after a cancel. */
-const COMMENT_GRACE_MS = 2500;
-/** Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and the comment. */
-async function publish(report, { settings, redact, deadline }) {
-    const { outcome } = report;
-    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP);
-    try {
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(file), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, outcome.instructions, 'utf8');
-    }
-    catch (error) {
-        core.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-    }
-    const values = outputValues(outcome, file);
-    values[OUTPUT.mode] = report.mode;
-    values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
-    values[OUTPUT.applied] = String(report.applied === true);
-    for (const [name, value] of Object.entries(values))
-        core.setOutput(name, value);
-    if (settings.summary) {
-        try {
-            const markdown = renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file });
-            await core.summary.addRaw(markdown, true).write();
-        }
-        catch (error) {
-            core.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-        }
-    }
-    // After the summary, so that a slow or failing comment never costs the summary.
-    let comment;
-    if (settings.prComment) {
-        comment = await postComment({
-            token: settings.githubToken,
-            header: settings.commentHeader,
-            body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
-            // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
-            // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: outcome.status === 'cancelled'
-                ? COMMENT_GRACE_MS
-                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
-            log: {
-                info: line => core.info(redact(line)),
-                notice: line => core.notice(redact(line)),
-                warning: line => core.warning(redact(line)),
-                debug: line => core.debug(redact(line))
-            }
-        });
-    }
-    core.setOutput(OUTPUT.commentId, comment === undefined ? '' : String(comment.id));
-    core.setOutput(OUTPUT.commentUrl, comment?.url ?? '');
-}
-/** Fails the step before any job was followed: the outputs that still mean something say why. */
-function publishInputFailure(message) {
-    core.setOutput(OUTPUT.status, 'failed');
-    core.setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(message));
-    core.setOutput(OUTPUT.polls, '0');
-    core.setFailed(message);
-}
-
-;// CONCATENATED MODULE: ./src/wait/signals.ts
-/** How long after a cancel signal the process may take before it exits regardless. */
-const CANCEL_GRACE_MS = 4000;
-/** Stops the wait on the runner's cancel signals (SIGINT, then SIGTERM 7.5 s later). */
-function watchForCancel(log) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        log(`Received ${signal}: the run is being cancelled; stopping the wait.`);
-        controller.abort();
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return controller.signal;
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** Masks the secrets before anything can log them, even before the inputs are checked. */
-function maskSecrets() {
-    const key = core.getInput(inputs/* INPUT */.bO.apiKey).trim();
-    // The runner masks github.token itself; a personal token passed in is masked here.
-    const token = core.getInput(inputs/* INPUT */.bO.githubToken).trim();
-    for (const secret of [key, token])
-        if (secret !== '')
-            core.setSecret(secret);
-    return (0,base_redact/* redactor */.$p)(key, token);
-}
-function readSettings() {
-    return (0,inputs/* parseInputs */.TL)(name => core.getInput(name), {
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        readFile: path => (0,external_node_fs_.readFileSync)(path, 'utf8')
-    });
-}
-/** Runs the job the settings ask for against Cekura, logging as it goes. */
-async function follow(settings, redact, startedAt, cancel) {
-    const { job } = settings;
-    const host = new URL(settings.apiUrl).host;
-    const timing = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
-    core.info(job.mode === 'poll'
-        ? `Following Cekura job ${job.progressId} at ${host} (${timing}).`
-        : `Starting a Cekura ${job.mode} job at ${host} (${timing}).`);
-    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: line => core.debug(redact(line)), cancel });
-    try {
-        return await runJob({ ...settings, startedAt }, {
-            client,
-            now: () => performance.now(),
-            sleep: sleep,
-            random: Math.random,
-            cancel,
-            log: line => core.info(redact(line)),
-            redact,
-            // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
-        });
-    }
-    finally {
-        client.close();
-    }
-}
-/** Fails the step, or not, as the ending and fail-on-error say. */
-function conclude(report, settings, cancel) {
-    const { outcome } = report;
-    if (outcome.status === 'completed' && outcome.error === '') {
-        core.info(`Job ${outcome.progressId} completed after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}.`);
-    }
-    else if (settings.failOnError || cancel.aborted) {
-        // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
-        core.setFailed(outcome.error);
-    }
-    else {
-        core.warning(`${outcome.error} (fail-on-error is false, so the step succeeds; status ${outcome.status})`);
-    }
-}
-/** Runs the action; resolves once outputs and summary are written. Never throws. */
-async function run() {
-    const redact = maskSecrets();
-    try {
-        const settings = readSettings();
-        const startedAt = performance.now();
-        const cancel = watchForCancel(line => core.info(line));
-        const report = (0,base_redact/* redactReport */.a5)(await follow(settings, redact, startedAt, cancel), redact);
-        await publish(report, { settings, redact, deadline: startedAt + settings.timeoutMs });
-        conclude(report, settings, cancel);
-    }
-    catch (error) {
-        if (error instanceof inputs/* InputError */.dz) {
-            publishInputFailure(redact(error.message));
-        }
-        else {
-            // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`));
-            if (error instanceof Error && error.stack)
-                core.debug(redact(error.stack));
-        }
-    }
 }
 
 

@@ -3,9 +3,7 @@ import { dirname } from 'node:path'
 import * as core from '@actions/core'
 import { errorMessage, oneLine } from './base/text.js'
 import type { Report } from './base/types.js'
-import { postComment } from './github/pr-comment.js'
 import type { Settings } from './inputs.js'
-import { renderComment, workflowRunUrl } from './report/comment.js'
 import { instructionsFilePath, OUTPUT, outputValues } from './report/outputs.js'
 import { renderSummary } from './report/summary.js'
 
@@ -48,12 +46,28 @@ export async function publish(report: Report, { settings, redact, deadline }: Pu
   // After the summary, so that a slow or failing comment never costs the summary.
   let comment: { id: number; url: string } | undefined
   if (settings.prComment) {
+    // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
+    const [{ postComment }, { commentKey, renderComment, workflowRunUrl }] = await Promise.all([
+      import('./github/pr-comment.js'),
+      import('./report/comment.js')
+    ])
+    const job = process.env.GITHUB_JOB
+    const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix })
     comment = await postComment({
       token: settings.githubToken,
-      header: settings.commentHeader,
-      body: renderComment(report, { header: settings.commentHeader, runUrl: workflowRunUrl(process.env) }),
+      key,
+      mode: settings.commentMode,
+      prNumber: settings.prNumber,
+      body: renderComment(report, {
+        header: settings.commentHeader,
+        key,
+        mode: settings.commentMode,
+        job,
+        runUrl: workflowRunUrl(process.env)
+      }),
       // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
-      // step): the result is worth posting, but not worth holding up the exit for.
+      // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
+      // keep to the same budget.
       timeoutMs:
         outcome.status === 'cancelled'
           ? COMMENT_GRACE_MS
