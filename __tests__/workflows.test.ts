@@ -278,6 +278,40 @@ describe('action.yml', () => {
     expect(problems).toEqual([])
   })
 
+  test('expression defaults use only what the runner evaluates in an input default, and actionlint accepts them', async () => {
+    // The runner's schema for action metadata allows these contexts in an input default (and functions
+    // such as toJSON and hashFiles); secrets, env, vars, inputs, steps and needs are not there.
+    const allowed = new Set(['github', 'strategy', 'matrix', 'job', 'runner'])
+    const defaults = Object.entries(inputs).flatMap(([name, spec]) =>
+      [...String(spec?.['default'] ?? '').matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)].map(match => ({ name, expression: match[1] ?? '' }))
+    )
+    expect(defaults.map(d => d.name)).toEqual(expect.arrayContaining(['github-token', 'matrix']))
+    for (const { name, expression } of defaults) {
+      const contexts = [...expression.matchAll(/(?<![\w.-])([A-Za-z_][\w-]*)(?![\w-])(?!\s*\()/g)].map(match => match[1])
+      expect({ name, outside: contexts.filter(context => !allowed.has(context ?? '')) }).toEqual({ name, outside: [] })
+    }
+    // Where the runner evaluates them: a step of a job in a matrix.
+    const probe: WorkflowText = {
+      file: 'action.yml defaults',
+      lineOffset: 0,
+      text: [
+        'on: pull_request',
+        'jobs:',
+        '  a:',
+        '    strategy:',
+        '      matrix:',
+        '        os: [ubuntu-latest, windows-latest]',
+        '    runs-on: ${{ matrix.os }}',
+        '    steps:',
+        '      - uses: OWNER/cekura-instructions-action@v1',
+        '        with:',
+        ...defaults.map(({ name, expression }) => `          ${name}: \${{ ${expression} }}`),
+        ''
+      ].join('\n')
+    }
+    expect(await lintProblems(probe)).toEqual([])
+  })
+
   test('every output has a description', () => {
     const problems: string[] = []
     for (const [name, spec] of Object.entries(outputs)) {

@@ -28368,6 +28368,74 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000
+};
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
+/**
+ * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1m 30s`, `1.5h` or `250ms` and returns
+ * milliseconds; whatever formatDuration writes reads back.
+ * Returns undefined when the text is not a duration; range checks belong to the caller.
+ */
+function parseDuration(text) {
+    const value = text.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    if (/^\d+(?:\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    let total = 0;
+    let index = 0;
+    const seen = new Set();
+    while (index < value.length) {
+        PART.lastIndex = index;
+        const match = PART.exec(value);
+        if (!match)
+            return undefined;
+        const [whole, amount, unit] = match;
+        // Each unit once and from largest to smallest, so `1s1m` or `5m5m` are rejected as typos.
+        if (seen.has(unit))
+            return undefined;
+        for (const earlier of seen) {
+            if (UNIT_MS[earlier] < UNIT_MS[unit])
+                return undefined;
+        }
+        seen.add(unit);
+        total += Number(amount) * UNIT_MS[unit];
+        index += whole.length;
+        // Parts may stand apart, as formatDuration writes them (`1m 05s`).
+        if (value[index] === ' ' && index + 1 < value.length)
+            index++;
+    }
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
+function formatDuration(ms) {
+    if (ms < 999.5)
+        return `${Math.max(0, Math.round(ms))}ms`;
+    const seconds = Math.round(ms / 100) / 10;
+    if (seconds < 60)
+        return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
+    const wholeSeconds = Math.round(seconds);
+    const minutes = Math.floor(wholeSeconds / 60);
+    const pad = (n) => String(n).padStart(2, '0');
+    if (minutes < 60)
+        return wholeSeconds % 60 === 0 ? `${minutes}m` : `${minutes}m ${pad(wholeSeconds % 60)}s`;
+    return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
+}
+
+
+/***/ }),
+
 /***/ 3179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28440,6 +28508,30 @@ const log = {
 
 /***/ }),
 
+/***/ 1066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms, signal) {
+    return new Promise(resolve => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+
+/***/ }),
+
 /***/ 766:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28470,6 +28562,21 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 
 /***/ }),
 
+/***/ 2301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _O: () => (/* binding */ USER_AGENT)
+/* harmony export */ });
+/* unused harmony exports ACTION_NAME, ACTION_VERSION */
+// Kept in step with package.json by a unit test; sent in the User-Agent header.
+const ACTION_NAME = 'cekura-instructions-action';
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -28477,7 +28584,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _wait_cancel_handlers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
 /* harmony import */ var _base_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3179);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5526);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2672);
 // First: listen for the runner's cancel signals before anything else is even loaded.
 
 
@@ -28497,7 +28604,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5526:
+/***/ 2672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28508,67 +28615,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(3340);
-;// CONCATENATED MODULE: ./src/base/duration.ts
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000
-};
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-/**
- * Reads a duration such as `600` (seconds), `90s`, `1m30s`, `1m 30s`, `1.5h` or `250ms` and returns
- * milliseconds; whatever formatDuration writes reads back.
- * Returns undefined when the text is not a duration; range checks belong to the caller.
- */
-function parseDuration(text) {
-    const value = text.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    if (/^\d+(?:\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    let total = 0;
-    let index = 0;
-    const seen = new Set();
-    while (index < value.length) {
-        PART.lastIndex = index;
-        const match = PART.exec(value);
-        if (!match)
-            return undefined;
-        const [whole, amount, unit] = match;
-        // Each unit once and from largest to smallest, so `1s1m` or `5m5m` are rejected as typos.
-        if (seen.has(unit))
-            return undefined;
-        for (const earlier of seen) {
-            if (UNIT_MS[earlier] < UNIT_MS[unit])
-                return undefined;
-        }
-        seen.add(unit);
-        total += Number(amount) * UNIT_MS[unit];
-        index += whole.length;
-        // Parts may stand apart, as formatDuration writes them (`1m 05s`).
-        if (value[index] === ' ' && index + 1 < value.length)
-            index++;
-    }
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `850ms`, `4.2s`, `30s`, `1m 05s`, `10m`, `1h 02m`. */
-function formatDuration(ms) {
-    if (ms < 999.5)
-        return `${Math.max(0, Math.round(ms))}ms`;
-    const seconds = Math.round(ms / 100) / 10;
-    if (seconds < 60)
-        return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
-    const wholeSeconds = Math.round(seconds);
-    const minutes = Math.floor(wholeSeconds / 60);
-    const pad = (n) => String(n).padStart(2, '0');
-    if (minutes < 60)
-        return wholeSeconds % 60 === 0 ? `${minutes}m` : `${minutes}m ${pad(wholeSeconds % 60)}s`;
-    return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: ./src/base/duration.ts
+var duration = __nccwpck_require__(5937);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/base/files.ts
 
 /** The most a file named by an input may hold. */
@@ -28600,16 +28650,16 @@ function check(stats, maxBytes) {
  * that a file swapped in between is caught too. Throws an Error saying what is wrong.
  */
 function readRegularFile(path, maxBytes = MAX_INPUT_FILE_BYTES) {
-    check((0,external_node_fs_namespaceObject.statSync)(path), maxBytes);
-    const fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOCTTY ?? 0));
+    check((0,external_node_fs_.statSync)(path), maxBytes);
+    const fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0) | (external_node_fs_.constants.O_NOCTTY ?? 0));
     try {
-        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        const stats = (0,external_node_fs_.fstatSync)(fd);
         check(stats, maxBytes);
         // One byte more than allowed, to notice a file that grew since it was checked.
         const buffer = Buffer.alloc(maxBytes + 1);
         let length = 0;
         for (;;) {
-            const read = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, length, buffer.length - length, null);
+            const read = (0,external_node_fs_.readSync)(fd, buffer, length, buffer.length - length, null);
             if (read === 0)
                 break;
             length += read;
@@ -28619,7 +28669,7 @@ function readRegularFile(path, maxBytes = MAX_INPUT_FILE_BYTES) {
         return buffer.subarray(0, length).toString('utf8');
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 
@@ -28860,32 +28910,14 @@ function redactReport(report, redact) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/base/sleep.ts
-/** Resolves after `ms`, or at once when the signal aborts. */
-function sleep(ms, signal) {
-    return new Promise(resolve => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    });
-}
-
+// EXTERNAL MODULE: ./src/base/sleep.ts
+var sleep = __nccwpck_require__(1066);
 // EXTERNAL MODULE: ./src/base/text.ts
 var base_text = __nccwpck_require__(766);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./src/base/version.ts
-// Kept in step with package.json by a unit test; sent in the User-Agent header.
-const ACTION_NAME = 'cekura-instructions-action';
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
-
+// EXTERNAL MODULE: ./src/base/version.ts
+var version = __nccwpck_require__(2301);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -29309,7 +29341,7 @@ const NEVER_SENDABLE = new Set([NOT_SENT]);
 /** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
 class CekuraClient {
     options;
-    agents = new lib/* HttpClient */.Qq(USER_AGENT, [], { keepAlive: true });
+    agents = new lib/* HttpClient */.Qq(version/* USER_AGENT */._O, [], { keepAlive: true });
     sleep;
     random;
     now;
@@ -29317,7 +29349,7 @@ class CekuraClient {
     quote;
     constructor(options) {
         this.options = options;
-        this.sleep = options.sleep ?? (ms => sleep(ms, options.cancel));
+        this.sleep = options.sleep ?? (ms => (0,sleep/* sleep */.y)(ms, options.cancel));
         this.random = options.random ?? Math.random;
         this.now = options.now ?? (() => performance.now());
         const redact = options.redact ?? redactor(options.apiKey);
@@ -29331,7 +29363,7 @@ class CekuraClient {
         const headers = {
             'X-CEKURA-API-KEY': this.options.apiKey,
             Accept: 'application/json',
-            'User-Agent': USER_AGENT
+            'User-Agent': version/* USER_AGENT */._O
         };
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
@@ -29520,6 +29552,12 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/base/types.ts
 /** The types every layer shares: what a run is asked to do and how it ended. */
 const MODES = ['poll', 'generate', 'improve'];
+/**
+ * What happens to our pull-request comment: edit it in place (`update`), delete it and post a new one
+ * (`recreate`), hide it as outdated and post a new one (`hide-and-recreate`), or delete it and post
+ * nothing (`delete`).
+ */
+const COMMENT_MODES = ['update', 'recreate', 'hide-and-recreate', 'delete'];
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -29569,7 +29607,10 @@ const DECLARATIONS = {
     summary: { name: 'summary', default: 'true' },
     prComment: { name: 'pr-comment', default: 'false' },
     githubToken: { name: 'github-token' },
-    commentHeader: { name: 'comment-header' }
+    commentHeader: { name: 'comment-header' },
+    commentMode: { name: 'comment-mode', default: 'update' },
+    prNumber: { name: 'pr-number' },
+    matrix: { name: 'matrix' }
 };
 /** Input names, as action.yml declares them. */
 const INPUT = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, input]) => [key, input.name]));
@@ -29602,12 +29643,12 @@ function parseInputs(read, context) {
         // It travels in an HTTP header, which takes printable ASCII only; say so before any request.
         throw new InputError(`Input '${INPUT.apiKey}' must be a single line of printable ASCII without spaces, as Cekura API keys are; the secret holds other characters.`);
     }
-    const timeoutMs = duration('timeout', get);
+    const timeoutMs = inputs_duration('timeout', get);
     if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > MAX_TIMEOUT_MS) {
         throw new InputError(`Input '${INPUT.timeout}' must be at least 1s and at most 6h, got '${get('timeout')}'.`);
     }
-    const pollIntervalMs = duration('pollInterval', get);
-    const maxPollIntervalMs = duration('maxPollInterval', get);
+    const pollIntervalMs = inputs_duration('pollInterval', get);
+    const maxPollIntervalMs = inputs_duration('maxPollInterval', get);
     if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
         throw new InputError(`Input '${INPUT.pollInterval}' must be at least 100ms, got '${get('pollInterval')}'.`);
     }
@@ -29615,7 +29656,7 @@ function parseInputs(read, context) {
         throw new InputError(`Input '${INPUT.maxPollInterval}' must be at most 6h, got '${get('maxPollInterval')}'.`);
     }
     if (pollIntervalMs > maxPollIntervalMs) {
-        throw new InputError(`Input '${INPUT.pollInterval}' (${formatDuration(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${formatDuration(maxPollIntervalMs)}).`);
+        throw new InputError(`Input '${INPUT.pollInterval}' (${(0,duration/* formatDuration */.a)(pollIntervalMs)}) must not be above '${INPUT.maxPollInterval}' (${(0,duration/* formatDuration */.a)(maxPollIntervalMs)}).`);
     }
     const settings = {
         apiKey,
@@ -29630,12 +29671,16 @@ function parseInputs(read, context) {
         prComment: inputs_boolean('prComment', get),
         githubToken: get('githubToken'),
         commentHeader: commentHeader(get('commentHeader')),
-        concurrency: concurrency(get('concurrency'))
+        concurrency: concurrency(get('concurrency')),
+        commentMode: commentMode(get('commentMode')),
+        matrix: get('matrix')
     };
     if (get('scenarioId') !== '')
         settings.scenarioId = positiveInteger('scenarioId', get);
     if (get('scenarioIds') !== '')
         settings.scenarioIds = scenarioIds(get('scenarioIds'));
+    if (get('prNumber') !== '')
+        settings.prNumber = pullRequestNumber(get('prNumber'));
     if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
@@ -29815,8 +29860,8 @@ function readWorkspaceFile(path, context) {
     let real;
     let root;
     try {
-        root = (0,external_node_fs_namespaceObject.realpathSync)(context.workspace);
-        real = (0,external_node_fs_namespaceObject.realpathSync)(full);
+        root = (0,external_node_fs_.realpathSync)(context.workspace);
+        real = (0,external_node_fs_.realpathSync)(full);
     }
     catch {
         throw new InputError(`Input '${name}' names a file that does not exist: '${path}' (looked for ${full}).`);
@@ -29832,8 +29877,8 @@ function readWorkspaceFile(path, context) {
         throw new InputError(`Input '${name}': could not read '${path}': ${(0,base_text/* errorMessage */.gJ)(error)}.`);
     }
 }
-function duration(key, get) {
-    const ms = parseDuration(get(key));
+function inputs_duration(key, get) {
+    const ms = (0,duration/* parseDuration */.E)(get(key));
     if (ms === undefined)
         throw new InputError(`Input '${INPUT[key]}' must be ${DURATION_FORM}, got '${get(key)}'.`);
     return ms;
@@ -29869,6 +29914,21 @@ function commentHeader(text) {
         throw new InputError(`Input '${INPUT.commentHeader}' must be a single line of at most 100 characters, got ${JSON.stringify(text.slice(0, 60))}.`);
     }
     return text;
+}
+function commentMode(text) {
+    const mode = text.toLowerCase();
+    if (!COMMENT_MODES.includes(mode)) {
+        throw new InputError(`Input '${INPUT.commentMode}' must be one of ${COMMENT_MODES.join(', ')}, got '${text}'.`);
+    }
+    return mode;
+}
+function pullRequestNumber(text) {
+    // A leading '#' is what people copy from the page; accept it.
+    const digits = text.startsWith('#') ? text.slice(1) : text;
+    if (!/^\d+$/.test(digits) || Number(digits) < 1 || !Number.isSafeInteger(Number(digits))) {
+        throw new InputError(`Input '${INPUT.prNumber}' must be a pull request number (a whole number such as 42), got '${text}'.`);
+    }
+    return Number(digits);
 }
 
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
@@ -30113,7 +30173,7 @@ async function pollUntilDone(settings, deps) {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
         if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${formatDuration(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
+            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
                 'Raise the timeout input if the job needs longer.');
         }
         return undefined;
@@ -30141,21 +30201,21 @@ async function pollUntilDone(settings, deps) {
                 if (progress.instructions === undefined) {
                     return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
-                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
-                deps.log(`[${formatDuration(elapsed)}] ${lastSeen}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}`);
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
             if (deps.pace)
                 waitMs = deps.pace(elapsed, waitMs);
-            deps.log(`[${formatDuration(elapsed)}] ${lastSeen}; next poll in ${formatDuration(waitMs)}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else if (verdict.kind === 'fatal') {
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.message}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.message}`);
             return end('failed', verdict.message);
         }
         else if (verdict.kind === 'not-found') {
@@ -30165,24 +30225,24 @@ async function pollUntilDone(settings, deps) {
                 const message = `Cekura does not know the progress id '${settings.progressId}' (${verdict.reason}, ${notFound} times). ` +
                     'Check the progress-id input: it must be the progress_id that the generate or improve call returned, ' +
                     'from the same Cekura account as the api-key.';
-                deps.log(`[${formatDuration(elapsed)}] ${message}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs = backoffDelay(notFound, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${formatDuration(waitMs)}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else {
             transientRun++;
             lastSeen = verdict.reason;
             if (transientRun >= MAX_CONSECUTIVE_TRANSIENT) {
                 const message = `Gave up after ${transientRun} failed progress requests in a row; the last: ${verdict.reason}. Cekura or the network to it is having trouble.`;
-                deps.log(`[${formatDuration(elapsed)}] ${message}`);
+                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
                 return end('failed', message);
             }
             waitMs =
                 verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${formatDuration(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
-                `retry in ${formatDuration(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
+            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
+                `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
@@ -30267,7 +30327,7 @@ async function runJob(spec, ports) {
             return finish({
                 ...before,
                 status: 'timed-out',
-                error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+                error: `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
             }, applied);
         }
         return finish(before, applied);
@@ -30379,7 +30439,7 @@ async function runBatch(spec, ports) {
         }
         // A job started with less time than this left could not be followed: it would only be left running in Cekura.
         if (deadline - jobStart <= MIN_RETRY_TIME_MS) {
-            return notStarted(spec, scenarioId, 'timed-out', `The timeout (${formatDuration(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
+            return notStarted(spec, scenarioId, 'timed-out', `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
                 'Raise the timeout input, or the concurrency input to run more jobs at once.', jobStart - startedAt);
         }
         const log = (line) => ports.log(`Scenario ${scenarioId}: ${line}`);
@@ -30499,7 +30559,776 @@ function redactBatch(batch, redact) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+
+
+/** Output names, as action.yml declares them. */
+const OUTPUT = {
+    status: 'status',
+    progressId: 'progress-id',
+    instructions: 'instructions',
+    expectedOutcome: 'expected-outcome',
+    instructionsFile: 'instructions-file',
+    result: 'result',
+    error: 'error',
+    polls: 'polls',
+    elapsedSeconds: 'elapsed-seconds',
+    mode: 'mode',
+    scenarioId: 'scenario-id',
+    applied: 'applied',
+    commentId: 'comment-id',
+    commentUrl: 'comment-url',
+    results: 'results',
+    instructionsDir: 'instructions-dir'
+};
+/**
+ * Where the instructions file goes: RUNNER_TEMP on a runner (one folder for the whole job), the system
+ * temp folder elsewhere. The name is the id made safe for any file system, then a short hash of the
+ * whole id and the step (GITHUB_ACTION, unique per step in a job): two ids that read the same once
+ * made safe (`a/b`, `a:b`), or two steps following one job, never share a file.
+ */
+function instructionsFilePath(progressId, runnerTemp, step = '') {
+    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${step}\n${progressId}`).digest('hex').slice(0, 12);
+    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}-${hash}.txt`);
+}
+/** Every output for one ending. Values are redacted by the caller before they get here. */
+function outputValues(outcome, instructionsFile) {
+    return {
+        [OUTPUT.status]: outcome.status,
+        [OUTPUT.progressId]: outcome.progressId,
+        [OUTPUT.instructions]: outcome.instructions,
+        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
+        [OUTPUT.instructionsFile]: instructionsFile,
+        [OUTPUT.result]: outcome.lastResponse === null ? '' : stringifyJson(outcome.lastResponse),
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
+        [OUTPUT.polls]: String(outcome.polls),
+        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
+    };
+}
+/** Where a batch's folder of texts goes: a new folder under this one, one per step. */
+function instructionsDirParent(runnerTemp) {
+    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions');
+}
+/** The `results` output: one object per scenario, in the order given. `fileOf` names each completed job's file. */
+function batchResults(batch, fileOf) {
+    return batch.reports.map(report => {
+        const { outcome } = report;
+        const id = report.scenarioId ?? 0;
+        return {
+            scenario_id: id,
+            progress_id: outcome.progressId,
+            status: outcome.status,
+            error: (0,base_text/* oneLine */.TN)(outcome.error),
+            applied: report.applied === true,
+            instructions_file: outcome.status === 'completed' ? (fileOf(id) ?? '') : '',
+            polls: outcome.polls,
+            elapsed_seconds: Math.round(outcome.elapsedMs / 100) / 10
+        };
+    });
+}
+/**
+ * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
+ * file and last response) is empty: it is in `results` and the folder instead.
+ */
+function batchOutputValues(batch, results, instructionsDir) {
+    return {
+        [OUTPUT.status]: batch.status,
+        [OUTPUT.progressId]: '',
+        [OUTPUT.instructions]: '',
+        [OUTPUT.expectedOutcome]: '',
+        [OUTPUT.instructionsFile]: '',
+        [OUTPUT.result]: '',
+        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(batch.error),
+        [OUTPUT.polls]: String(batch.polls),
+        [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
+        [OUTPUT.mode]: 'improve',
+        [OUTPUT.scenarioId]: '',
+        [OUTPUT.applied]: String(batch.applied),
+        [OUTPUT.results]: JSON.stringify(results),
+        [OUTPUT.instructionsDir]: instructionsDir
+    };
+}
+
+// EXTERNAL MODULE: ./src/report/batch-sections.ts
+var batch_sections = __nccwpck_require__(6259);
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __nccwpck_require__(4285);
+// EXTERNAL MODULE: ./src/report/sections.ts
+var sections = __nccwpck_require__(3844);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+const SIDE_TEXT_BYTES = 64 * 1024;
+const DIFF_BYTES = 192 * 1024;
+/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
+function renderSummary(report, context) {
+    const { outcome } = report;
+    const limit = 'GitHub limits a job summary to 1 MiB';
+    const parts = [];
+    parts.push(`## Cekura scenario instructions: ${sections/* STATUS_LABEL */._P[outcome.status]}\n`);
+    parts.push((0,sections/* factsTable */.wd)(report, context.apiHost));
+    if (outcome.error !== '')
+        parts.push(`### Error\n\n${(0,markdown/* preBlock */.DI)((0,markdown/* fitEscaped */.Px)(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
+    if (report.extraInstructions !== undefined) {
+        parts.push((0,markdown/* textSection */.V_)('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
+    }
+    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192;
+    if (outcome.status === 'completed') {
+        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${(0,markdown/* inlineCode */.ti)(context.instructionsFile)})`;
+        parts.push((0,markdown/* textSection */.V_)('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
+        if (report.currentInstructions !== undefined) {
+            parts.push((0,sections/* diffSection */.Zs)(report.currentInstructions, outcome.instructions, DIFF_BYTES));
+        }
+    }
+    if (outcome.expectedOutcome !== '') {
+        parts.push((0,markdown/* textSection */.V_)('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
+    }
+    return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-summary.ts
+
+
+
+const batch_summary_SIDE_TEXT_BYTES = 64 * 1024;
+/** No one scenario's section takes more than this, however few there are. */
+const SECTION_BYTES = 192 * 1024;
+const ERROR_CHARS = 200;
+const LIMIT = 'GitHub limits a job summary to 1 MiB';
+/**
+ * The job summary of a batch, as Markdown: the facts, the error, the request, one table of the
+ * scenarios, then one collapsed section per scenario with its diff, within GitHub's 1 MiB. Sections
+ * that do not fit are named, with a pointer to the files. Pure: the caller writes it.
+ */
+function renderBatchSummary(batch, context) {
+    const head = [`## Cekura scenario instructions: ${(0,batch_sections/* batchStatusLine */.V1)(batch)}\n`, (0,batch_sections/* batchFacts */.wy)(batch, context.apiHost)];
+    if (batch.error !== '')
+        head.push(`### Error\n\n${(0,markdown/* preBlock */.DI)((0,markdown/* fitEscaped */.Px)(batch.error, batch_summary_SIDE_TEXT_BYTES).text)}\n`);
+    head.push((0,markdown/* textSection */.V_)('Request', batch.extraInstructions, batch_summary_SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT }));
+    head.push(`### Scenarios\n\n${(0,batch_sections/* batchTable */.Fu)(batch, ERROR_CHARS)}`);
+    const used = Buffer.byteLength(head.join('\n'));
+    const { sections, omitted } = (0,batch_sections/* fitSections */.WK)(batch.reports, SUMMARY_LIMIT_BYTES - used - batch_sections/* OMITTED_NOTE_BYTES */.sO, SECTION_BYTES);
+    const where = `The new texts are in the files of the \`instructions-dir\` output (${(0,markdown/* cellText */.Ie)(context.instructionsDir)}), one per completed ` +
+        'scenario, and each error in the `results` output.';
+    return [...head, ...sections, (0,batch_sections/* omittedNote */.Vg)(omitted, LIMIT, where)].filter(part => part !== '').join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+
+
+
+/** The comment may take this long past the timeout, or after a cancel. */
+const COMMENT_GRACE_MS = 2500;
+/**
+ * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
+ * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
+ * was cancelled while the comment was being written.
+ */
+async function publish(report, context) {
+    const { settings, redact, cancel } = context;
+    const { outcome } = report;
+    const setOutput = (name, value) => core.setOutput(name, redact(value));
+    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION);
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, redact(outcome.instructions), 'utf8');
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+    const values = outputValues(outcome, file);
+    values[OUTPUT.mode] = report.mode;
+    values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
+    values[OUTPUT.applied] = String(report.applied === true);
+    // A batch's outputs: empty for a single job.
+    values[OUTPUT.results] = '';
+    values[OUTPUT.instructionsDir] = '';
+    for (const [name, value] of Object.entries(values))
+        setOutput(name, value);
+    if (settings.summary) {
+        await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }));
+    }
+    await comment(context, outcome.status, setOutput, async (about) => (await __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231))).renderComment(report, about));
+    return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report;
+}
+/**
+ * Writes everything a (redacted) batch leaves behind: one file per completed job in a new folder, the
+ * outputs (with `results`), one summary and one comment for the whole batch.
+ */
+async function publishBatch(batch, context) {
+    const { settings, redact } = context;
+    const setOutput = (name, value) => core.setOutput(name, redact(value));
+    const files = new Map();
+    let dir = '';
+    try {
+        const parent = instructionsDirParent(process.env.RUNNER_TEMP);
+        (0,external_node_fs_.mkdirSync)(parent, { recursive: true });
+        // A folder of its own, so that a later step can copy exactly this batch's texts in one command.
+        dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_namespaceObject.join)(parent, 'batch-'));
+        for (const report of batch.reports) {
+            if (report.outcome.status !== 'completed' || report.scenarioId === undefined)
+                continue;
+            const file = (0,external_node_path_namespaceObject.join)(dir, `${report.scenarioId}.txt`);
+            (0,external_node_fs_.writeFileSync)(file, redact(report.outcome.instructions), 'utf8');
+            files.set(report.scenarioId, file);
+        }
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+    const results = batchResults(batch, id => files.get(id));
+    for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir)))
+        setOutput(name, value);
+    if (settings.summary) {
+        await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }));
+    }
+    await comment(context, batch.status, setOutput, async (about) => (await __nccwpck_require__.e(/* import() */ 718).then(__nccwpck_require__.bind(__nccwpck_require__, 3718))).renderBatchComment(batch, about));
+}
+async function writeSummary(render) {
+    try {
+        await core.summary.addRaw(render(), true).write();
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** Posts the comment when asked to, after the summary, so that a slow or failing comment never costs the summary. */
+async function comment({ settings, deadline, cancel }, status, setOutput, render) {
+    let posted;
+    if (settings.prComment) {
+        // Cancelled before this point, the comment still gets its short grace; cancelled while it is being
+        // written, its requests are aborted at once.
+        const cancelledBefore = cancel?.aborted === true;
+        // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
+        const [{ postComment }, { commentKey, workflowRunUrl }] = await Promise.all([
+            __nccwpck_require__.e(/* import() */ 358).then(__nccwpck_require__.bind(__nccwpck_require__, 358)),
+            __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231))
+        ]);
+        const job = process.env.GITHUB_JOB;
+        const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix });
+        posted = await postComment({
+            token: settings.githubToken,
+            key,
+            mode: settings.commentMode,
+            prNumber: settings.prNumber,
+            body: await render({ header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
+            // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
+            // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
+            // keep to the same budget.
+            timeoutMs: status === 'cancelled' || cancelledBefore
+                ? COMMENT_GRACE_MS
+                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
+            ...(cancel && !cancelledBefore ? { signal: cancel } : {}),
+            log: { info: log/* log */.Rm.info, notice: log/* log */.Rm.notice, warning: log/* log */.Rm.warning, debug: log/* log */.Rm.debug }
+        });
+    }
+    setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id));
+    setOutput(OUTPUT.commentUrl, posted?.url ?? '');
+}
+/**
+ * The runner cancelled the step after the job had ended (while the summary or the comment was being
+ * written): the step ends cancelled, and the outputs and the summary say so.
+ */
+async function cancelledLate(report, settings, setOutput) {
+    const { outcome } = report;
+    const before = outcome.error === '' ? `the job had ${outcome.status === 'completed' ? 'completed' : `ended ${outcome.status}`}` : outcome.error;
+    const error = `The run was cancelled while its results were being published (${before}); the pull-request comment may not have been written.`;
+    setOutput(OUTPUT.status, 'cancelled');
+    setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(error));
+    if (settings.summary) {
+        await writeSummary(() => `\n> [!WARNING]\n> The run was cancelled while its results were being published.\n`);
+    }
+    return Object.freeze({ ...report, outcome: { ...outcome, status: 'cancelled', error } });
+}
+/**
+ * Fails the step before any job was followed. Every declared output is still written, so later steps
+ * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
+ * when the inputs tell it, applied is false, and the rest are empty.
+ */
+function publishInputFailure(message, mode) {
+    const values = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']));
+    values[OUTPUT.status] = 'failed';
+    values[OUTPUT.error] = (0,base_text/* oneLine */.TN)(message);
+    values[OUTPUT.polls] = '0';
+    values[OUTPUT.elapsedSeconds] = '0.0';
+    values[OUTPUT.mode] = mode ?? '';
+    values[OUTPUT.applied] = 'false';
+    for (const [name, value] of Object.entries(values))
+        core.setOutput(name, value);
+    log/* log */.Rm.failed(message);
+}
+
+// EXTERNAL MODULE: ./src/wait/signals.ts
+var signals = __nccwpck_require__(2356);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Masks the secrets before anything can log them, even before the inputs are checked, and redacts
+ * them from every log line from here on.
+ */
+function maskSecrets() {
+    const key = core.getInput(INPUT.apiKey).trim();
+    // The runner masks github.token itself; a personal token passed in is masked here.
+    const token = core.getInput(INPUT.githubToken).trim();
+    for (const secret of [key, token])
+        (0,log/* maskSecret */.$l)(secret);
+    const redact = redactor(key, token);
+    (0,log/* useRedaction */.NY)(redact);
+    return redact;
+}
+function readSettings() {
+    return parseInputs(name => core.getInput(name), {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        // A regular file of at most 1 MiB, read without ever blocking on a FIFO or a device.
+        readFile: path => readRegularFile(path)
+    });
+}
+function timing(settings) {
+    return `polls from every ${(0,duration/* formatDuration */.a)(settings.pollIntervalMs)} up to every ${(0,duration/* formatDuration */.a)(settings.maxPollIntervalMs)}`;
+}
+/** Runs the job the settings ask for against Cekura, logging as it goes. */
+async function follow(settings, redact, startedAt, cancel) {
+    const { job } = settings;
+    const host = new URL(settings.apiUrl).host;
+    const when = `timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)}; ${timing(settings)}`;
+    log/* log */.Rm.info(job.mode === 'poll'
+        ? `Following Cekura job ${job.progressId} at ${host} (${when}).`
+        : `Starting a Cekura ${job.mode} job at ${host} (${when}).`);
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact });
+    try {
+        return await runJob({ ...settings, startedAt }, {
+            client,
+            now: () => performance.now(),
+            sleep: sleep/* sleep */.y,
+            random: Math.random,
+            cancel,
+            log: log/* log */.Rm.info,
+            redact,
+            // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
+            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
+        });
+    }
+    finally {
+        client.close();
+    }
+}
+/** Runs one improve job per scenario of the list, a few at once, logging as they go. */
+async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
+    const { job } = settings;
+    if (job.mode !== 'improve')
+        throw new Error(`a batch runs improve jobs, not ${job.mode}`);
+    const host = new URL(settings.apiUrl).host;
+    log/* log */.Rm.info(`Starting a batch of ${(0,base_text/* plural */.LS)(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
+        `(timeout ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} for all; ${timing(settings)}).`);
+    const now = () => performance.now();
+    // One gate for all the jobs: the account's rate limit is shared, so a 429 seen by one holds back all.
+    const gate = createGate({ now, sleep: sleep/* sleep */.y });
+    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact, gate });
+    try {
+        return await runBatch({
+            scenarioIds,
+            job,
+            apply: settings.apply,
+            concurrency: settings.concurrency,
+            timeoutMs: settings.timeoutMs,
+            pollIntervalMs: settings.pollIntervalMs,
+            maxPollIntervalMs: settings.maxPollIntervalMs,
+            startedAt
+        }, {
+            client,
+            now,
+            sleep: sleep/* sleep */.y,
+            random: Math.random,
+            cancel,
+            log: log/* log */.Rm.info,
+            redact,
+            onEnded: report => {
+                const { outcome } = report;
+                const how = `${outcome.status} after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
+                log/* log */.Rm.info(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`);
+            }
+        });
+    }
+    finally {
+        client.close();
+    }
+}
+/** Fails the step, or not, as the ending and fail-on-error say; `done` is the line for a clean completion. */
+function conclude(status, error, done, settings, cancel) {
+    if (status === 'completed' && error === '') {
+        log/* log */.Rm.info(done);
+    }
+    else if (settings.failOnError || cancel.aborted) {
+        // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
+        log/* log */.Rm.failed(error);
+    }
+    else {
+        log/* log */.Rm.warning(`${error} (fail-on-error is false, so the step succeeds; status ${status})`);
+    }
+}
+/** Runs the action; resolves once outputs and summary are written. Never throws. */
+async function run() {
+    const redact = maskSecrets();
+    // Signals are caught from the bundle's first moment; one that came before now is reported here.
+    const cancel = (0,signals/* watchForCancel */.r)(log/* log */.Rm.info);
+    // A signal that came while the bundle loaded is handled on the event loop: let it turn once, so that
+    // such a cancel is seen before anything is sent.
+    await new Promise(resolve => setImmediate(resolve));
+    try {
+        const settings = readSettings();
+        const startedAt = performance.now();
+        const context = { settings, redact, deadline: startedAt + settings.timeoutMs, cancel };
+        if (settings.scenarioIds !== undefined) {
+            const batch = redactBatch(await followBatch(settings, settings.scenarioIds, redact, startedAt, cancel), redact);
+            await publishBatch(batch, context);
+            const took = `after ${(0,duration/* formatDuration */.a)(batch.elapsedMs)} and ${(0,base_text/* plural */.LS)(batch.polls, 'poll')}`;
+            conclude(batch.status, batch.error, `All ${(0,base_text/* plural */.LS)(batch.reports.length, 'job')} completed ${took}.`, settings, cancel);
+            return;
+        }
+        const report = await publish(redactReport(await follow(settings, redact, startedAt, cancel), redact), context);
+        const { outcome } = report;
+        const took = `after ${(0,duration/* formatDuration */.a)(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
+        conclude(outcome.status, outcome.error, `Job ${outcome.progressId} completed ${took}.`, settings, cancel);
+    }
+    catch (error) {
+        const mode = modeFromInputs(name => core.getInput(name));
+        if (error instanceof InputError) {
+            publishInputFailure(redact(error.message), mode);
+        }
+        else {
+            // Our own bug, not the user's: a clear one-line message rather than a stack trace.
+            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode);
+            if (error instanceof Error && error.stack)
+                log/* log */.Rm.debug(error.stack);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 6259:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fu: () => (/* binding */ batchTable),
+/* harmony export */   V1: () => (/* binding */ batchStatusLine),
+/* harmony export */   Vg: () => (/* binding */ omittedNote),
+/* harmony export */   WK: () => (/* binding */ fitSections),
+/* harmony export */   sO: () => (/* binding */ OMITTED_NOTE_BYTES),
+/* harmony export */   wy: () => (/* binding */ batchFacts)
+/* harmony export */ });
+/* unused harmony exports MIN_SECTION_BYTES, inertText, tally, scenarioSection */
+/* harmony import */ var _base_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5937);
+/* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(766);
+/* harmony import */ var _diff_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(227);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4285);
+/* harmony import */ var _sections_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3844);
+
+
+
+
+
+const same = text => text;
+/** Below this a section cannot say more than its title and a note, so it is left out and named instead. */
+const MIN_SECTION_BYTES = 400;
+/** Room kept for the note that names the scenarios left out. */
+const OMITTED_NOTE_BYTES = 2000;
+/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
+function inertText(text, maxChars) {
+    const line = (0,_base_text_js__WEBPACK_IMPORTED_MODULE_3__/* .oneLine */ .TN)(text).trim();
+    const cut = line.length > maxChars
+        ? `${Array.from(line)
+            .slice(0, maxChars - 1)
+            .join('')}…`
+        : line;
+    return cut === '' ? '' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(cut);
+}
+/** "3 scenarios: 2 completed, 1 failed". */
+function tally(batch) {
+    const order = ['completed', 'failed', 'timed-out', 'cancelled'];
+    const counts = order
+        .map(status => [status, batch.reports.filter(report => report.outcome.status === status).length])
+        .filter(([, count]) => count > 0)
+        .map(([status, count]) => `${count} ${status}`);
+    const total = batch.reports.length;
+    return `${total} ${total === 1 ? 'scenario' : 'scenarios'}: ${counts.join(', ')}`;
+}
+/** The heading line both renderings start with, after any header of their own. */
+function batchStatusLine(batch) {
+    const total = batch.reports.length;
+    return `batch of ${total} ${total === 1 ? 'scenario' : 'scenarios'}, ${_sections_js__WEBPACK_IMPORTED_MODULE_2__/* .STATUS_LABEL */ ._P[batch.status]}`;
+}
+/** The facts about the whole batch, as a two-column table. */
+function batchFacts(batch, apiHost) {
+    const rows = [
+        '| | |',
+        '| --- | --- |',
+        '| Mode | improve, one job per scenario |',
+        `| Scenarios | ${tally(batch)} |`,
+        `| Concurrency | ${batch.concurrency} |`,
+        `| Elapsed | ${(0,_base_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(batch.elapsedMs)} |`,
+        `| Polls | ${batch.polls} |`
+    ];
+    if (apiHost !== undefined)
+        rows.push(`| API host | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(apiHost)} |`);
+    if (batch.apply) {
+        const saved = batch.reports.filter(report => report.applied === true).length;
+        rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`);
+    }
+    return `${rows.join('\n')}\n`;
+}
+/** One row per scenario, in the order given: scenario, status, saved, time, polls, one-line error. */
+function batchTable(batch, errorChars, show = same) {
+    const rows = [
+        '| Scenario | Status | Saved | Time | Polls | Error |',
+        '| ---: | --- | --- | ---: | ---: | --- |',
+        ...batch.reports.map(report => {
+            const { outcome } = report;
+            const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no';
+            return (`| ${report.scenarioId ?? ''} | ${_sections_js__WEBPACK_IMPORTED_MODULE_2__/* .STATUS_LABEL */ ._P[outcome.status]} | ${saved} | ${(0,_base_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.elapsedMs)} | ` +
+                `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`);
+        })
+    ];
+    return `${rows.join('\n')}\n`;
+}
+/**
+ * Each report's diff, made once for the summary and the comment alike: a hundred long texts take
+ * seconds to compare. Showing a text (defanging it) changes no line's equality with another, so the
+ * diff of the texts as shown is this diff with each line shown.
+ */
+const diffs = new WeakMap();
+function diffOf(report, before, after, show) {
+    if (!diffs.has(report))
+        diffs.set(report, (0,_diff_js__WEBPACK_IMPORTED_MODULE_4__/* .lineDiff */ .g)(before, after));
+    return diffs.get(report)?.map(line => ({ op: line.op, text: show(line.text) }));
+}
+/** What an improve job changed, cut to `maxBytes`: the label for the section's title and the block. */
+function changes(report, before, after, maxBytes, show) {
+    if (before === after)
+        return { label: 'no change', block: 'The new instructions are the same as the old ones.' };
+    const lines = diffOf(report, before, after, show);
+    if (lines === undefined)
+        return { label: 'too large to compare', block: 'The texts are too large to compare here.' };
+    const added = lines.filter(line => line.op === '+').length;
+    const removed = lines.filter(line => line.op === '-').length;
+    const label = `${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed`;
+    const text = (0,_diff_js__WEBPACK_IMPORTED_MODULE_4__/* .unifiedDiff */ .W)(lines);
+    const note = '\n\n> [!NOTE]\n> Cut here: the diff is longer than this page has room for; compare the texts themselves.';
+    const whole = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .fencedBlock */ .zW)(text, 'diff');
+    if (Buffer.byteLength(whole) <= maxBytes)
+        return { label, block: whole };
+    // The fence around a part is never longer than the one around the whole, so this frame is enough.
+    const frame = Buffer.byteLength(whole) - Buffer.byteLength(text);
+    let used = frame + Buffer.byteLength(note);
+    const kept = [];
+    for (const line of text.split('\n')) {
+        used += Buffer.byteLength(line) + 1;
+        if (used > maxBytes)
+            break;
+        kept.push(line);
+    }
+    if (kept.length === 0)
+        return { label, block: 'The diff does not fit on this page; compare the texts themselves.' };
+    return { label, block: (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .fencedBlock */ .zW)(kept.join('\n'), 'diff') + note };
+}
+/**
+ * One scenario's collapsed section, within about `maxBytes` (never less than a title and a note): its
+ * error, its progress id and, when it completed, its diff.
+ */
+function scenarioSection(report, maxBytes, show = same) {
+    const { outcome } = report;
+    const parts = [];
+    if (outcome.progressId !== '')
+        parts.push(`Progress id: ${inertText(show(outcome.progressId), 200)}`);
+    if (outcome.error !== '') {
+        const error = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .fitShown */ .dO)(outcome.error, Math.max(200, Math.min(4000, Math.floor(maxBytes / 3))), show);
+        parts.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .preBlock */ .DI)(show(error.text) + (error.truncated ? ' …' : '')));
+    }
+    let title = `Scenario ${report.scenarioId ?? '?'}: ${_sections_js__WEBPACK_IMPORTED_MODULE_2__/* .STATUS_LABEL */ ._P[outcome.status]}`;
+    if (report.applied !== undefined)
+        title += report.applied ? ', saved' : ', not saved';
+    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
+        const frame = Buffer.byteLength((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .collapsible */ .r0)(`${title} (000 lines added, 000 removed)`, parts.join('\n\n'), false)) + 8;
+        const diff = changes(report, report.currentInstructions, outcome.instructions, maxBytes - frame, show);
+        title += ` (${diff.label})`;
+        parts.push(diff.block);
+    }
+    return `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .collapsible */ .r0)(title, parts.join('\n\n'), false)}\n`;
+}
+/**
+ * The scenarios' sections, in order, within `roomBytes`: each gets a fair share of the room still
+ * left (at most `maxSectionBytes`, at least MIN_SECTION_BYTES), so that a small diff leaves room for
+ * the ones after it. The sections that do not fit at all are returned by scenario id, for the caller
+ * to name.
+ */
+function fitSections(reports, roomBytes, maxSectionBytes, show = same) {
+    const sections = [];
+    const omitted = [];
+    let room = roomBytes;
+    reports.forEach((report, index) => {
+        const share = Math.min(maxSectionBytes, Math.floor(room / (reports.length - index)));
+        const section = scenarioSection(report, Math.max(MIN_SECTION_BYTES, share), show);
+        const size = Buffer.byteLength(section) + 1;
+        if (size > room) {
+            omitted.push(report.scenarioId ?? 0);
+            return;
+        }
+        sections.push(section);
+        room -= size;
+    });
+    return { sections, omitted };
+}
+/** Names the scenarios left out, and where to read them instead. */
+function omittedNote(omitted, limit, whereInstead) {
+    if (omitted.length === 0)
+        return '';
+    const shown = omitted.slice(0, 150).join(', ');
+    const more = omitted.length > 150 ? ` and ${omitted.length - 150} more` : '';
+    return (`> [!NOTE]\n> Not shown here for lack of room (${limit}): the ${omitted.length === 1 ? 'section' : 'sections'} of ` +
+        `${omitted.length === 1 ? 'scenario' : 'scenarios'} ${shown}${more}. ${whereInstead}\n`);
+}
+
+
+/***/ }),
+
+/***/ 227:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ unifiedDiff),
+/* harmony export */   g: () => (/* binding */ lineDiff)
+/* harmony export */ });
+/** A line diff of two texts, for showing people what an improve job changed. Pure. */
+/** Above this many line pairs the texts are too different to diff cheaply; the caller says so. */
+const MAX_CELLS = 4_000_000;
+function lineDiff(before, after) {
+    const a = before.split('\n');
+    const b = after.split('\n');
+    let start = 0;
+    while (start < a.length && start < b.length && a[start] === b[start])
+        start++;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+        endA--;
+        endB--;
+    }
+    const midA = a.slice(start, endA);
+    const midB = b.slice(start, endB);
+    if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS)
+        return undefined;
+    // Longest common subsequence table, filled from the end so the walk below goes forward. On a tie the
+    // walk removes before it adds, so a changed line reads old then new, as in `diff -u`.
+    const width = midB.length + 1;
+    const lcs = new Uint32Array((midA.length + 1) * width);
+    for (let i = midA.length - 1; i >= 0; i--) {
+        for (let j = midB.length - 1; j >= 0; j--) {
+            lcs[i * width + j] =
+                midA[i] === midB[j]
+                    ? lcs[(i + 1) * width + j + 1] + 1
+                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+        }
+    }
+    const lines = a.slice(0, start).map(text => ({ op: ' ', text }));
+    let i = 0;
+    let j = 0;
+    while (i < midA.length || j < midB.length) {
+        if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
+            lines.push({ op: ' ', text: midA[i++] });
+            j++;
+        }
+        else if (j < midB.length && (i === midA.length || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
+            lines.push({ op: '+', text: midB[j++] });
+        }
+        else {
+            lines.push({ op: '-', text: midA[i++] });
+        }
+    }
+    for (const text of a.slice(endA))
+        lines.push({ op: ' ', text });
+    return lines;
+}
+/** Unified-style text: changed lines with `context` unchanged lines around them, `@@` between hunks. */
+function unifiedDiff(lines, context = 3) {
+    const keep = new Array(lines.length).fill(false);
+    lines.forEach((line, index) => {
+        if (line.op === ' ')
+            return;
+        for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k++)
+            keep[k] = true;
+    });
+    const out = [];
+    let oldLine = 1;
+    let newLine = 1;
+    let inHunk = false;
+    lines.forEach((line, index) => {
+        if (keep[index]) {
+            if (!inHunk)
+                out.push(`@@ line ${oldLine} → ${newLine} @@`);
+            inHunk = true;
+            out.push(`${line.op}${line.text}`);
+        }
+        else {
+            inHunk = false;
+        }
+        if (line.op !== '+')
+            oldLine++;
+        if (line.op !== '-')
+            newLine++;
+    });
+    return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DI: () => (/* binding */ preBlock),
+/* harmony export */   Ie: () => (/* binding */ cellText),
+/* harmony export */   Px: () => (/* binding */ fitEscaped),
+/* harmony export */   V_: () => (/* binding */ textSection),
+/* harmony export */   dO: () => (/* binding */ fitShown),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   ky: () => (/* binding */ headingText),
+/* harmony export */   r0: () => (/* binding */ collapsible),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
+/* harmony export */   x7: () => (/* binding */ isLong),
+/* harmony export */   zW: () => (/* binding */ fencedBlock)
+/* harmony export */ });
+/* unused harmony exports escapeHtml, countLines */
 /**
  * Markdown building blocks that show untrusted text exactly as it is, with nothing in it rendered.
  * There is one function per place text lands, and every renderer uses them:
@@ -30646,89 +31475,20 @@ function textSection(title, text, maxBytes, options) {
     return `### ${title}\n\n${isLong(text) ? collapsible(label, block, false) : block}${note}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/diff.ts
-/** A line diff of two texts, for showing people what an improve job changed. Pure. */
-/** Above this many line pairs the texts are too different to diff cheaply; the caller says so. */
-const MAX_CELLS = 4_000_000;
-function lineDiff(before, after) {
-    const a = before.split('\n');
-    const b = after.split('\n');
-    let start = 0;
-    while (start < a.length && start < b.length && a[start] === b[start])
-        start++;
-    let endA = a.length;
-    let endB = b.length;
-    while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-        endA--;
-        endB--;
-    }
-    const midA = a.slice(start, endA);
-    const midB = b.slice(start, endB);
-    if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS)
-        return undefined;
-    // Longest common subsequence table, filled from the end so the walk below goes forward. On a tie the
-    // walk removes before it adds, so a changed line reads old then new, as in `diff -u`.
-    const width = midB.length + 1;
-    const lcs = new Uint32Array((midA.length + 1) * width);
-    for (let i = midA.length - 1; i >= 0; i--) {
-        for (let j = midB.length - 1; j >= 0; j--) {
-            lcs[i * width + j] =
-                midA[i] === midB[j]
-                    ? lcs[(i + 1) * width + j + 1] + 1
-                    : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-        }
-    }
-    const lines = a.slice(0, start).map(text => ({ op: ' ', text }));
-    let i = 0;
-    let j = 0;
-    while (i < midA.length || j < midB.length) {
-        if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
-            lines.push({ op: ' ', text: midA[i++] });
-            j++;
-        }
-        else if (j < midB.length && (i === midA.length || lcs[i * width + j + 1] > lcs[(i + 1) * width + j])) {
-            lines.push({ op: '+', text: midB[j++] });
-        }
-        else {
-            lines.push({ op: '-', text: midA[i++] });
-        }
-    }
-    for (const text of a.slice(endA))
-        lines.push({ op: ' ', text });
-    return lines;
-}
-/** Unified-style text: changed lines with `context` unchanged lines around them, `@@` between hunks. */
-function unifiedDiff(lines, context = 3) {
-    const keep = new Array(lines.length).fill(false);
-    lines.forEach((line, index) => {
-        if (line.op === ' ')
-            return;
-        for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k++)
-            keep[k] = true;
-    });
-    const out = [];
-    let oldLine = 1;
-    let newLine = 1;
-    let inHunk = false;
-    lines.forEach((line, index) => {
-        if (keep[index]) {
-            if (!inHunk)
-                out.push(`@@ line ${oldLine} → ${newLine} @@`);
-            inHunk = true;
-            out.push(`${line.op}${line.text}`);
-        }
-        else {
-            inHunk = false;
-        }
-        if (line.op !== '+')
-            oldLine++;
-        if (line.op !== '-')
-            newLine++;
-    });
-    return out.join('\n');
-}
 
-;// CONCATENATED MODULE: ./src/report/sections.ts
+/***/ }),
+
+/***/ 3844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Zs: () => (/* binding */ diffSection),
+/* harmony export */   _P: () => (/* binding */ STATUS_LABEL),
+/* harmony export */   wd: () => (/* binding */ factsTable)
+/* harmony export */ });
+/* harmony import */ var _base_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5937);
+/* harmony import */ var _diff_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(227);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4285);
 
 
 
@@ -30744,10 +31504,10 @@ function diffSection(before, after, maxBytes) {
     if (before === after)
         return '### Changes\n\nThe new instructions are the same as the old ones.\n';
     // Compared as shown, so that a CR or a control character cannot split or merge lines in the block.
-    const lines = lineDiff(printable(before), printable(after));
+    const lines = (0,_diff_js__WEBPACK_IMPORTED_MODULE_2__/* .lineDiff */ .g)((0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g$)(before), (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g$)(after));
     if (lines === undefined)
         return '### Changes\n\nThe texts are too large to compare here.\n';
-    let text = unifiedDiff(lines);
+    let text = (0,_diff_js__WEBPACK_IMPORTED_MODULE_2__/* .unifiedDiff */ .W)(lines);
     let note = '';
     if (Buffer.byteLength(text) > maxBytes) {
         const kept = [];
@@ -30763,9 +31523,9 @@ function diffSection(before, after, maxBytes) {
     }
     const added = lines.filter(line => line.op === '+').length;
     const removed = lines.filter(line => line.op === '-').length;
-    const block = fencedBlock(text, 'diff') + note;
+    const block = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .fencedBlock */ .zW)(text, 'diff') + note;
     const label = `Changes (${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed)`;
-    return `### Changes\n\n${isLong(text) ? collapsible(label, block, false) : `${label}\n\n${block}`}\n`;
+    return `### Changes\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .isLong */ .x7)(text) ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .collapsible */ .r0)(label, block, false) : `${label}\n\n${block}`}\n`;
 }
 /** The facts table shared by the summary and the comment. */
 function factsTable(report, apiHost) {
@@ -30774,13 +31534,13 @@ function factsTable(report, apiHost) {
         '| | |',
         '| --- | --- |',
         `| Mode | ${report.mode} |`,
-        `| Progress id | ${outcome.progressId === '' ? '(none received)' : cellText(outcome.progressId)} |`,
+        `| Progress id | ${outcome.progressId === '' ? '(none received)' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(outcome.progressId)} |`,
         `| Status | ${outcome.status} |`,
-        `| Elapsed | ${formatDuration(outcome.elapsedMs)} |`,
+        `| Elapsed | ${(0,_base_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.elapsedMs)} |`,
         `| Polls | ${outcome.polls} |`
     ];
     if (apiHost !== undefined)
-        rows.push(`| API host | ${cellText(apiHost)} |`);
+        rows.push(`| API host | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(apiHost)} |`);
     if (report.agentId !== undefined)
         rows.push(`| Agent | ${report.agentId} |`);
     if (report.scenarioId !== undefined)
@@ -30788,952 +31548,6 @@ function factsTable(report, apiHost) {
     if (report.applied !== undefined)
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
     return `${rows.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-/** GitHub rejects a comment body longer than this. */
-const COMMENT_LIMIT_CHARS = 65_536;
-/**
- * What a rendered comment stays under, in UTF-8 bytes (never fewer than characters, however GitHub
- * counts them). The margin absorbs the little text added around the budgeted parts.
- */
-const COMMENT_TARGET_BYTES = 60_000;
-/** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
-const ERROR_BYTES = 4000;
-const REQUEST_BYTES = 4000;
-const EXPECTED_BYTES = 8000;
-const DIFF_BYTES = 16_000;
-/** Room for the instructions heading, its collapsible wrapper and its truncation note. */
-const FRAME_RESERVE_BYTES = 1500;
-const MAX_SHOWN_HEADER = 100;
-// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
-const LIMIT = 'GitHub limits a comment to 65,536 characters';
-const MARKER_NAME = 'cekura-instructions-action';
-/**
- * The hidden first line that lets a later run find this comment again. Characters that could end the
- * HTML comment early (`>`, `!`, line breaks) are percent-encoded, so no header can break out of it.
- */
-function commentMarker(header) {
-    const key = header.trim() === '' ? 'default' : header.trim();
-    const safe = Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
-        ? char
-        : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
-    return `<!-- ${MARKER_NAME}:${safe} -->`;
-}
-/** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
-function workflowRunUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    // Only characters that cannot end a Markdown link or a table cell.
-    if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))
-        return undefined;
-    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return undefined;
-    return `${server}/${repository}/actions/runs/${runId}`;
-}
-/**
- * GitHub ignores `@mentions` and `#123` / `GH-123` references inside `<pre>` and code blocks, which
- * is where the texts go. This is a second line of defence, in the comment's copy only (the outputs,
- * the file and the job summary keep the exact text): a zero-width joiner after `@`, `#` and `GH-`
- * means that even a renderer that did scan the text would notify no one and add no cross-reference
- * to any issue. The text still reads the same.
- */
-function defang(text) {
-    return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
-}
-/**
- * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
- * hidden marker that finds it again. Pure: the caller posts it.
- */
-function renderComment(report, context) {
-    const { outcome } = report;
-    const header = context.header.trim();
-    const oneLine = header.replace(/\s+/g, ' ');
-    const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine;
-    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
-    const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
-    const head = [
-        commentMarker(header),
-        `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${STATUS_LABEL[outcome.status]}\n`
-    ];
-    let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined);
-    if (context.runUrl !== undefined) {
-        table += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
-    }
-    head.push(table);
-    if (outcome.error !== '') {
-        const error = fitShown(outcome.error, ERROR_BYTES, defang);
-        head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
-    }
-    if (report.extraInstructions !== undefined) {
-        head.push(textSection('Request', report.extraInstructions, REQUEST_BYTES, {
-            whereWhole: 'the extra-instructions input',
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    // The parts after the instructions are made first, so the instructions get whatever room is left.
-    const tail = [];
-    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
-        // Defanging line by line keeps equal lines equal, so the diff is the same diff.
-        tail.push(diffSection(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
-    }
-    if (outcome.expectedOutcome !== '') {
-        tail.push(textSection('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
-            whereWhole: whereWhole('expected-outcome'),
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`);
-    const body = [...head];
-    if (outcome.status === 'completed') {
-        const used = Buffer.byteLength([...head, ...tail].join('\n'));
-        const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
-        body.push(textSection('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }));
-    }
-    return [...body, ...tail].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
-
-
-
-
-const PER_PAGE = 100;
-/** 30,000 comments: far past any real PR, and a stop should the API keep saying "next". */
-const MAX_PAGES = 300;
-const DEFAULT_TIMEOUT_MS = 30_000;
-const PERMISSION_HINT = 'Add `permissions: pull-requests: write` to the job (or the workflow) so that the token may comment. ' +
-    'Workflows run for pull requests from forks get a read-only token whatever they ask for; ' +
-    'there the comment is skipped and the job summary still has the result.';
-function pr_comment_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Which pull request a run is for, from the event name, the event payload and GITHUB_REPOSITORY. */
-function pullRequestFromEvent(eventName, payload, repository) {
-    const name = eventName ?? '';
-    if (!pr_comment_isRecord(payload)) {
-        return { kind: 'none', reason: `the ${name || 'unknown'} event has no readable payload (GITHUB_EVENT_PATH)` };
-    }
-    let number;
-    if (name === 'issue_comment') {
-        const issue = payload.issue;
-        if (!pr_comment_isRecord(issue) || !pr_comment_isRecord(issue.pull_request)) {
-            return { kind: 'none', reason: 'this issue_comment event is on an issue, not a pull request' };
-        }
-        number = issue.number;
-    }
-    else if (name === 'pull_request' || name === 'pull_request_target') {
-        number = pr_comment_isRecord(payload.pull_request) ? payload.pull_request.number : payload.number;
-    }
-    else {
-        return { kind: 'none', reason: `the ${name || 'unknown'} event is not for a pull request` };
-    }
-    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
-        return { kind: 'none', reason: `the ${name} event payload has no pull request number` };
-    }
-    let fullName = repository ?? '';
-    if (fullName === '' && pr_comment_isRecord(payload.repository) && typeof payload.repository.full_name === 'string') {
-        fullName = payload.repository.full_name;
-    }
-    const [owner, repo, ...rest] = fullName.split('/');
-    if (!owner || !repo || rest.length > 0) {
-        return { kind: 'none', reason: `the repository is unknown (GITHUB_REPOSITORY is ${JSON.stringify(repository ?? '')})` };
-    }
-    return { kind: 'pull-request', owner, repo, number };
-}
-function readPayload(path, log) {
-    if (!path)
-        return undefined;
-    try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-    }
-    catch (error) {
-        log.debug(`Could not read the event payload ${path}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-        return undefined;
-    }
-}
-/**
- * The HTTP status GitHub answered with. Octokit gives network failures status 500 too, but no
- * response; those had no answer at all.
- */
-function errorStatus(error) {
-    if (!pr_comment_isRecord(error) || typeof error.status !== 'number' || !pr_comment_isRecord(error.response))
-        return undefined;
-    return error.status;
-}
-function oneLineError(error) {
-    return (0,base_text/* oneLine */.TN)((0,base_text/* errorMessage */.gJ)(error));
-}
-/** Whether a `Link` header offers another page. */
-function hasNextPage(link) {
-    return link !== undefined && /<[^<>]*>;\s*rel="next"/.test(link);
-}
-/**
- * Creates or updates our comment on the run's pull request. Never throws: every problem is a notice
- * or a warning, and the step's outcome stays the job's. Resolves to the comment, or undefined when
- * none was written.
- */
-async function postComment(options) {
-    const log = options.log ?? core;
-    try {
-        const target = pullRequestFromEvent(process.env.GITHUB_EVENT_NAME, readPayload(process.env.GITHUB_EVENT_PATH, log), process.env.GITHUB_REPOSITORY);
-        if (target.kind === 'none') {
-            log.notice(`pr-comment is on, but ${target.reason}, so no pull-request comment was written.`);
-            return undefined;
-        }
-        if (options.token.trim() === '') {
-            log.warning('pr-comment is on, but github-token is empty, so no pull-request comment was written.');
-            return undefined;
-        }
-        return await upsert(target, options, log);
-    }
-    catch (error) {
-        const status = errorStatus(error);
-        const message = oneLineError(error);
-        if (status === 403 && /resource not accessible by integration/i.test(message)) {
-            log.warning(`Could not write the pull-request comment: the token may not write to this pull request (403 Resource not accessible by integration). ${PERMISSION_HINT}`);
-        }
-        else if (status === 401) {
-            log.warning(`Could not write the pull-request comment: GitHub rejected the github-token (401 ${message}).`);
-        }
-        else {
-            const api = process.env.GITHUB_API_URL || 'https://api.github.com';
-            log.warning(`Could not write the pull-request comment (${status === undefined ? `no answer from ${api}` : `HTTP ${status}`}): ${message}`);
-        }
-        return undefined;
-    }
-}
-async function upsert(target, options, log) {
-    const marker = commentMarker(options.header);
-    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
-    const timeout = AbortSignal.timeout(Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    // Loaded here, not at the top, so that runs without a comment never pay for loading it.
-    const github = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    // getOctokit's defaults carry the base URL (GITHUB_API_URL, for GitHub Enterprise Server) and a fetch
-    // that goes through HTTPS_PROXY unless NO_PROXY exempts the host. The options here are merged over
-    // those defaults shallowly, so they must not set `baseUrl` or `request`: the signal goes with each
-    // call instead, where it is merged deeply.
-    const octokit = github.getOctokit(options.token, { userAgent: USER_AGENT });
-    const where = { owner: target.owner, repo: target.repo };
-    const request = { signal };
-    let existing;
-    // Page by number rather than following the Link URLs, which would drop the signal and could point
-    // the token at another host.
-    for (let page = 1; page <= MAX_PAGES && existing === undefined; page++) {
-        const response = await octokit.rest.issues.listComments({
-            ...where,
-            issue_number: target.number,
-            per_page: PER_PAGE,
-            page,
-            request
-        });
-        // Our body starts with the marker; a quote of our comment in someone's reply does not.
-        existing = response.data.find(comment => comment.body?.startsWith(marker));
-        if (!hasNextPage(response.headers.link) || response.data.length === 0)
-            break;
-    }
-    const pr = `${target.owner}/${target.repo}#${target.number}`;
-    if (existing !== undefined) {
-        if (existing.body === body) {
-            log.info(`The comment on ${pr} is already up to date: ${existing.html_url}`);
-            return { id: existing.id, url: existing.html_url };
-        }
-        try {
-            const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body, request });
-            log.info(`Updated the comment on ${pr}: ${data.html_url}`);
-            return { id: data.id, url: data.html_url };
-        }
-        catch (error) {
-            // Deleted between listing and updating: write a new one instead.
-            if (errorStatus(error) !== 404)
-                throw error;
-            log.debug(`Comment ${existing.id} was gone when updating it; creating a new one.`);
-        }
-    }
-    const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: target.number, body, request });
-    log.info(`Commented on ${pr}: ${data.html_url}`);
-    return { id: data.id, url: data.html_url };
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-sections.ts
-
-
-
-
-
-const same = text => text;
-/** Below this a section cannot say more than its title and a note, so it is left out and named instead. */
-const MIN_SECTION_BYTES = 400;
-/** Room kept for the note that names the scenarios left out. */
-const OMITTED_NOTE_BYTES = 2000;
-/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
-function inertText(text, maxChars) {
-    const line = (0,base_text/* oneLine */.TN)(text).trim();
-    const cut = line.length > maxChars
-        ? `${Array.from(line)
-            .slice(0, maxChars - 1)
-            .join('')}…`
-        : line;
-    return cut === '' ? '' : cellText(cut);
-}
-/** "3 scenarios: 2 completed, 1 failed". */
-function tally(batch) {
-    const order = ['completed', 'failed', 'timed-out', 'cancelled'];
-    const counts = order
-        .map(status => [status, batch.reports.filter(report => report.outcome.status === status).length])
-        .filter(([, count]) => count > 0)
-        .map(([status, count]) => `${count} ${status}`);
-    const total = batch.reports.length;
-    return `${total} ${total === 1 ? 'scenario' : 'scenarios'}: ${counts.join(', ')}`;
-}
-/** The heading line both renderings start with, after any header of their own. */
-function batchStatusLine(batch) {
-    const total = batch.reports.length;
-    return `batch of ${total} ${total === 1 ? 'scenario' : 'scenarios'}, ${STATUS_LABEL[batch.status]}`;
-}
-/** The facts about the whole batch, as a two-column table. */
-function batchFacts(batch, apiHost) {
-    const rows = [
-        '| | |',
-        '| --- | --- |',
-        '| Mode | improve, one job per scenario |',
-        `| Scenarios | ${tally(batch)} |`,
-        `| Concurrency | ${batch.concurrency} |`,
-        `| Elapsed | ${formatDuration(batch.elapsedMs)} |`,
-        `| Polls | ${batch.polls} |`
-    ];
-    if (apiHost !== undefined)
-        rows.push(`| API host | ${cellText(apiHost)} |`);
-    if (batch.apply) {
-        const saved = batch.reports.filter(report => report.applied === true).length;
-        rows.push(`| Saved to the scenarios | ${batch.applied ? 'yes, all' : `no: ${saved} of ${batch.reports.length}`} |`);
-    }
-    return `${rows.join('\n')}\n`;
-}
-/** One row per scenario, in the order given: scenario, status, saved, time, polls, one-line error. */
-function batchTable(batch, errorChars, show = same) {
-    const rows = [
-        '| Scenario | Status | Saved | Time | Polls | Error |',
-        '| ---: | --- | --- | ---: | ---: | --- |',
-        ...batch.reports.map(report => {
-            const { outcome } = report;
-            const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no';
-            return (`| ${report.scenarioId ?? ''} | ${STATUS_LABEL[outcome.status]} | ${saved} | ${formatDuration(outcome.elapsedMs)} | ` +
-                `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`);
-        })
-    ];
-    return `${rows.join('\n')}\n`;
-}
-/**
- * Each report's diff, made once for the summary and the comment alike: a hundred long texts take
- * seconds to compare. Showing a text (defanging it) changes no line's equality with another, so the
- * diff of the texts as shown is this diff with each line shown.
- */
-const diffs = new WeakMap();
-function diffOf(report, before, after, show) {
-    if (!diffs.has(report))
-        diffs.set(report, lineDiff(before, after));
-    return diffs.get(report)?.map(line => ({ op: line.op, text: show(line.text) }));
-}
-/** What an improve job changed, cut to `maxBytes`: the label for the section's title and the block. */
-function changes(report, before, after, maxBytes, show) {
-    if (before === after)
-        return { label: 'no change', block: 'The new instructions are the same as the old ones.' };
-    const lines = diffOf(report, before, after, show);
-    if (lines === undefined)
-        return { label: 'too large to compare', block: 'The texts are too large to compare here.' };
-    const added = lines.filter(line => line.op === '+').length;
-    const removed = lines.filter(line => line.op === '-').length;
-    const label = `${added} ${added === 1 ? 'line' : 'lines'} added, ${removed} removed`;
-    const text = unifiedDiff(lines);
-    const note = '\n\n> [!NOTE]\n> Cut here: the diff is longer than this page has room for; compare the texts themselves.';
-    const whole = fencedBlock(text, 'diff');
-    if (Buffer.byteLength(whole) <= maxBytes)
-        return { label, block: whole };
-    // The fence around a part is never longer than the one around the whole, so this frame is enough.
-    const frame = Buffer.byteLength(whole) - Buffer.byteLength(text);
-    let used = frame + Buffer.byteLength(note);
-    const kept = [];
-    for (const line of text.split('\n')) {
-        used += Buffer.byteLength(line) + 1;
-        if (used > maxBytes)
-            break;
-        kept.push(line);
-    }
-    if (kept.length === 0)
-        return { label, block: 'The diff does not fit on this page; compare the texts themselves.' };
-    return { label, block: fencedBlock(kept.join('\n'), 'diff') + note };
-}
-/**
- * One scenario's collapsed section, within about `maxBytes` (never less than a title and a note): its
- * error, its progress id and, when it completed, its diff.
- */
-function scenarioSection(report, maxBytes, show = same) {
-    const { outcome } = report;
-    const parts = [];
-    if (outcome.progressId !== '')
-        parts.push(`Progress id: ${inertText(show(outcome.progressId), 200)}`);
-    if (outcome.error !== '') {
-        const error = fitShown(outcome.error, Math.max(200, Math.min(4000, Math.floor(maxBytes / 3))), show);
-        parts.push(preBlock(show(error.text) + (error.truncated ? ' …' : '')));
-    }
-    let title = `Scenario ${report.scenarioId ?? '?'}: ${STATUS_LABEL[outcome.status]}`;
-    if (report.applied !== undefined)
-        title += report.applied ? ', saved' : ', not saved';
-    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
-        const frame = Buffer.byteLength(collapsible(`${title} (000 lines added, 000 removed)`, parts.join('\n\n'), false)) + 8;
-        const diff = changes(report, report.currentInstructions, outcome.instructions, maxBytes - frame, show);
-        title += ` (${diff.label})`;
-        parts.push(diff.block);
-    }
-    return `${collapsible(title, parts.join('\n\n'), false)}\n`;
-}
-/**
- * The scenarios' sections, in order, within `roomBytes`: each gets a fair share of the room still
- * left (at most `maxSectionBytes`, at least MIN_SECTION_BYTES), so that a small diff leaves room for
- * the ones after it. The sections that do not fit at all are returned by scenario id, for the caller
- * to name.
- */
-function fitSections(reports, roomBytes, maxSectionBytes, show = same) {
-    const sections = [];
-    const omitted = [];
-    let room = roomBytes;
-    reports.forEach((report, index) => {
-        const share = Math.min(maxSectionBytes, Math.floor(room / (reports.length - index)));
-        const section = scenarioSection(report, Math.max(MIN_SECTION_BYTES, share), show);
-        const size = Buffer.byteLength(section) + 1;
-        if (size > room) {
-            omitted.push(report.scenarioId ?? 0);
-            return;
-        }
-        sections.push(section);
-        room -= size;
-    });
-    return { sections, omitted };
-}
-/** Names the scenarios left out, and where to read them instead. */
-function omittedNote(omitted, limit, whereInstead) {
-    if (omitted.length === 0)
-        return '';
-    const shown = omitted.slice(0, 150).join(', ');
-    const more = omitted.length > 150 ? ` and ${omitted.length - 150} more` : '';
-    return (`> [!NOTE]\n> Not shown here for lack of room (${limit}): the ${omitted.length === 1 ? 'section' : 'sections'} of ` +
-        `${omitted.length === 1 ? 'scenario' : 'scenarios'} ${shown}${more}. ${whereInstead}\n`);
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-comment.ts
-
-
-
-const batch_comment_ERROR_BYTES = 4000;
-const batch_comment_REQUEST_BYTES = 4000;
-const SECTION_BYTES = 16_000;
-const ERROR_CHARS = 100;
-const batch_comment_MAX_SHOWN_HEADER = 100;
-const batch_comment_LIMIT = 'GitHub limits a comment to 65,536 characters';
-/**
- * The pull-request comment for a batch, as Markdown: one comment for every scenario, led by the same
- * hidden marker as a single job's (so the comment-header rules are the same), with the table and one
- * collapsed diff per scenario, within GitHub's limit. Sections that do not fit are named, with a
- * pointer to the job summary and the files. Pure: the caller posts it.
- */
-function renderBatchComment(batch, context) {
-    const header = context.header.trim();
-    const folded = header.replace(/\s+/g, ' ');
-    const shownHeader = folded.length > batch_comment_MAX_SHOWN_HEADER ? `${folded.slice(0, batch_comment_MAX_SHOWN_HEADER)}…` : folded;
-    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
-    const head = [
-        commentMarker(header),
-        `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${batchStatusLine(batch)}\n`
-    ];
-    let facts = batchFacts(batch, undefined);
-    if (context.runUrl !== undefined) {
-        facts += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
-    }
-    head.push(facts);
-    if (batch.error !== '') {
-        const error = fitShown(batch.error, batch_comment_ERROR_BYTES, defang);
-        head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
-    }
-    head.push(textSection('Request', batch.extraInstructions, batch_comment_REQUEST_BYTES, {
-        whereWhole: 'the extra-instructions input',
-        limit: batch_comment_LIMIT,
-        show: defang
-    }));
-    head.push(`### Scenarios\n\n${batchTable(batch, ERROR_CHARS, defang)}`);
-    const footer = `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`;
-    const used = Buffer.byteLength([...head, footer].join('\n'));
-    const { sections, omitted } = fitSections(batch.reports, COMMENT_TARGET_BYTES - used - OMITTED_NOTE_BYTES, SECTION_BYTES, defang);
-    const where = `Every scenario's diff is in the job summary of ${run}, and the new texts in the files of the step's \`instructions-dir\` output.`;
-    return [...head, ...sections, omittedNote(omitted, batch_comment_LIMIT, where), footer].filter(part => part !== '').join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-/** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-const SIDE_TEXT_BYTES = 64 * 1024;
-const summary_DIFF_BYTES = 192 * 1024;
-/** The job summary for one ending, as Markdown. Pure: the caller writes it. */
-function renderSummary(report, context) {
-    const { outcome } = report;
-    const limit = 'GitHub limits a job summary to 1 MiB';
-    const parts = [];
-    parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
-    parts.push(factsTable(report, context.apiHost));
-    if (outcome.error !== '')
-        parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
-    if (report.extraInstructions !== undefined) {
-        parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }));
-    }
-    const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + summary_DIFF_BYTES + 8192;
-    if (outcome.status === 'completed') {
-        const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${inlineCode(context.instructionsFile)})`;
-        parts.push(textSection('Instructions', outcome.instructions, SUMMARY_LIMIT_BYTES - reserved, { whereWhole, limit }));
-        if (report.currentInstructions !== undefined) {
-            parts.push(diffSection(report.currentInstructions, outcome.instructions, summary_DIFF_BYTES));
-        }
-    }
-    if (outcome.expectedOutcome !== '') {
-        parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
-    }
-    return parts.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-summary.ts
-
-
-
-const batch_summary_SIDE_TEXT_BYTES = 64 * 1024;
-/** No one scenario's section takes more than this, however few there are. */
-const batch_summary_SECTION_BYTES = 192 * 1024;
-const batch_summary_ERROR_CHARS = 200;
-const batch_summary_LIMIT = 'GitHub limits a job summary to 1 MiB';
-/**
- * The job summary of a batch, as Markdown: the facts, the error, the request, one table of the
- * scenarios, then one collapsed section per scenario with its diff, within GitHub's 1 MiB. Sections
- * that do not fit are named, with a pointer to the files. Pure: the caller writes it.
- */
-function renderBatchSummary(batch, context) {
-    const head = [`## Cekura scenario instructions: ${batchStatusLine(batch)}\n`, batchFacts(batch, context.apiHost)];
-    if (batch.error !== '')
-        head.push(`### Error\n\n${preBlock(fitEscaped(batch.error, batch_summary_SIDE_TEXT_BYTES).text)}\n`);
-    head.push(textSection('Request', batch.extraInstructions, batch_summary_SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit: batch_summary_LIMIT }));
-    head.push(`### Scenarios\n\n${batchTable(batch, batch_summary_ERROR_CHARS)}`);
-    const used = Buffer.byteLength(head.join('\n'));
-    const { sections, omitted } = fitSections(batch.reports, SUMMARY_LIMIT_BYTES - used - OMITTED_NOTE_BYTES, batch_summary_SECTION_BYTES);
-    const where = `The new texts are in the files of the \`instructions-dir\` output (${cellText(context.instructionsDir)}), one per completed ` +
-        'scenario, and each error in the `results` output.';
-    return [...head, ...sections, omittedNote(omitted, batch_summary_LIMIT, where)].filter(part => part !== '').join('\n');
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-
-
-
-/** Output names, as action.yml declares them. */
-const OUTPUT = {
-    status: 'status',
-    progressId: 'progress-id',
-    instructions: 'instructions',
-    expectedOutcome: 'expected-outcome',
-    instructionsFile: 'instructions-file',
-    result: 'result',
-    error: 'error',
-    polls: 'polls',
-    elapsedSeconds: 'elapsed-seconds',
-    mode: 'mode',
-    scenarioId: 'scenario-id',
-    applied: 'applied',
-    commentId: 'comment-id',
-    commentUrl: 'comment-url',
-    results: 'results',
-    instructionsDir: 'instructions-dir'
-};
-/**
- * Where the instructions file goes: RUNNER_TEMP on a runner (one folder for the whole job), the system
- * temp folder elsewhere. The name is the id made safe for any file system, then a short hash of the
- * whole id and the step (GITHUB_ACTION, unique per step in a job): two ids that read the same once
- * made safe (`a/b`, `a:b`), or two steps following one job, never share a file.
- */
-function instructionsFilePath(progressId, runnerTemp, step = '') {
-    const safe = progressId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${step}\n${progressId}`).digest('hex').slice(0, 12);
-    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions', `${safe || 'job'}-${hash}.txt`);
-}
-/** Every output for one ending. Values are redacted by the caller before they get here. */
-function outputValues(outcome, instructionsFile) {
-    return {
-        [OUTPUT.status]: outcome.status,
-        [OUTPUT.progressId]: outcome.progressId,
-        [OUTPUT.instructions]: outcome.instructions,
-        [OUTPUT.expectedOutcome]: outcome.expectedOutcome,
-        [OUTPUT.instructionsFile]: instructionsFile,
-        [OUTPUT.result]: outcome.lastResponse === null ? '' : stringifyJson(outcome.lastResponse),
-        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(outcome.error),
-        [OUTPUT.polls]: String(outcome.polls),
-        [OUTPUT.elapsedSeconds]: (outcome.elapsedMs / 1000).toFixed(1)
-    };
-}
-/** Where a batch's folder of texts goes: a new folder under this one, one per step. */
-function instructionsDirParent(runnerTemp) {
-    return (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), 'cekura-instructions');
-}
-/** The `results` output: one object per scenario, in the order given. `fileOf` names each completed job's file. */
-function batchResults(batch, fileOf) {
-    return batch.reports.map(report => {
-        const { outcome } = report;
-        const id = report.scenarioId ?? 0;
-        return {
-            scenario_id: id,
-            progress_id: outcome.progressId,
-            status: outcome.status,
-            error: (0,base_text/* oneLine */.TN)(outcome.error),
-            applied: report.applied === true,
-            instructions_file: outcome.status === 'completed' ? (fileOf(id) ?? '') : '',
-            polls: outcome.polls,
-            elapsed_seconds: Math.round(outcome.elapsedMs / 100) / 10
-        };
-    });
-}
-/**
- * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
- * file and last response) is empty: it is in `results` and the folder instead.
- */
-function batchOutputValues(batch, results, instructionsDir) {
-    return {
-        [OUTPUT.status]: batch.status,
-        [OUTPUT.progressId]: '',
-        [OUTPUT.instructions]: '',
-        [OUTPUT.expectedOutcome]: '',
-        [OUTPUT.instructionsFile]: '',
-        [OUTPUT.result]: '',
-        [OUTPUT.error]: (0,base_text/* oneLine */.TN)(batch.error),
-        [OUTPUT.polls]: String(batch.polls),
-        [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
-        [OUTPUT.mode]: 'improve',
-        [OUTPUT.scenarioId]: '',
-        [OUTPUT.applied]: String(batch.applied),
-        [OUTPUT.results]: JSON.stringify(results),
-        [OUTPUT.instructionsDir]: instructionsDir
-    };
-}
-
-;// CONCATENATED MODULE: ./src/publish.ts
-
-
-
-
-
-
-
-
-
-
-
-/** The comment may take this long past the timeout, or after a cancel. */
-const COMMENT_GRACE_MS = 2500;
-/**
- * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
- * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
- * was cancelled while the comment was being written.
- */
-async function publish(report, context) {
-    const { settings, redact, cancel } = context;
-    const { outcome } = report;
-    const setOutput = (name, value) => core.setOutput(name, redact(value));
-    const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION);
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, redact(outcome.instructions), 'utf8');
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not write the instructions file ${file}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-    }
-    const values = outputValues(outcome, file);
-    values[OUTPUT.mode] = report.mode;
-    values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
-    values[OUTPUT.applied] = String(report.applied === true);
-    // A batch's outputs: empty for a single job.
-    values[OUTPUT.results] = '';
-    values[OUTPUT.instructionsDir] = '';
-    for (const [name, value] of Object.entries(values))
-        setOutput(name, value);
-    if (settings.summary) {
-        await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }));
-    }
-    await comment(context, outcome.status, setOutput, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }));
-    return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report;
-}
-/**
- * Writes everything a (redacted) batch leaves behind: one file per completed job in a new folder, the
- * outputs (with `results`), one summary and one comment for the whole batch.
- */
-async function publishBatch(batch, context) {
-    const { settings, redact } = context;
-    const setOutput = (name, value) => core.setOutput(name, redact(value));
-    const files = new Map();
-    let dir = '';
-    try {
-        const parent = instructionsDirParent(process.env.RUNNER_TEMP);
-        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
-        // A folder of its own, so that a later step can copy exactly this batch's texts in one command.
-        dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(parent, 'batch-'));
-        for (const report of batch.reports) {
-            if (report.outcome.status !== 'completed' || report.scenarioId === undefined)
-                continue;
-            const file = (0,external_node_path_namespaceObject.join)(dir, `${report.scenarioId}.txt`);
-            (0,external_node_fs_namespaceObject.writeFileSync)(file, redact(report.outcome.instructions), 'utf8');
-            files.set(report.scenarioId, file);
-        }
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not write the instructions files${dir === '' ? '' : ` in ${dir}`}: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-    }
-    const results = batchResults(batch, id => files.get(id));
-    for (const [name, value] of Object.entries(batchOutputValues(batch, results, dir)))
-        setOutput(name, value);
-    if (settings.summary) {
-        await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }));
-    }
-    await comment(context, batch.status, setOutput, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }));
-}
-async function writeSummary(render) {
-    try {
-        await core.summary.addRaw(render(), true).write();
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not write the job summary: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-    }
-}
-/** Posts the comment when asked to, after the summary, so that a slow or failing comment never costs the summary. */
-async function comment({ settings, deadline, cancel }, status, setOutput, render) {
-    let posted;
-    if (settings.prComment) {
-        // Cancelled before this point, the comment still gets its short grace; cancelled while it is being
-        // written, its requests are aborted at once.
-        const cancelledBefore = cancel?.aborted === true;
-        posted = await postComment({
-            token: settings.githubToken,
-            header: settings.commentHeader,
-            body: render(workflowRunUrl(process.env)),
-            // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
-            // step): the result is worth posting, but not worth holding up the exit for.
-            timeoutMs: status === 'cancelled' || cancelledBefore
-                ? COMMENT_GRACE_MS
-                : Math.round(Math.min(30_000, Math.max(COMMENT_GRACE_MS, deadline - performance.now()))),
-            ...(cancel && !cancelledBefore ? { signal: cancel } : {}),
-            log: { info: log/* log */.Rm.info, notice: log/* log */.Rm.notice, warning: log/* log */.Rm.warning, debug: log/* log */.Rm.debug }
-        });
-    }
-    setOutput(OUTPUT.commentId, posted === undefined ? '' : String(posted.id));
-    setOutput(OUTPUT.commentUrl, posted?.url ?? '');
-}
-/**
- * The runner cancelled the step after the job had ended (while the summary or the comment was being
- * written): the step ends cancelled, and the outputs and the summary say so.
- */
-async function cancelledLate(report, settings, setOutput) {
-    const { outcome } = report;
-    const before = outcome.error === '' ? `the job had ${outcome.status === 'completed' ? 'completed' : `ended ${outcome.status}`}` : outcome.error;
-    const error = `The run was cancelled while its results were being published (${before}); the pull-request comment may not have been written.`;
-    setOutput(OUTPUT.status, 'cancelled');
-    setOutput(OUTPUT.error, (0,base_text/* oneLine */.TN)(error));
-    if (settings.summary) {
-        await writeSummary(() => `\n> [!WARNING]\n> The run was cancelled while its results were being published.\n`);
-    }
-    return Object.freeze({ ...report, outcome: { ...outcome, status: 'cancelled', error } });
-}
-/**
- * Fails the step before any job was followed. Every declared output is still written, so later steps
- * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
- * when the inputs tell it, applied is false, and the rest are empty.
- */
-function publishInputFailure(message, mode) {
-    const values = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']));
-    values[OUTPUT.status] = 'failed';
-    values[OUTPUT.error] = (0,base_text/* oneLine */.TN)(message);
-    values[OUTPUT.polls] = '0';
-    values[OUTPUT.elapsedSeconds] = '0.0';
-    values[OUTPUT.mode] = mode ?? '';
-    values[OUTPUT.applied] = 'false';
-    for (const [name, value] of Object.entries(values))
-        core.setOutput(name, value);
-    log/* log */.Rm.failed(message);
-}
-
-// EXTERNAL MODULE: ./src/wait/signals.ts
-var signals = __nccwpck_require__(2356);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Masks the secrets before anything can log them, even before the inputs are checked, and redacts
- * them from every log line from here on.
- */
-function maskSecrets() {
-    const key = core.getInput(INPUT.apiKey).trim();
-    // The runner masks github.token itself; a personal token passed in is masked here.
-    const token = core.getInput(INPUT.githubToken).trim();
-    for (const secret of [key, token])
-        (0,log/* maskSecret */.$l)(secret);
-    const redact = redactor(key, token);
-    (0,log/* useRedaction */.NY)(redact);
-    return redact;
-}
-function readSettings() {
-    return parseInputs(name => core.getInput(name), {
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        // A regular file of at most 1 MiB, read without ever blocking on a FIFO or a device.
-        readFile: path => readRegularFile(path)
-    });
-}
-function timing(settings) {
-    return `polls from every ${formatDuration(settings.pollIntervalMs)} up to every ${formatDuration(settings.maxPollIntervalMs)}`;
-}
-/** Runs the job the settings ask for against Cekura, logging as it goes. */
-async function follow(settings, redact, startedAt, cancel) {
-    const { job } = settings;
-    const host = new URL(settings.apiUrl).host;
-    const when = `timeout ${formatDuration(settings.timeoutMs)}; ${timing(settings)}`;
-    log/* log */.Rm.info(job.mode === 'poll'
-        ? `Following Cekura job ${job.progressId} at ${host} (${when}).`
-        : `Starting a Cekura ${job.mode} job at ${host} (${when}).`);
-    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact });
-    try {
-        return await runJob({ ...settings, startedAt }, {
-            client,
-            now: () => performance.now(),
-            sleep: sleep,
-            random: Math.random,
-            cancel,
-            log: log/* log */.Rm.info,
-            redact,
-            // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
-        });
-    }
-    finally {
-        client.close();
-    }
-}
-/** Runs one improve job per scenario of the list, a few at once, logging as they go. */
-async function followBatch(settings, scenarioIds, redact, startedAt, cancel) {
-    const { job } = settings;
-    if (job.mode !== 'improve')
-        throw new Error(`a batch runs improve jobs, not ${job.mode}`);
-    const host = new URL(settings.apiUrl).host;
-    log/* log */.Rm.info(`Starting a batch of ${(0,base_text/* plural */.LS)(scenarioIds.length, 'improve job')} at ${host}, at most ${settings.concurrency} at once ` +
-        `(timeout ${formatDuration(settings.timeoutMs)} for all; ${timing(settings)}).`);
-    const now = () => performance.now();
-    // One gate for all the jobs: the account's rate limit is shared, so a 429 seen by one holds back all.
-    const gate = createGate({ now, sleep: sleep });
-    const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact, gate });
-    try {
-        return await runBatch({
-            scenarioIds,
-            job,
-            apply: settings.apply,
-            concurrency: settings.concurrency,
-            timeoutMs: settings.timeoutMs,
-            pollIntervalMs: settings.pollIntervalMs,
-            maxPollIntervalMs: settings.maxPollIntervalMs,
-            startedAt
-        }, {
-            client,
-            now,
-            sleep: sleep,
-            random: Math.random,
-            cancel,
-            log: log/* log */.Rm.info,
-            redact,
-            onEnded: report => {
-                const { outcome } = report;
-                const how = `${outcome.status} after ${formatDuration(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
-                log/* log */.Rm.info(`Scenario ${report.scenarioId}: ${how}${outcome.error === '' ? '.' : `: ${outcome.error}`}`);
-            }
-        });
-    }
-    finally {
-        client.close();
-    }
-}
-/** Fails the step, or not, as the ending and fail-on-error say; `done` is the line for a clean completion. */
-function conclude(status, error, done, settings, cancel) {
-    if (status === 'completed' && error === '') {
-        log/* log */.Rm.info(done);
-    }
-    else if (settings.failOnError || cancel.aborted) {
-        // A cancelled run always fails; a job that Cekura itself cancelled follows fail-on-error.
-        log/* log */.Rm.failed(error);
-    }
-    else {
-        log/* log */.Rm.warning(`${error} (fail-on-error is false, so the step succeeds; status ${status})`);
-    }
-}
-/** Runs the action; resolves once outputs and summary are written. Never throws. */
-async function run() {
-    const redact = maskSecrets();
-    // Signals are caught from the bundle's first moment; one that came before now is reported here.
-    const cancel = (0,signals/* watchForCancel */.r)(log/* log */.Rm.info);
-    // A signal that came while the bundle loaded is handled on the event loop: let it turn once, so that
-    // such a cancel is seen before anything is sent.
-    await new Promise(resolve => setImmediate(resolve));
-    try {
-        const settings = readSettings();
-        const startedAt = performance.now();
-        const context = { settings, redact, deadline: startedAt + settings.timeoutMs, cancel };
-        if (settings.scenarioIds !== undefined) {
-            const batch = redactBatch(await followBatch(settings, settings.scenarioIds, redact, startedAt, cancel), redact);
-            await publishBatch(batch, context);
-            const took = `after ${formatDuration(batch.elapsedMs)} and ${(0,base_text/* plural */.LS)(batch.polls, 'poll')}`;
-            conclude(batch.status, batch.error, `All ${(0,base_text/* plural */.LS)(batch.reports.length, 'job')} completed ${took}.`, settings, cancel);
-            return;
-        }
-        const report = await publish(redactReport(await follow(settings, redact, startedAt, cancel), redact), context);
-        const { outcome } = report;
-        const took = `after ${formatDuration(outcome.elapsedMs)} and ${(0,base_text/* plural */.LS)(outcome.polls, 'poll')}`;
-        conclude(outcome.status, outcome.error, `Job ${outcome.progressId} completed ${took}.`, settings, cancel);
-    }
-    catch (error) {
-        const mode = modeFromInputs(name => core.getInput(name));
-        if (error instanceof InputError) {
-            publishInputFailure(redact(error.message), mode);
-        }
-        else {
-            // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode);
-            if (error instanceof Error && error.stack)
-                log/* log */.Rm.debug(error.stack);
-        }
-    }
 }
 
 
@@ -31892,6 +31706,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

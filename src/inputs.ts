@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { formatDuration, parseDuration } from './base/duration.js'
 import { errorMessage } from './base/text.js'
-import { MODES, type Job, type Mode } from './base/types.js'
+import { COMMENT_MODES, MODES, type CommentMode, type Job, type Mode } from './base/types.js'
 
 /**
  * One declaration per input, as action.yml declares it: its name, the default the code falls back on
@@ -62,7 +62,10 @@ const DECLARATIONS = {
   summary: { name: 'summary', default: 'true' },
   prComment: { name: 'pr-comment', default: 'false' },
   githubToken: { name: 'github-token' },
-  commentHeader: { name: 'comment-header' }
+  commentHeader: { name: 'comment-header' },
+  commentMode: { name: 'comment-mode', default: 'update' },
+  prNumber: { name: 'pr-number' },
+  matrix: { name: 'matrix' }
 } as const satisfies Record<string, InputDeclaration>
 
 type InputKey = keyof typeof DECLARATIONS
@@ -102,8 +105,14 @@ export interface Settings {
   /** Post or update the pull-request comment. */
   prComment: boolean
   githubToken: string
-  /** Keeps this step's comment apart from others on the same pull request; '' for the default one. */
+  /** Keeps this step's comment apart from others on the same pull request; '' for the job's own. */
   commentHeader: string
+  /** What happens to our earlier comment: edit, replace, hide and replace, or delete. */
+  commentMode: CommentMode
+  /** The pull request to comment on, instead of the one the event names (or the commit's). */
+  prNumber?: number
+  /** The job's matrix as `toJSON(matrix)` gives it ('null' outside a matrix, '' when not evaluated): each leg keeps its own comment. */
+  matrix: string
 }
 
 export class InputError extends Error {
@@ -180,10 +189,13 @@ export function parseInputs(read: (name: string) => string, context: InputContex
     prComment: boolean('prComment', get),
     githubToken: get('githubToken'),
     commentHeader: commentHeader(get('commentHeader')),
-    concurrency: concurrency(get('concurrency'))
+    concurrency: concurrency(get('concurrency')),
+    commentMode: commentMode(get('commentMode')),
+    matrix: get('matrix')
   }
   if (get('scenarioId') !== '') settings.scenarioId = positiveInteger('scenarioId', get)
   if (get('scenarioIds') !== '') settings.scenarioIds = scenarioIds(get('scenarioIds'))
+  if (get('prNumber') !== '') settings.prNumber = pullRequestNumber(get('prNumber'))
   if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
     throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`)
   }
@@ -437,4 +449,21 @@ function commentHeader(text: string): string {
     )
   }
   return text
+}
+
+function commentMode(text: string): CommentMode {
+  const mode = text.toLowerCase()
+  if (!(COMMENT_MODES as readonly string[]).includes(mode)) {
+    throw new InputError(`Input '${INPUT.commentMode}' must be one of ${COMMENT_MODES.join(', ')}, got '${text}'.`)
+  }
+  return mode as CommentMode
+}
+
+function pullRequestNumber(text: string): number {
+  // A leading '#' is what people copy from the page; accept it.
+  const digits = text.startsWith('#') ? text.slice(1) : text
+  if (!/^\d+$/.test(digits) || Number(digits) < 1 || !Number.isSafeInteger(Number(digits))) {
+    throw new InputError(`Input '${INPUT.prNumber}' must be a pull request number (a whole number such as 42), got '${text}'.`)
+  }
+  return Number(digits)
 }

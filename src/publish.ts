@@ -4,13 +4,11 @@ import * as core from '@actions/core'
 import { log } from './base/log.js'
 import { errorMessage, oneLine } from './base/text.js'
 import type { Mode, Report, Status } from './base/types.js'
-import { postComment } from './github/pr-comment.js'
 import type { Settings } from './inputs.js'
 import type { BatchReport } from './job/batch.js'
-import { renderBatchComment } from './report/batch-comment.js'
-import { renderBatchSummary } from './report/batch-summary.js'
-import { renderComment, workflowRunUrl } from './report/comment.js'
+import type { CommentContext } from './report/comment.js'
 import { batchOutputValues, batchResults, instructionsDirParent, instructionsFilePath, OUTPUT, outputValues } from './report/outputs.js'
+import { renderBatchSummary } from './report/batch-summary.js'
 import { renderSummary } from './report/summary.js'
 
 /** The comment may take this long past the timeout, or after a cancel. */
@@ -56,7 +54,7 @@ export async function publish(report: Report, context: PublishContext): Promise<
   if (settings.summary) {
     await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }))
   }
-  await comment(context, outcome.status, setOutput, runUrl => renderComment(report, { header: settings.commentHeader, runUrl }))
+  await comment(context, outcome.status, setOutput, async about => (await import('./report/comment.js')).renderComment(report, about))
   return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report
 }
 
@@ -89,7 +87,9 @@ export async function publishBatch(batch: BatchReport, context: PublishContext):
   if (settings.summary) {
     await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }))
   }
-  await comment(context, batch.status, setOutput, runUrl => renderBatchComment(batch, { header: settings.commentHeader, runUrl }))
+  await comment(context, batch.status, setOutput, async about =>
+    (await import('./report/batch-comment.js')).renderBatchComment(batch, about)
+  )
 }
 
 async function writeSummary(render: () => string): Promise<void> {
@@ -105,19 +105,29 @@ async function comment(
   { settings, deadline, cancel }: PublishContext,
   status: Status,
   setOutput: SetOutput,
-  render: (runUrl: string | undefined) => string
+  render: (context: CommentContext) => Promise<string>
 ): Promise<void> {
   let posted: { id: number; url: string } | undefined
   if (settings.prComment) {
     // Cancelled before this point, the comment still gets its short grace; cancelled while it is being
     // written, its requests are aborted at once.
     const cancelledBefore = cancel?.aborted === true
+    // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
+    const [{ postComment }, { commentKey, workflowRunUrl }] = await Promise.all([
+      import('./github/pr-comment.js'),
+      import('./report/comment.js')
+    ])
+    const job = process.env.GITHUB_JOB
+    const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix })
     posted = await postComment({
       token: settings.githubToken,
-      header: settings.commentHeader,
-      body: render(workflowRunUrl(process.env)),
+      key,
+      mode: settings.commentMode,
+      prNumber: settings.prNumber,
+      body: await render({ header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
       // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
-      // step): the result is worth posting, but not worth holding up the exit for.
+      // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
+      // keep to the same budget.
       timeoutMs:
         status === 'cancelled' || cancelledBefore
           ? COMMENT_GRACE_MS

@@ -6,14 +6,22 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { HUGE_INSTRUCTIONS, TRICKY_INSTRUCTIONS } from '../support/fake-cekura.mjs'
 import { DEFAULT_TOKEN, FORBIDDEN_MESSAGE, TEST_CA_FILE, startFakeGitHub, type Comment, type FakeGitHub } from '../support/fake-github.mjs'
+import {
+  annotations,
+  commentInputs,
+  eventEnv as prEventEnv,
+  MARKER,
+  marked,
+  OWNER,
+  PR,
+  REPO,
+  RUN_URL,
+  SHA,
+  writes
+} from '../support/pr-env.js'
 import { expectAllOutputs, expectKeySafe, fastInputs, htmlUnescape, run, useFake, visibleLog } from '../support/e2e.js'
 import { actionBundle, assertSecretAbsent, type RunResult } from '../support/run-action.mjs'
 
-const OWNER = 'example-org'
-const REPO = 'example-repo'
-const PR = 7
-const MARKER = '<!-- cekura-instructions-action:default -->'
-const RUN_URL = `https://github.com/${OWNER}/${REPO}/actions/runs/1`
 const RECORD_MODULES = fileURLToPath(new URL('../support/record-modules.mjs', import.meta.url))
 
 let github: FakeGitHub
@@ -29,56 +37,12 @@ afterEach(async () => {
   rmSync(eventDir, { recursive: true, force: true })
 })
 
-const repository = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER } }
-
-const PAYLOADS: Record<string, unknown> = {
-  pull_request: { action: 'synchronize', number: PR, pull_request: { number: PR, state: 'open' }, repository },
-  pull_request_target: { action: 'opened', number: PR, pull_request: { number: PR, state: 'open' }, repository },
-  issue_comment: {
-    action: 'created',
-    issue: { number: PR, pull_request: { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PR}` } },
-    comment: { id: 1, body: '/instructions' },
-    repository
-  },
-  'issue_comment on an issue': { action: 'created', issue: { number: 8 }, comment: { id: 2, body: 'hello' }, repository },
-  push: { ref: 'refs/heads/main', after: 'abc123', repository }
-}
-
-/** The runner's variables for an event, with the GitHub API at the fake. */
-function eventEnv(event: keyof typeof PAYLOADS, extra: Record<string, string> = {}): Record<string, string> {
-  const path = join(eventDir, `${event.replace(/\W/g, '_')}.json`)
-  writeFileSync(path, JSON.stringify(PAYLOADS[event]))
-  return {
-    GITHUB_EVENT_NAME: event.split(' ')[0] as string,
-    GITHUB_EVENT_PATH: path,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_RUN_ID: '1',
-    ...extra
-  }
-}
-
-function commentInputs(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { 'pr-comment': 'true', 'github-token': DEFAULT_TOKEN, ...extra }
-}
-
-/** The text of every annotation of one kind, as the runner shows it. */
-function annotations(result: RunResult, kind: 'warning' | 'notice' | 'error'): string[] {
-  return result.stdout
-    .split(/\r?\n/)
-    .filter(line => line.startsWith(`::${kind}`))
-    .map(line =>
-      line
-        .replace(/^::[a-z]+[^:]*::/, '')
-        .replace(/%0A/g, '\n')
-        .replace(/%0D/g, '\r')
-        .replace(/%25/g, '%')
-    )
+function eventEnv(event: string, extra: Record<string, string> = {}): Record<string, string> {
+  return prEventEnv(github, eventDir, event, extra)
 }
 
 function ours(): Comment[] {
-  return github.comments(OWNER, REPO, PR).filter(comment => comment.body.startsWith('<!-- cekura-instructions-action:'))
+  return marked(github)
 }
 
 /** What a <pre> block shows a reader: entities decoded, the zero-width joiners after @ and # left out. */
@@ -153,10 +117,12 @@ describe('pull-request comment', () => {
     expect(updated.body).toContain('### Error')
     expect(preShown(updated.body).join('\n')).toContain('LLM quota exceeded')
     expect(updated.body).not.toContain('### Instructions')
-    expect(github.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
-      `/repos/${OWNER}/${REPO}/issues/comments/${updated.id}`
+    // The first run posted it; the second asked whose token it holds (GraphQL's viewer) and edited it.
+    expect(writes(github)).toEqual([
+      `POST /repos/${OWNER}/${REPO}/issues/${PR}/comments`,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${updated.id}`
     ])
-    expect(github.requests.filter(r => r.method === 'POST')).toHaveLength(1)
+    expect(github.requests.filter(r => r.path === '/graphql')).toHaveLength(1)
     expectSecretsSafe(second)
   })
 
@@ -204,10 +170,7 @@ describe('pull-request comment', () => {
       { per_page: '100', page: '2' },
       { per_page: '100', page: '3' }
     ])
-    expect(github.requests.filter(r => r.method === 'POST')).toEqual([])
-    expect(github.requests.filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
-      `/repos/${OWNER}/${REPO}/issues/comments/${mine.id}`
-    ])
+    expect(writes(github)).toEqual([`PATCH /repos/${OWNER}/${REPO}/issues/comments/${mine.id}`])
     const after = github.comments(OWNER, REPO, PR)
     expect(after).toHaveLength(231)
     expect(after.find(c => c.id === mine.id)?.body).toContain('✅ completed')
@@ -283,7 +246,7 @@ describe('pull-request comment', () => {
     assertSecretAbsent(result, 'ghp_wrongTokenForTheTest123')
   })
 
-  test('a push run gives a notice, asks GitHub nothing and passes', async () => {
+  test('a push run whose commit heads no open pull request gives a notice and passes', async () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs()), env: eventEnv('push') })
     expect(result.code).toBe(0)
     expectAllOutputs(result)
@@ -291,7 +254,18 @@ describe('pull-request comment', () => {
     expect(result.outputs['comment-url']).toBe('')
     const notices = annotations(result, 'notice')
     expect(notices).toHaveLength(1)
-    expect(notices[0]).toMatch(/push event is not for a pull request/)
+    expect(notices[0]).toMatch(/no open pull request has commit a1b2c3d \(this push run's\) as its head/)
+    expect(annotations(result, 'warning')).toEqual([])
+    // It only looked the commit up.
+    expect(github.requests.map(r => `${r.method} ${r.path}`)).toEqual([`GET /repos/${OWNER}/${REPO}/commits/${SHA}/pulls`])
+  })
+
+  test('an event with no pull request and no commit to look up (release) gives a notice and asks GitHub nothing', async () => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'complete-after-1', commentInputs()), env: eventEnv('release') })
+    expect(result.code).toBe(0)
+    const notices = annotations(result, 'notice')
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toMatch(/release event is not for a pull request \(set pr-number to pick one\)/)
     expect(annotations(result, 'warning')).toEqual([])
     expect(github.requests).toEqual([])
   })

@@ -2,6 +2,8 @@
 
 export const DEFAULT_TOKEN: string
 export const BOT_LOGIN: string
+export const SECONDARY_RATE_LIMIT_MESSAGE: string
+export const PRIMARY_RATE_LIMIT_MESSAGE: string
 export const FORBIDDEN_MESSAGE: string
 /** The test CA, for NODE_EXTRA_CA_CERTS. */
 export const TEST_CA_FILE: string
@@ -31,6 +33,8 @@ export interface RecordedRequest {
   body: string
   via: 'direct' | 'proxy'
   response: { status: number; body: string } | undefined
+  /** when it arrived, in epoch milliseconds */
+  at: number
 }
 
 export interface CommentSpec {
@@ -39,8 +43,36 @@ export interface CommentSpec {
   userType?: string
 }
 
+export interface TokenUser {
+  /** an app's user ends in [bot] */
+  login: string
+  /** an app's installation token (GET /user is refused), or a person's token */
+  kind: 'app' | 'user'
+}
+
+export interface PullRequestSpec {
+  owner: string
+  repo: string
+  number: number
+  headSha: string
+  /** open unless given */
+  state?: 'open' | 'closed'
+}
+
+export interface RateLimitSpec {
+  kind: 'primary' | 'secondary'
+  /** how many requests get it; all when omitted (counts down) */
+  count?: number
+  /** 403 unless given (GitHub also uses 429) */
+  status?: number
+  /** seconds, for the retry-after header */
+  retryAfter?: number
+  /** epoch seconds, for x-ratelimit-reset (primary); an hour from now when omitted */
+  reset?: number
+}
+
 export interface FakeGitHubOptions {
-  /** the one token accepted (DEFAULT_TOKEN) */
+  /** the token of github-actions[bot], an app's installation token (DEFAULT_TOKEN) */
   token?: string
   host?: string
   port?: number
@@ -57,12 +89,24 @@ export interface FakeGitHub {
   requests: RecordedRequest[]
   /** CONNECT requests received as a proxy */
   connects: { target: string; headers: Record<string, string> }[]
-  /** 'writes': POST and PATCH answer 403 "Resource not accessible by integration"; 'all': every request */
-  forbid: 'none' | 'writes' | 'all'
+  /**
+   * 'writes': POST, PATCH and DELETE answer 403 "Resource not accessible by integration" and GraphQL
+   * mutations a FORBIDDEN error; 'edits': PATCH and DELETE only; 'hides': GraphQL mutations only;
+   * 'all': every request answers 403
+   */
+  forbid: 'none' | 'writes' | 'edits' | 'hides' | 'all'
   /** when set, every request answers this status */
   failWith: number | undefined
   /** when true, every request is recorded (response undefined) and never answered */
   hang: boolean
+  /** the next requests answer with this rate limit */
+  rateLimit: RateLimitSpec | undefined
+  /** 'forbidden': GraphQL's viewer is an error for app tokens */
+  viewer: 'login' | 'forbidden'
+  addToken(token: string, user: TokenUser): void
+  addPullRequest(spec: PullRequestSpec): void
+  /** the classifier a comment was hidden with (e.g. OUTDATED), or undefined when it is not hidden */
+  minimizedAs(id: number): string | undefined
   comments(owner: string, repo: string, number: number): Comment[]
   addComment(owner: string, repo: string, number: number, spec: CommentSpec): Comment
   addComments(owner: string, repo: string, number: number, count: number, make?: (index: number) => CommentSpec): Comment[]

@@ -12,15 +12,31 @@
 //         GitHub sends it, absolute URLs built from the request's Host
 //   POST  <prefix>/repos/{owner}/{repo}/issues/{number}/comments        {"body": "..."}  -> 201
 //   PATCH <prefix>/repos/{owner}/{repo}/issues/comments/{comment_id}     {"body": "..."}  -> 200
+//   DELETE <prefix>/repos/{owner}/{repo}/issues/comments/{comment_id}                     -> 204
+//   GET   <prefix>/repos/{owner}/{repo}/commits/{sha}/pulls   the pull requests added with addPullRequest
+//         whose head or merge commit is {sha}, open or closed, as GitHub lists them
+//   GET   <prefix>/user    the token's user; an app's installation token gets 403, as on GitHub
+//   POST  <graphql prefix>/graphql   three operations, told apart by their text: `viewer { login }`,
+//         `nodes(ids: $ids) { ... on IssueComment { id isMinimized } }` and
+//         `minimizeComment(input: { subjectId: $id, classifier: ... })`; anything else is a GraphQL error
 //
-// <prefix> is anything before /repos/ (for example /api/v3, as on GitHub Enterprise Server); Link
-// URLs keep it. Every request needs `Authorization: token <TOKEN>` (or Bearer), else 401 "Bad
-// credentials". A body over 65,536 characters is refused with 422, as GitHub does.
+// <prefix> is anything before /repos/ or /user (for example /api/v3, as on GitHub Enterprise Server);
+// Link URLs keep it. GraphQL is at /graphql, or at /api/graphql beside a /api/v3 REST prefix, as
+// Octokit derives it. Every request needs `Authorization: token <TOKEN>` (or Bearer) with a known
+// token, else 401 "Bad credentials". Tokens: DEFAULT_TOKEN is an app's installation token whose user is
+// github-actions[bot] (GITHUB_TOKEN); addToken() adds more, of apps or of people. A comment's author is
+// the token's user. A body over 65,536 characters is refused with 422, as GitHub does.
 //
-// Switches: `fake.forbid = 'writes'` answers POST and PATCH with 403 "Resource not accessible by
-// integration" (the read-only token of a fork pull request); 'all' does it for every request.
+// Switches: `fake.forbid = 'writes'` answers POST, PATCH and DELETE with 403 "Resource not accessible
+// by integration" (the read-only token of a fork pull request), and GraphQL mutations with a FORBIDDEN
+// error; 'edits' does it for PATCH and DELETE only (an edit GitHub refuses); 'hides' for GraphQL
+// mutations only; 'all' answers every request with 403.
 // `fake.failWith = 500` answers every request with that status. `fake.hang = true` accepts every
 // request and never answers it (an API that is down behind a load balancer); close() drops them.
+// `fake.rateLimit = { kind, count, ... }` answers the next `count` requests (all when omitted) with a
+// rate limit: 'secondary' is 403 (or `status`) with `retry-after: <retryAfter>` seconds when given;
+// 'primary' is 403 (or `status`) with `x-ratelimit-remaining: 0` and `x-ratelimit-reset: <reset>`
+// (epoch seconds). `fake.viewer = 'forbidden'` makes GraphQL's viewer an error for app tokens.
 //
 // The same port is also an HTTP proxy: a CONNECT request (what undici's ProxyAgent sends for
 // HTTPS_PROXY) is recorded in `connects` and tunnelled into this server, over TLS with the test
@@ -34,6 +50,9 @@ import { fileURLToPath } from 'node:url'
 
 export const DEFAULT_TOKEN = 'ghs_fakeGitHubTokenForTests0123456789'
 export const BOT_LOGIN = 'github-actions[bot]'
+export const SECONDARY_RATE_LIMIT_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.'
+export const PRIMARY_RATE_LIMIT_MESSAGE = 'API rate limit exceeded for installation ID 1.'
 export const FORBIDDEN_MESSAGE = 'Resource not accessible by integration'
 /** Where the test CA is, for NODE_EXTRA_CA_CERTS. */
 export const TEST_CA_FILE = fileURLToPath(new URL('./tls/ca.crt.pem', import.meta.url))
@@ -65,6 +84,31 @@ const MAX_BODY_CHARS = 65_536
  * @property {string} body
  * @property {'direct' | 'proxy'} via
  * @property {{ status: number, body: string } | undefined} response
+ * @property {number} at  when it arrived, in epoch milliseconds
+ */
+
+/**
+ * @typedef {object} TokenUser
+ * @property {string} login  an app's user ends in [bot]
+ * @property {'app' | 'user'} kind  an app's installation token, or a person's token
+ */
+
+/**
+ * @typedef {object} PullRequestSpec
+ * @property {string} owner
+ * @property {string} repo
+ * @property {number} number
+ * @property {string} headSha
+ * @property {'open' | 'closed'} [state]
+ */
+
+/**
+ * @typedef {object} RateLimitSpec
+ * @property {'primary' | 'secondary'} kind
+ * @property {number} [count]       how many requests get it; all when omitted
+ * @property {number} [status]      403 unless given (GitHub also uses 429)
+ * @property {number} [retryAfter]  seconds, for the retry-after header
+ * @property {number} [reset]       epoch seconds, for x-ratelimit-reset (primary)
  */
 
 /**
@@ -89,9 +133,23 @@ function send(res, status, json, headers = {}) {
   return body
 }
 
+/** @param {string} text @returns {any} */
+function safeJson(text) {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** @param {FakeGitHubOptions} [options] */
 export async function startFakeGitHub(options = {}) {
-  const token = options.token ?? DEFAULT_TOKEN
+  /** @type {Map<string, TokenUser>} */
+  const tokens = new Map([[options.token ?? DEFAULT_TOKEN, { login: BOT_LOGIN, kind: 'app' }]])
+  /** @type {PullRequestSpec[]} */
+  const pulls = []
+  /** @type {Map<number, string>} comment id -> classifier, for the hidden ones */
+  const minimized = new Map()
   const serverUrl = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '')
   const tlsContext = options.tls ? { key: readFileSync(TLS_KEY_FILE), cert: readFileSync(TLS_CERT_FILE) } : undefined
 
@@ -152,12 +210,26 @@ export async function startFakeGitHub(options = {}) {
     /** @type {RecordedRequest[]} */
     requests,
     connects,
-    /** @type {'none' | 'writes' | 'all'} */
+    /** @type {'none' | 'writes' | 'edits' | 'hides' | 'all'} */
     forbid: 'none',
     /** @type {number | undefined} */
     failWith: undefined,
     /** when true, every request is recorded and never answered */
     hang: false,
+    /** @type {RateLimitSpec | undefined} */
+    rateLimit: undefined,
+    /** @type {'login' | 'forbidden'} */
+    viewer: 'login',
+    /** @param {string} value @param {TokenUser} user */
+    addToken(value, user) {
+      tokens.set(value, user)
+    },
+    /** @param {PullRequestSpec} spec */
+    addPullRequest(spec) {
+      pulls.push({ state: 'open', ...spec })
+    },
+    /** @param {number} id @returns {string | undefined} the classifier, when hidden */
+    minimizedAs: id => minimized.get(id),
     /** @param {string} owner @param {string} repo @param {number} number @returns {Comment[]} */
     comments: (owner, repo, number) => [...thread(owner, repo, number)],
     /**
@@ -179,6 +251,10 @@ export async function startFakeGitHub(options = {}) {
     reset() {
       threads.clear()
       threadOf.clear()
+      pulls.length = 0
+      minimized.clear()
+      fake.rateLimit = undefined
+      fake.viewer = 'login'
       requests.length = 0
       connects.length = 0
       fake.forbid = 'none'
@@ -206,7 +282,7 @@ export async function startFakeGitHub(options = {}) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
       }
       const path = decodeURIComponent(url.pathname)
-      const at = path.indexOf('/repos/')
+      const at = /\/(?:repos\/|user\/?$|graphql\/?$)/.exec(path)?.index ?? -1
       const prefix = at > 0 ? path.slice(0, at) : ''
       /** @type {RecordedRequest} */
       const record = {
@@ -217,7 +293,8 @@ export async function startFakeGitHub(options = {}) {
         headers,
         body: Buffer.concat(chunks).toString('utf8'),
         via,
-        response: undefined
+        response: undefined,
+        at: Date.now()
       }
       requests.push(record)
       /** @param {number} status @param {unknown} json @param {Record<string, string>} [extra] */
@@ -232,11 +309,55 @@ export async function startFakeGitHub(options = {}) {
         return reply(fake.failWith, { message: `Fake failure ${fake.failWith}`, documentation_url: 'https://docs.github.com/rest' })
       }
       const auth = /^(?:token|bearer) (.+)$/i.exec(headers.authorization ?? '')
-      if (!auth || auth[1] !== token) {
+      const user = auth ? tokens.get(auth[1] ?? '') : undefined
+      if (!user) {
         return reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
       }
-      const write = record.method !== 'GET' && record.method !== 'HEAD'
-      if (fake.forbid === 'all' || (fake.forbid === 'writes' && write)) {
+      const limit = fake.rateLimit
+      if (limit !== undefined && (limit.count === undefined || limit.count > 0)) {
+        if (limit.count !== undefined) limit.count--
+        const status = limit.status ?? 403
+        if (limit.kind === 'primary') {
+          return reply(
+            status,
+            {
+              message: PRIMARY_RATE_LIMIT_MESSAGE,
+              documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+              status: String(status)
+            },
+            {
+              'x-ratelimit-limit': '5000',
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-used': '5000',
+              'x-ratelimit-resource': 'core',
+              'x-ratelimit-reset': String(limit.reset ?? Math.ceil(Date.now() / 1000) + 3600)
+            }
+          )
+        }
+        return reply(
+          status,
+          {
+            message: SECONDARY_RATE_LIMIT_MESSAGE,
+            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+            status: String(status)
+          },
+          limit.retryAfter === undefined ? {} : { 'retry-after': String(limit.retryAfter) }
+        )
+      }
+
+      const route = path.slice(prefix.length)
+      const graphql = /^\/graphql\/?$/.test(route) && record.method === 'POST'
+      const mutation = graphql && /^\s*mutation\b/.test(String(safeJson(record.body)?.query ?? ''))
+      const write = record.method !== 'GET' && record.method !== 'HEAD' && !graphql
+      const edit = record.method === 'PATCH' || record.method === 'DELETE'
+      // GraphQL says no inside a 200 answer, as GitHub does.
+      if (mutation && (fake.forbid === 'writes' || fake.forbid === 'hides')) {
+        return reply(200, {
+          data: { minimizeComment: null },
+          errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], message: FORBIDDEN_MESSAGE }]
+        })
+      }
+      if (fake.forbid === 'all' || (fake.forbid === 'writes' && write) || (fake.forbid === 'edits' && edit)) {
         return reply(403, {
           message: FORBIDDEN_MESSAGE,
           documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
@@ -244,9 +365,15 @@ export async function startFakeGitHub(options = {}) {
         })
       }
 
-      const route = path.slice(prefix.length)
       const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments\/?$/.exec(route)
       const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/?$/.exec(route)
+      const commitPulls = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls\/?$/.exec(route)
+      /** @param {string} owner @param {string} repo @param {string} id */
+      const findComment = (owner, repo, id) => {
+        const k = threadOf.get(Number(id))
+        const comment = k === undefined ? undefined : threads.get(k)?.find(c => c.id === Number(id))
+        return comment && k?.startsWith(`${owner}/${repo}#`.toLowerCase()) ? { comment, key: k } : undefined
+      }
 
       /** @returns {string | undefined} the body, or undefined after answering 422 */
       const bodyOf = () => {
@@ -303,14 +430,19 @@ export async function startFakeGitHub(options = {}) {
         const body = bodyOf()
         if (body === undefined) return
         const [, owner = '', repo = '', number = ''] = list
-        const comment = makeComment(owner, repo, Number(number), { body }, apiBase)
+        const comment = makeComment(
+          owner,
+          repo,
+          Number(number),
+          { body, user: user.login, userType: user.kind === 'app' ? 'Bot' : 'User' },
+          apiBase
+        )
         return reply(201, comment, { location: comment.url })
       }
       if (one && record.method === 'PATCH') {
         const [, owner = '', repo = '', id = ''] = one
-        const k = threadOf.get(Number(id))
-        const comment = k === undefined ? undefined : threads.get(k)?.find(c => c.id === Number(id))
-        if (!comment || !k?.startsWith(`${owner}/${repo}#`.toLowerCase())) {
+        const comment = findComment(owner, repo, id)?.comment
+        if (!comment) {
           return reply(404, {
             message: 'Not Found',
             documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
@@ -323,9 +455,106 @@ export async function startFakeGitHub(options = {}) {
         comment.updated_at = new Date(Date.parse(comment.updated_at) + 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
         return reply(200, comment)
       }
+      if (one && record.method === 'DELETE') {
+        const [, owner = '', repo = '', id = ''] = one
+        const found = findComment(owner, repo, id)
+        if (!found) {
+          return reply(404, {
+            message: 'Not Found',
+            documentation_url: 'https://docs.github.com/rest/issues/comments#delete-an-issue-comment',
+            status: '404'
+          })
+        }
+        const list = threads.get(found.key) ?? []
+        list.splice(list.indexOf(found.comment), 1)
+        threadOf.delete(found.comment.id)
+        minimized.delete(found.comment.id)
+        return reply(204, undefined)
+      }
+      if (commitPulls && record.method === 'GET') {
+        const [, owner = '', repo = '', sha = ''] = commitPulls
+        const found = pulls.filter(
+          pull =>
+            `${pull.owner}/${pull.repo}`.toLowerCase() === `${owner}/${repo}`.toLowerCase() &&
+            pull.headSha.toLowerCase() === sha.toLowerCase()
+        )
+        return reply(
+          200,
+          found.map(pull => ({
+            url: `${apiBase}/repos/${pull.owner}/${pull.repo}/pulls/${pull.number}`,
+            id: 500_000 + pull.number,
+            number: pull.number,
+            state: pull.state,
+            title: `Pull request ${pull.number}`,
+            user: { login: 'octo-dev', id: 42, type: 'User' },
+            head: { label: `${pull.owner}:feature-${pull.number}`, ref: `feature-${pull.number}`, sha: pull.headSha },
+            base: { label: `${pull.owner}:main`, ref: 'main', sha: '0'.repeat(40) },
+            html_url: `${serverUrl}/${pull.owner}/${pull.repo}/pull/${pull.number}`
+          }))
+        )
+      }
+      if (/^\/user\/?$/.test(route) && record.method === 'GET') {
+        if (user.kind === 'app') {
+          return reply(403, {
+            message: FORBIDDEN_MESSAGE,
+            documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+            status: '403'
+          })
+        }
+        return reply(200, { login: user.login, id: user.login.length * 1000 + 7, type: 'User', site_admin: false })
+      }
+      if (graphql) return answerGraphql(record.body, user, reply)
       return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' })
     })
   })
+
+  /**
+   * The three GraphQL operations the action sends, recognised by their text.
+   * @param {string} text @param {TokenUser} user
+   * @param {(status: number, json: unknown, extra?: Record<string, string>) => void} reply
+   */
+  function answerGraphql(text, user, reply) {
+    const request = safeJson(text)
+    const query = typeof request?.query === 'string' ? request.query : ''
+    const variables = request?.variables ?? {}
+    /** @param {string} type @param {string} message */
+    const error = (type, message) => reply(200, { data: null, errors: [{ type, message, locations: [{ line: 1, column: 1 }] }] })
+    /** @param {unknown} nodeId */
+    const byNode = nodeId => {
+      for (const list of threads.values()) {
+        const found = list.find(comment => comment.node_id === nodeId)
+        if (found) return found
+      }
+      return undefined
+    }
+    if (/\bviewer\s*\{\s*login\b/.test(query)) {
+      if (user.kind === 'app' && fake.viewer === 'forbidden') return error('FORBIDDEN', FORBIDDEN_MESSAGE)
+      return reply(200, { data: { viewer: { login: user.login } } })
+    }
+    if (/\bnodes\s*\(\s*ids\s*:/.test(query)) {
+      const ids = Array.isArray(variables.ids) ? variables.ids : []
+      if (ids.length > 100) return error('ARGUMENT_LIMIT', 'You may not request more than 100 node IDs')
+      return reply(200, {
+        data: {
+          nodes: ids.map((/** @type {unknown} */ id) => {
+            const comment = byNode(id)
+            return comment ? { id: comment.node_id, isMinimized: minimized.has(comment.id) } : null
+          })
+        }
+      })
+    }
+    if (/\bminimizeComment\s*\(/.test(query)) {
+      const comment = byNode(variables.id)
+      const classifier = /classifier\s*:\s*([A-Z_]+)/.exec(query)?.[1] ?? String(variables.classifier ?? '')
+      if (!comment) return error('NOT_FOUND', `Could not resolve to a node with the global id of '${String(variables.id)}'`)
+      if (!['SPAM', 'ABUSE', 'OFF_TOPIC', 'OUTDATED', 'DUPLICATE', 'RESOLVED'].includes(classifier)) {
+        return error('INVALID', `Argument 'classifier' has an invalid value (${classifier})`)
+      }
+      minimized.set(comment.id, classifier)
+      return reply(200, { data: { minimizeComment: { minimizedComment: { isMinimized: true } } } })
+    }
+    return error('UNKNOWN', 'The fake GitHub does not know this query')
+  }
 
   server.on('connection', socket => {
     sockets.add(socket)

@@ -1,7 +1,10 @@
 import {
   COMMENT_LIMIT_CHARS,
   COMMENT_TARGET_BYTES,
+  commentFingerprint,
+  commentKey,
   commentMarker,
+  digest,
   defang,
   MARKER_NAME,
   renderComment,
@@ -84,6 +87,133 @@ describe('commentMarker', () => {
   })
 })
 
+describe('commentKey', () => {
+  const LEGACY = `<!-- ${MARKER_NAME}:default -->`
+
+  it('is the header alone when one is given, as it always was', () => {
+    for (const job of [undefined, '', 'review']) {
+      expect(commentKey({ header: 'staging', job, matrix: '{"os":"linux"}' })).toEqual({
+        marker: commentMarker('staging'),
+        legacyMarkers: [],
+        label: 'staging',
+        matrixLeg: false
+      })
+    }
+  })
+
+  it("is the job's own without a header, and finds the default comment of earlier versions", () => {
+    const key = commentKey({ header: '', job: 'review', matrix: 'null' })
+    expect(key).toEqual({ marker: `<!-- ${MARKER_NAME}:default;job=review -->`, legacyMarkers: [LEGACY], label: '', matrixLeg: false })
+    // The old marker ends where the new one goes on, so neither version mistakes the other's comment for its own.
+    expect(key.marker.startsWith(LEGACY)).toBe(false)
+    expect(commentKey({ header: '', job: 'test' }).marker).not.toBe(key.marker)
+  })
+
+  it('is the old default without a job (outside the runner)', () => {
+    expect(commentKey({ header: '  ' })).toEqual({ marker: LEGACY, legacyMarkers: [], label: '', matrixLeg: false })
+  })
+
+  it('tells the legs of a matrix apart, by their values and not the order of their keys', () => {
+    const ubuntu = commentKey({ header: '', job: 'j', matrix: '{\n  "os": "ubuntu-latest",\n  "node": 24\n}' })
+    const same = commentKey({ header: '', job: 'j', matrix: '{"node":24,"os":"ubuntu-latest"}' })
+    const windows = commentKey({ header: '', job: 'j', matrix: '{"os":"windows-latest","node":24}' })
+    expect(ubuntu.marker).toMatch(new RegExp(`^<!-- ${MARKER_NAME}:default;job=j;leg=[0-9a-f]{16} -->$`))
+    expect(same.marker).toBe(ubuntu.marker)
+    expect(windows.marker).not.toBe(ubuntu.marker)
+    expect(ubuntu.label).toBe('os: ubuntu-latest, node: 24')
+    expect(ubuntu.matrixLeg).toBe(true)
+    expect(ubuntu.legacyMarkers).toEqual([LEGACY])
+    // Values that are objects are shown as compact JSON.
+    expect(commentKey({ header: '', job: 'j', matrix: '{"cfg":{"b":1,"a":[2]}}' }).label).toBe('cfg: {"a":[2],"b":1}')
+  })
+
+  it('is no leg outside a matrix, or when a runner left the expression unevaluated', () => {
+    for (const matrix of ['', 'null', ' null ', '{}', '${{ toJSON(matrix) }}']) {
+      expect(commentKey({ header: '', job: 'j', matrix })).toMatchObject({
+        marker: `<!-- ${MARKER_NAME}:default;job=j -->`,
+        matrixLeg: false
+      })
+    }
+  })
+
+  it('takes a plain value as the leg itself', () => {
+    const key = commentKey({ header: '', job: 'j', matrix: 'ubuntu-latest' })
+    expect(key.label).toBe('ubuntu-latest')
+    expect(key.matrixLeg).toBe(true)
+  })
+
+  it('keeps a hostile job id inside the marker, and no header can spell a default key', () => {
+    const key = commentKey({ header: '', job: 'a-->b;c\n' })
+    expect(key.marker.slice(5, -4)).not.toMatch(/[<>!\r\n]/)
+    expect(key.marker).toBe(`<!-- ${MARKER_NAME}:default;job=a--%3Eb%3Bc -->`)
+    expect(commentMarker('default;job=review')).not.toBe(commentKey({ header: '', job: 'review' }).marker)
+  })
+})
+
+describe('digest', () => {
+  it('is 16 hex digits, the same for the same text and different for a small change', () => {
+    expect(digest('abc')).toMatch(/^[0-9a-f]{16}$/)
+    expect(digest('abc')).toBe(digest('abc'))
+    const seen = new Set(['', 'a', 'b', 'ab', 'ba', 'abc', 'abd', 'x'.repeat(1000), `${'x'.repeat(999)}y`].map(digest))
+    expect(seen.size).toBe(9)
+  })
+})
+
+describe('commentFingerprint', () => {
+  it('is the same when only the elapsed time, the polls and the run link differ', () => {
+    const a = renderComment(report({ elapsedMs: 1200, polls: 2 }), { header: '', runUrl: RUN_URL })
+    const b = renderComment(report({ elapsedMs: 65_000, polls: 9 }), { header: '', runUrl: `${RUN_URL}9` })
+    expect(a).not.toBe(b)
+    expect(commentFingerprint(a)).toMatch(/^[0-9a-f]{16}$/)
+    expect(commentFingerprint(a)).toBe(commentFingerprint(b))
+  })
+
+  it('changes with anything else the comment shows', () => {
+    const base = commentFingerprint(renderComment(report(), CONTEXT))
+    const variants = [
+      renderComment(report({ instructions: 'Something else.' }), CONTEXT),
+      renderComment(report({ status: 'failed', error: 'boom', instructions: '' }), CONTEXT),
+      renderComment(report({ progressId: 'another-job' }), CONTEXT),
+      renderComment(report({ expectedOutcome: 'An outcome.' }), CONTEXT),
+      renderComment(report(), { ...CONTEXT, header: 'staging' }),
+      renderComment(report(), { ...CONTEXT, mode: 'recreate' }),
+      renderComment(report({}, { applied: true, scenarioId: 3 }), CONTEXT)
+    ]
+    for (const markdown of variants) expect(commentFingerprint(markdown)).not.toBe(base)
+  })
+
+  it('is read from the second line only, and not found in comments without one', () => {
+    const markdown = renderComment(report(), CONTEXT)
+    expect(markdown.split('\n')[1]).toBe(`<!-- ${MARKER_NAME} content=${commentFingerprint(markdown)} -->`)
+    expect(commentFingerprint(`${commentMarker('')}\n## old comment`)).toBeUndefined()
+    expect(commentFingerprint(`x\ny\n<!-- ${MARKER_NAME} content=0123456789abcdef -->`)).toBeUndefined()
+  })
+})
+
+describe('renderComment: key, mode and job', () => {
+  it("starts with the key's marker and titles a matrix leg with its values", () => {
+    const key = commentKey({ header: '', job: 'review', matrix: '{"os":"@ubuntu #1"}' })
+    const markdown = renderComment(report(), { ...CONTEXT, key, job: 'review' })
+    expect(markdown.split('\n')[0]).toBe(key.marker)
+    expect(markdown.split('\n')[2]).toMatch(
+      /^## Cekura scenario instructions \(<code>os&#x3A; &#x40;ubuntu &#x23;1<\/code>\): ✅ completed$/
+    )
+  })
+
+  it('names the job in its last line when the comment is the job’s own', () => {
+    expect(renderComment(report(), { ...CONTEXT, job: 'review' })).toContain('action from job <code>review</code> of [the workflow run]')
+    expect(renderComment(report(), { ...CONTEXT, header: 'h', job: 'review' })).not.toContain('<code>review</code>')
+  })
+
+  it('says what later runs do, by mode', () => {
+    expect(renderComment(report(), CONTEXT)).toContain('later runs update this comment in place.')
+    expect(renderComment(report(), { ...CONTEXT, mode: 'recreate' })).toContain('later runs replace this comment with a new one.')
+    expect(renderComment(report(), { ...CONTEXT, mode: 'hide-and-recreate' })).toContain(
+      'later runs hide this comment as outdated and post a new one.'
+    )
+  })
+})
+
 describe('workflowRunUrl', () => {
   it('builds the run page from the runner variables', () => {
     expect(workflowRunUrl({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '42' })).toBe(
@@ -134,14 +264,14 @@ describe('renderComment: frame', () => {
       report({ status, instructions: status === 'completed' ? 'x' : '', error: status === 'completed' ? '' : 'why' }),
       CONTEXT
     )
-    const title = markdown.split('\n')[1] as string
+    const title = markdown.split('\n')[2] as string
     expect(title).toMatch(/^## Cekura scenario instructions/)
     expect(title).toContain(STATUS_LABEL[status])
   })
 
   it('names the header in the title, escaped and defanged', () => {
     const markdown = renderComment(report(), { ...CONTEXT, header: '<b>@ops</b> #1' })
-    const title = markdown.split('\n')[1] as string
+    const title = markdown.split('\n')[2] as string
     expect(title).toContain('<code>&#x3C;b&#x3E;')
     expect(title).not.toContain('<b>')
     expect(references(title)).toEqual([])
@@ -149,7 +279,7 @@ describe('renderComment: frame', () => {
 
   it('keeps a very long header to one short title line', () => {
     const markdown = renderComment(report(), { ...CONTEXT, header: `long\nheader ${'x'.repeat(500)}` })
-    const title = markdown.split('\n')[1] as string
+    const title = markdown.split('\n')[2] as string
     expect(title.length).toBeLessThan(200)
   })
 
@@ -199,8 +329,9 @@ describe('renderComment: texts', () => {
     expect(parsed).not.toMatch(/<script|<img|onerror|<details open><summary>boo/i)
     // Not even inside the blocks is there anything GitHub could take for a mention or a reference.
     expect(references(markdown)).toEqual([])
-    // The HTML comment the text holds does not hide or end anything: the only comment is the marker.
-    expect(count(markdown, '<!--')).toBe(1)
+    // The HTML comment the text holds does not hide or end anything: the only comments are the marker
+    // and the content fingerprint.
+    expect(count(markdown, '<!--')).toBe(2)
   })
 
   it('shows the error of a failed run and no instructions', () => {

@@ -275,3 +275,38 @@ describe('InputError', () => {
     expect(error.name).toBe('InputError')
   })
 })
+
+describe('comment-mode, pr-number and matrix', () => {
+  it('default to update, no pull request and no matrix', () => {
+    const settings = parse({})
+    expect(settings.commentMode).toBe('update')
+    expect(settings.prNumber).toBeUndefined()
+    expect(settings.matrix).toBe('')
+  })
+
+  it.each(['update', 'recreate', 'hide-and-recreate', 'delete'])('accept comment-mode %s, in any case', mode => {
+    expect(parse({ [INPUT.commentMode]: mode }).commentMode).toBe(mode)
+    expect(parse({ [INPUT.commentMode]: ` ${mode.toUpperCase()} ` }).commentMode).toBe(mode)
+  })
+
+  it('refuse another comment-mode, naming the choices', () => {
+    expect(failure({ [INPUT.commentMode]: 'hide' }).message).toBe(
+      "Input 'comment-mode' must be one of update, recreate, hide-and-recreate, delete, got 'hide'."
+    )
+  })
+
+  it('take a pull request number, with or without #', () => {
+    expect(parse({ [INPUT.prNumber]: '42' }).prNumber).toBe(42)
+    expect(parse({ [INPUT.prNumber]: '#42' }).prNumber).toBe(42)
+  })
+
+  it.each(['0', '-1', '4.2', 'seven', '#', '1e3', '99999999999999999999'])('refuse pr-number %s', text => {
+    expect(failure({ [INPUT.prNumber]: text }).message).toBe(
+      `Input 'pr-number' must be a pull request number (a whole number such as 42), got '${text}'.`
+    )
+  })
+
+  it('keep the matrix as the runner gave it', () => {
+    expect(parse({ [INPUT.matrix]: '{\n  "os": "linux"\n}' }).matrix).toBe('{\n  "os": "linux"\n}')
+  })
+})

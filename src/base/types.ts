@@ -3,6 +3,14 @@
 export const MODES = ['poll', 'generate', 'improve'] as const
 export type Mode = (typeof MODES)[number]
 
+/**
+ * What happens to our pull-request comment: edit it in place (`update`), delete it and post a new one
+ * (`recreate`), hide it as outdated and post a new one (`hide-and-recreate`), or delete it and post
+ * nothing (`delete`).
+ */
+export const COMMENT_MODES = ['update', 'recreate', 'hide-and-recreate', 'delete'] as const
+export type CommentMode = (typeof COMMENT_MODES)[number]
+
 /** How a run ended. */
 export type Status = 'completed' | 'failed' | 'timed-out' | 'cancelled'
 

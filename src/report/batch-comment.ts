@@ -1,6 +1,6 @@
 import type { BatchReport } from '../job/batch.js'
 import { batchFacts, batchStatusLine, batchTable, fitSections, OMITTED_NOTE_BYTES, omittedNote } from './batch-sections.js'
-import { COMMENT_TARGET_BYTES, type CommentContext, commentMarker, defang } from './comment.js'
+import { COMMENT_TARGET_BYTES, type CommentContext, commentKey, defang } from './comment.js'
 import { fitShown, headingText, preBlock, textSection } from './markdown.js'
 
 const ERROR_BYTES = 4000
@@ -17,13 +17,14 @@ const LIMIT = 'GitHub limits a comment to 65,536 characters'
  * pointer to the job summary and the files. Pure: the caller posts it.
  */
 export function renderBatchComment(batch: BatchReport, context: CommentContext): string {
-  const header = context.header.trim()
+  const key = context.key ?? commentKey({ header: context.header })
+  const header = key.label.trim()
   const folded = header.replace(/\s+/g, ' ')
   const shownHeader = folded.length > MAX_SHOWN_HEADER ? `${folded.slice(0, MAX_SHOWN_HEADER)}…` : folded
   const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`
 
   const head: string[] = [
-    commentMarker(header),
+    key.marker,
     `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${batchStatusLine(batch)}\n`
   ]
   let facts = batchFacts(batch, undefined)

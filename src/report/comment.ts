@@ -1,5 +1,5 @@
-import type { Report } from '../base/types.js'
-import { fitShown, headingText, preBlock, textSection } from './markdown.js'
+import type { CommentMode, Report } from '../base/types.js'
+import { cellText, fitShown, headingText, preBlock, textSection } from './markdown.js'
 import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
 
 /** GitHub rejects a comment body longer than this. */
@@ -23,25 +23,143 @@ const LIMIT = 'GitHub limits a comment to 65,536 characters'
 
 export const MARKER_NAME = 'cekura-instructions-action'
 
+/** Which comment is this run's, and what its heading says about it. */
+export interface CommentKey {
+  /** The hidden first line of every comment with this key. */
+  marker: string
+  /**
+   * First lines that earlier versions of the action wrote for the same comment: the default comment
+   * was one per pull request before its key named the job.
+   */
+  legacyMarkers: readonly string[]
+  /** Shown in the heading after the title ('' for none): the header, or the matrix leg's values. */
+  label: string
+  /** This run is one leg of a matrix: its sibling legs run at the same time under the same job. */
+  matrixLeg: boolean
+}
+
+export interface CommentKeySource {
+  /** The comment-header input. */
+  header: string
+  /** The job's id (GITHUB_JOB); '' when unknown. */
+  job?: string | undefined
+  /** The matrix input: the job's matrix as `toJSON(matrix)` gives it ('null' outside a matrix). */
+  matrix?: string | undefined
+}
+
 export interface CommentContext {
   /** The comment-header input: a key so several steps keep separate comments on one PR. */
   header: string
+  /** The whole key; by default the one of `header` alone, as commentMarker gives it. */
+  key?: CommentKey | undefined
+  /** The comment-mode input, for the line that says what later runs do. */
+  mode?: CommentMode | undefined
+  /** The job's id, named in the last line when the comment is the job's own (no comment-header). */
+  job?: string | undefined
   /** The workflow run, from workflowRunUrl(); the whole text is in its job summary. */
   runUrl?: string | undefined
 }
 
-/**
- * The hidden first line that lets a later run find this comment again. Characters that could end the
- * HTML comment early (`>`, `!`, line breaks) are percent-encoded, so no header can break out of it.
- */
-export function commentMarker(header: string): string {
-  const key = header.trim() === '' ? 'default' : header.trim()
-  const safe = Array.from(key, char =>
+/** Percent-encodes what could end the HTML comment early (`>`, `!`, line breaks) and what the default key uses (`;`). */
+function encodeKey(key: string): string {
+  return Array.from(key, char =>
     /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
       ? char
       : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
   ).join('')
-  return `<!-- ${MARKER_NAME}:${safe} -->`
+}
+
+/**
+ * The hidden first line that lets a later run find a comment with this header again. No header can
+ * break out of it, and none can spell a default key (those use `;`, which a header's encoding never leaves bare).
+ */
+export function commentMarker(header: string): string {
+  const key = header.trim() === '' ? 'default' : header.trim()
+  return `<!-- ${MARKER_NAME}:${encodeKey(key)} -->`
+}
+
+/**
+ * A 64-bit digest of a text as 16 hex digits: two 32-bit lanes of FNV-1a over the UTF-16 code units,
+ * the second seeded differently and stirred with the first. Not for secrecy: it only tells texts apart,
+ * without loading node:crypto into every run.
+ */
+export function digest(text: string): string {
+  let a = 0x811c9dc5
+  let b = 0x01000193 ^ 0x5bd1e995
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    a = Math.imul(a ^ code, 0x01000193)
+    b = Math.imul(b ^ code, 0x01000193) ^ (a >>> 15)
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
+}
+
+/** Object keys sorted at every level, so that the same matrix leg always reads the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * The leg of a matrix this run is, from the matrix input: its identity (stable while the leg's values
+ * stay the same) and how the heading names it. Undefined outside a matrix, and when a runner left the
+ * default's expression unevaluated.
+ */
+function matrixLeg(matrix: string | undefined): { id: string; label: string } | undefined {
+  const text = (matrix ?? '').trim()
+  if (text === '' || text === 'null' || text.startsWith('${{')) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    // Not JSON: a value the workflow chose, such as `${{ matrix.os }}`; it is its own name.
+    return { id: digest(text), label: text }
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    const entries = Object.entries(parsed as Record<string, unknown>)
+    if (entries.length === 0) return undefined
+    const label = entries.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : canonicalJson(value)}`).join(', ')
+    return { id: digest(canonicalJson(parsed)), label }
+  }
+  return parsed === null ? undefined : { id: digest(canonicalJson(parsed)), label: typeof parsed === 'string' ? parsed : text }
+}
+
+/**
+ * The key of this run's comment. A comment-header is the whole key, as it always was. Without one the
+ * key is the job's, and each leg of a matrix has its own, so that jobs and legs keep separate comments
+ * without anyone setting a header; the default comment of earlier versions (one per pull request) is
+ * named as the legacy marker, so that it can be found and taken over.
+ */
+export function commentKey(source: CommentKeySource): CommentKey {
+  const header = source.header.trim()
+  if (header !== '') return { marker: commentMarker(header), legacyMarkers: [], label: header, matrixLeg: false }
+  const job = (source.job ?? '').trim()
+  const leg = matrixLeg(source.matrix)
+  const legacy = commentMarker('')
+  if (job === '' && leg === undefined) return { marker: legacy, legacyMarkers: [], label: '', matrixLeg: false }
+  const parts = ['default', ...(job === '' ? [] : [`job=${encodeKey(job)}`]), ...(leg === undefined ? [] : [`leg=${leg.id}`])]
+  return {
+    marker: `<!-- ${MARKER_NAME}:${parts.join(';')} -->`,
+    legacyMarkers: [legacy],
+    label: leg?.label ?? '',
+    matrixLeg: leg !== undefined
+  }
+}
+
+const FINGERPRINT = new RegExp(`^<!-- ${MARKER_NAME} content=([0-9a-f]{16}) -->$`)
+
+/**
+ * The content fingerprint a comment we wrote carries on its second line: a digest of everything but
+ * the run's own facts (elapsed time, polls, the run's link). Undefined for other comments, and for
+ * ours from versions that wrote none.
+ */
+export function commentFingerprint(body: string): string | undefined {
+  const lines = body.split('\n', 3)
+  return FINGERPRINT.exec(lines[1] ?? '')?.[1]
 }
 
 /** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
@@ -66,20 +184,37 @@ export function defang(text: string): string {
   return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D')
 }
 
+const LATER_RUNS: Record<CommentMode, string> = {
+  update: 'later runs update this comment in place',
+  recreate: 'later runs replace this comment with a new one',
+  'hide-and-recreate': 'later runs hide this comment as outdated and post a new one',
+  delete: 'later runs delete this comment'
+}
+
 /**
  * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
- * hidden marker that finds it again. Pure: the caller posts it.
+ * hidden marker that finds it again and the fingerprint of its content. Pure: the caller posts it.
  */
 export function renderComment(report: Report, context: CommentContext): string {
+  // The same comment without the run's own facts: what a re-run compares to decide whether anything changed.
   const { outcome } = report
-  const header = context.header.trim()
+  const neutral = renderBody({ ...report, outcome: { ...outcome, elapsedMs: 0, polls: 0 } }, { ...context, runUrl: undefined })
+  const [marker, ...rest] = renderBody(report, context).split('\n')
+  return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n')
+}
+
+function renderBody(report: Report, context: CommentContext): string {
+  const { outcome } = report
+  const key = context.key ?? commentKey({ header: context.header })
+  const header = key.label.trim()
   const oneLine = header.replace(/\s+/g, ' ')
   const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine
   const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`
+  const job = context.header.trim() === '' && context.job !== undefined && context.job.trim() !== '' ? context.job.trim() : undefined
   const whereWhole = (output: string): string => `the job summary of ${run} and in the step's \`${output}\` output`
 
   const head: string[] = [
-    commentMarker(header),
+    key.marker,
     `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${STATUS_LABEL[outcome.status]}\n`
   ]
   let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined)
@@ -116,7 +251,9 @@ export function renderComment(report: Report, context: CommentContext): string {
       })
     )
   }
-  tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`)
+  tail.push(
+    `<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${cellText(job)} of `}${run}; ${LATER_RUNS[context.mode ?? 'update']}.</sub>\n`
+  )
 
   const body: string[] = [...head]
   if (outcome.status === 'completed') {
