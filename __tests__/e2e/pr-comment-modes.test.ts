@@ -366,8 +366,12 @@ describe('separate comments for jobs and matrix legs', () => {
     expect(windows.code).toBe(0)
     const comments = marked(github)
     expect(comments).toHaveLength(2)
-    expect(comments[0]?.body).toMatch(/^## Cekura scenario instructions \(<code>os&#x3A; ubuntu-latest, node&#x3A; 24<\/code>\): ✅ completed$/m)
-    expect(comments[1]?.body).toMatch(/^## Cekura scenario instructions \(<code>os&#x3A; windows-latest, node&#x3A; 24<\/code>\): ✅ completed$/m)
+    expect(comments[0]?.body).toMatch(
+      /^## Cekura scenario instructions \(<code>os&#x3A; ubuntu-latest, node&#x3A; 24<\/code>\): ✅ completed$/m
+    )
+    expect(comments[1]?.body).toMatch(
+      /^## Cekura scenario instructions \(<code>os&#x3A; windows-latest, node&#x3A; 24<\/code>\): ✅ completed$/m
+    )
     expect(comments[0]?.body.split('\n')[0]).toMatch(/^<!-- cekura-instructions-action:default;job=e2e;leg=[0-9a-f]{16} -->$/)
 
     // The same leg again, keys in another order: the same comment.
