@@ -105,6 +105,10 @@ export interface FakeCekuraOptions {
   startJob?: StartJobSpec
   /** the project_id a POST answers (default 1) */
   projectId?: number
+  /** whether a POST's answer carries project_id (default true) */
+  answerProjectId?: boolean
+  /** the key is organization-level: progress requests without a tenant scope get 400 (default false) */
+  organizationKey?: boolean
   /** stored scenarios by id (default DEMO_SCENARIOS; {} for none); unset fields get defaults */
   scenarios?: Record<string | number, Partial<Scenario>>
   /** misbehaviour by endpoint: phases used up in order, then normal answers */
@@ -127,6 +131,8 @@ export interface FakeCekura {
   scenario(id: number): Scenario | undefined
   /** store (replace) a scenario */
   setScenario(id: number, scenario: Partial<Scenario>): void
+  /** whether progress requests need a tenant scope (project_id, agent_id or assistant_id) */
+  setOrganizationKey(on: boolean): void
   /** forget requests, job state, started jobs and fault counts; scenarios back to how they started */
   reset(): void
   close(): Promise<void>
@@ -181,6 +187,10 @@ export const replies: {
   normal: Reply
   redirectToOtherHost(): ReplySpec
   redirectSameOrigin(progressId: string): ReplySpec
+  /** a running job's answer carrying pacing headers (Retry-After, X-Poll-Interval); status default processing */
+  paced(headers: Record<string, string>, status?: string): ReplySpec
+  /** a job waiting for a person: status needs_* and its message */
+  needsPerson(status: string, message: string): ReplySpec
 }
 
 export const jobs: {
@@ -190,10 +200,14 @@ export const jobs: {
   always(reply: ReplySpec): Job
   first(reply: ReplySpec, times: number, then: Job): Job
   sequence(sequence: ReplySpec[], then: Job): Job
+  /** `reply` (default a fast 503) until `ms` after the first poll, then `then` */
+  storm(ms: number, then: Job, reply?: ReplySpec): Job
   fromRequest(ctx: StartContext, options?: { afterPolls?: number; afterMs?: number; expected?: string | null }): Job
 }
 
 export const faults: {
+  /** `reply` (default a fast 503) until `ms` after the endpoint's first request */
+  storm(ms: number, reply?: ReplySpec): Phase[]
   once(reply: ReplySpec): Phase[]
   times(reply: ReplySpec, times: number): Phase[]
   always(reply: ReplySpec): Phase[]
