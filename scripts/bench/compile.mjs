@@ -27,7 +27,7 @@ export function compile(root) {
       {
         extends: '../tsconfig.json',
         compilerOptions: { outDir: 'sim', rootDir: '../src', types: ['node'], sourceMap: false, noEmit: false },
-        files: ['../src/poll.ts', '../src/schedule.ts', '../src/duration.ts'],
+        files: ['../src/wait/poll.ts', '../src/wait/schedule.ts', '../src/base/duration.ts'],
         include: []
       },
       null,
