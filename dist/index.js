@@ -28515,7 +28515,7 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3340);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3754);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5037);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3802);
 /* harmony import */ var _base_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1564);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(766);
 
@@ -28581,9 +28581,10 @@ const DECLARATIONS = {
     },
     agentId: {
         name: 'agent-id',
-        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
-        refused: { poll: STARTS_NOTHING }
+        // In poll mode it only names the tenant of the progress requests.
+        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' }
     },
+    projectId: { name: 'project-id' },
     extraInstructions: {
         name: 'extra-instructions',
         needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
@@ -28595,7 +28596,7 @@ const DECLARATIONS = {
     requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
     apply: { name: 'apply', default: 'false' },
     timeout: { name: 'timeout', default: '10m' },
-    pollInterval: { name: 'poll-interval', default: '2.5s' },
+    pollInterval: { name: 'poll-interval', default: '1.25s' },
     maxPollInterval: { name: 'max-poll-interval', default: '25s' },
     apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
     failOnError: { name: 'fail-on-error', default: 'true' },
@@ -28662,6 +28663,8 @@ function parseInputs(read, context) {
     };
     if (get('scenarioId') !== '')
         settings.scenarioId = positiveInteger('scenarioId', get);
+    if (get('projectId') !== '')
+        settings.projectId = positiveInteger('projectId', get);
     if (settings.apply && settings.scenarioId === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
@@ -28714,7 +28717,7 @@ function parseJob(get, context) {
         if (/[\r\n]/.test(progressId) || progressId.length > 200) {
             throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
         }
-        return { mode, progressId };
+        return get('agentId') === '' ? { mode, progressId } : { mode, progressId, agentId: positiveInteger('agentId', get) };
     }
     const extraInstructions = get('extraInstructions');
     const requestBody = parseRequestBody(get('requestBody'));
@@ -28841,7 +28844,7 @@ function commentHeader(text) {
 
 /***/ }),
 
-/***/ 5037:
+/***/ 3802:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28884,6 +28887,8 @@ const ACTION_NAME = 'cekura-instructions-action';
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION}`;
 
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(3754);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -29003,7 +29008,6 @@ function once(url, options, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/cekura/answers.ts
 
 
-const MAX_CONSECUTIVE_TRANSIENT = 7;
 const MAX_NOT_FOUND_RETRIES = 3;
 /** No single request waits longer than this, whatever time is left. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -29047,6 +29051,29 @@ function parseRetryAfter(value, nowEpochMs) {
     if (Number.isNaN(date))
         return undefined;
     return Math.max(0, date - nowEpochMs);
+}
+/** X-Poll-Interval: a number of seconds; undefined when absent or unreadable. */
+function parsePollInterval(value) {
+    const text = value?.trim();
+    return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : undefined;
+}
+/** The pacing a 2xx answer asks for: Retry-After first, then X-Poll-Interval. */
+function pacingOf(answer, nowEpochMs) {
+    const retryAfter = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
+    if (retryAfter !== undefined)
+        return { ms: retryAfter, header: 'Retry-After' };
+    const interval = parsePollInterval(headerValue(answer, 'x-poll-interval'));
+    return interval === undefined ? undefined : { ms: interval, header: 'X-Poll-Interval' };
+}
+/**
+ * Whether a 400 says that the request lacks a tenant scope (`project_id`, `agent_id` or
+ * `assistant_id`), as Cekura answers an organization-level API key that names no project.
+ */
+function isScopeMissing(status, body) {
+    if (status !== 400)
+        return false;
+    const text = apiErrorText(body) ?? body;
+    return /required query param/i.test(text) || /\b(project_id|agent_id|assistant_id)\b/.test(text);
 }
 /** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
 function fieldErrors(body) {
@@ -29102,7 +29129,9 @@ function classifyAnswer(answer, nowEpochMs) {
     const { status } = answer;
     if (status >= 200 && status < 300) {
         try {
-            return { kind: 'ok', body: JSON.parse(answer.body) };
+            const body = JSON.parse(answer.body);
+            const pacing = pacingOf(answer, nowEpochMs);
+            return pacing === undefined ? { kind: 'ok', body } : { kind: 'ok', body, pacing };
         }
         catch {
             return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` };
@@ -29177,7 +29206,59 @@ class CekuraFailure extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cekura/fault-budget.ts
+
+
+/**
+ * How long consecutive transient faults (network errors, 408, 425, 429, 5xx, a body that is not JSON)
+ * are ridden out before a call gives up. A Cekura deploy makes the API fail for about 90 s; this
+ * outlasts one. The run's deadline still comes first. The one definition for the poll loop and for
+ * the retries of every other call.
+ */
+const FAULT_BUDGET_MS = 120_000;
+/**
+ * One run of consecutive transient faults: when its first failed try was sent and how many tries it
+ * has taken. An answer that is not a transient fault ends the run (`clear`).
+ */
+class FaultRun {
+    firstSentAt;
+    count = 0;
+    /** Records one more failed try, sent at `sentAt` (on the caller's monotonic clock). */
+    failed(sentAt) {
+        this.firstSentAt ??= sentAt;
+        this.count++;
+    }
+    clear() {
+        this.firstSentAt = undefined;
+        this.count = 0;
+    }
+    get tries() {
+        return this.count;
+    }
+    get active() {
+        return this.count > 0;
+    }
+    /**
+     * The wait before the next try, or undefined when the budget is spent. A Retry-After the server
+     * sent is obeyed as it is; otherwise the backoff is cut so that the last try falls at the end of
+     * the budget rather than after it. The caller still keeps the wait within its deadline.
+     */
+    nextWait(now, backoffMs, retryAfterMs) {
+        const left = (this.firstSentAt ?? now) + FAULT_BUDGET_MS - now;
+        if (left <= 0)
+            return undefined;
+        return retryAfterMs ?? Math.min(backoffMs, left);
+    }
+    /** How long and how many tries, for an error line: `for 2m 01s (14 tries in a row)`. */
+    describe(now) {
+        const lasted = this.firstSentAt === undefined ? 0 : now - this.firstSentAt;
+        return `for ${(0,duration/* formatDuration */.a)(lasted)} (${(0,base_text/* plural */.LS)(this.count, 'try', 'tries')} in a row)`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cekura/retry.ts
+
+
 
 /** No retry is started with less time than this left: the answer could not arrive in time. */
 const MIN_RETRY_TIME_MS = 1000;
@@ -29186,33 +29267,46 @@ const BACKOFF = { baseMs: 1000, capMs: 10_000 };
 function requestTimeout(context) {
     return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, context.deadline - context.now()));
 }
+/** The failure, saying how long the faults lasted and how many tries they took. */
+function withRun(failure, run, now) {
+    const message = failure.message.replace(/\.?$/, '');
+    return new CekuraFailure(failure.kind, `${message}; it kept failing ${run.describe(now)}.`, failure.status);
+}
 /**
  * Runs `once` until it succeeds or fails for good, waiting between tries with jittered backoff (or as
  * long as Retry-After asks), never past the deadline. Whether a call may be tried again at all is the
  * call's own decision (`retry` or `fail`): a POST that may have reached Cekura is never sent twice.
- * Out of time, the failure becomes `timed-out`; cancelled, `cancelled`.
+ * Consecutive faults are ridden out for FAULT_BUDGET_MS (a Cekura deploy), then the call fails with
+ * the last one, saying how long and how many tries. Out of time, the failure becomes `timed-out`;
+ * cancelled, `cancelled`.
  */
 async function withRetries(once, context) {
-    for (let attempt = 1;; attempt++) {
+    const run = new FaultRun();
+    for (;;) {
+        const sentAt = context.now();
         const result = await once(requestTimeout(context));
         if ('ok' in result)
             return result.ok;
         if ('fail' in result)
             throw result.fail;
+        run.failed(sentAt);
+        const now = context.now();
         if (context.signal?.aborted)
-            throw result.retry.as('cancelled');
-        if (attempt >= MAX_CONSECUTIVE_TRANSIENT)
-            throw result.retry;
-        const left = context.deadline - context.now();
+            throw withRun(result.retry, run, now).as('cancelled');
+        const wait = run.nextWait(now, backoffDelay(run.tries, BACKOFF, context.random), result.retryAfterMs);
+        if (wait === undefined)
+            throw withRun(result.retry, run, now);
+        const left = context.deadline - now;
         if (left <= MIN_RETRY_TIME_MS)
-            throw result.retry.as('timed-out');
-        await context.sleep(Math.min(result.retryAfterMs ?? backoffDelay(attempt, BACKOFF, context.random), left));
+            throw withRun(result.retry, run, now).as('timed-out');
+        await context.sleep(Math.min(wait, left));
         if (context.signal?.aborted)
-            throw result.retry.as('cancelled');
+            throw withRun(result.retry, run, context.now()).as('cancelled');
     }
 }
 
 ;// CONCATENATED MODULE: ./src/cekura/client.ts
+
 
 
 
@@ -29279,8 +29373,13 @@ class CekuraClient {
     async getProgress(progressId, options) {
         const url = this.url(PROGRESS_PATH);
         url.searchParams.set('progress_id', progressId);
+        if (options.scope)
+            url.searchParams.set(options.scope.param, String(options.scope.id));
         try {
-            return classifyAnswer(await this.send('GET', url, undefined, options), Date.now());
+            const answer = await this.send('GET', url, undefined, options);
+            if (isScopeMissing(answer.status, answer.body))
+                return scopeMissing(answer, options.scope);
+            return classifyAnswer(answer, Date.now());
         }
         catch (error) {
             if (error instanceof RedirectError)
@@ -29319,14 +29418,14 @@ class CekuraClient {
             }
             if (answer.status < 200 || answer.status >= 300)
                 return { fail: startRejected(mode, answer, fieldInputs) };
-            const progressId = readProgressId(answer.body);
-            if (progressId === undefined) {
+            const started = readStarted(answer.body);
+            if (started === undefined) {
                 return {
                     fail: new CekuraFailure('fatal', `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
                         `Response: ${this.quote(answer.body, 500)}`, answer.status)
                 };
             }
-            return { ok: progressId };
+            return { ok: started };
         });
     }
     async getScenario(id, deadline) {
@@ -29386,19 +29485,36 @@ class CekuraClient {
         this.agents.dispose();
     }
 }
-function readProgressId(body) {
+/** The progress id (and the project, when given) in the answer to a POST that starts a job. */
+function readStarted(body) {
+    let parsed;
     try {
-        const parsed = JSON.parse(body);
-        const value = parsed?.progress_id ?? parsed?.data?.progress_id;
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (typeof value === 'number')
-            return String(value);
+        parsed = JSON.parse(body);
     }
     catch {
-        // no JSON, no id
+        return undefined;
     }
-    return undefined;
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const data = typeof parsed.data === 'object' && parsed.data !== null ? parsed.data : {};
+    const value = parsed.progress_id ?? data.progress_id;
+    const progressId = typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+    if (progressId === undefined)
+        return undefined;
+    const project = parsed.project_id ?? data.project_id;
+    const projectId = typeof project === 'string' && /^\d+$/.test(project.trim()) ? Number(project) : project;
+    return typeof projectId === 'number' && Number.isSafeInteger(projectId) && projectId > 0 ? { progressId, projectId } : { progressId };
+}
+/** A 400 for want of a tenant scope: say which inputs give one. */
+function scopeMissing(answer, sent) {
+    const detail = apiErrorText(answer.body);
+    return {
+        kind: 'fatal',
+        message: `Cekura asks which project the job belongs to (HTTP 400${detail ? `: ${detail}` : ''})` +
+            (sent ? `, although the request named ${sent.param}=${sent.id}` : '') +
+            `. Organization-level API keys must name one: set the '${inputs/* INPUT */.bO.projectId}' input to the Cekura project id ` +
+            `(a whole number), or '${inputs/* INPUT */.bO.agentId}' to an agent of that project.`
+    };
 }
 function startRejected(mode, answer, fieldInputs) {
     const verdict = classifyAnswer(answer, Date.now());
@@ -29419,12 +29535,14 @@ function startRejected(mode, answer, fieldInputs) {
         (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''), answer.status);
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(3754);
 ;// CONCATENATED MODULE: ./src/cekura/progress.ts
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
-const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification']);
+const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out']);
+/** Words sibling endpoints use for a job still on its way; any other word is logged as unknown. */
+const RUNNING = new Set(['queued', 'pending', 'processing', 'in_progress', 'running', 'started', 'created', 'scheduled']);
+/** needs_clarification, needs_agent_clarification, ...: the job waits for a person. */
+const NEEDS_PERSON = /^needs_/;
 /** Where a finished job's text may sit, in the order it is looked for (see the API notes in the README). */
 const TEXT_PATHS = [
     ['instructions'],
@@ -29494,12 +29612,22 @@ function stageOf(body) {
     }
     return undefined;
 }
+function errorOf(body) {
+    return (describeError(body.error) ??
+        describeError(body.detail) ??
+        describeError(body.errors) ??
+        (isObject(body.result) ? describeError(body.result.error) : undefined));
+}
 function readProgress(body) {
     if (!isObject(body))
         return { state: 'running' };
     const statusValue = body.status ?? body.state;
     const rawStatus = typeof statusValue === 'string' ? statusValue : undefined;
-    const word = rawStatus?.trim().toLowerCase();
+    // `In Progress`, `in-progress` and `in_progress` are one word.
+    const word = rawStatus
+        ?.trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_');
     const progress = { state: 'running' };
     if (rawStatus !== undefined)
         progress.rawStatus = rawStatus;
@@ -29518,25 +29646,38 @@ function readProgress(body) {
         if (expected !== undefined)
             progress.expectedOutcome = expected;
     }
+    else if (word !== undefined && NEEDS_PERSON.test(word)) {
+        progress.state = 'failed';
+        progress.waitsForPerson = true;
+        // The job's own words for what it needs: a question, or a message, before an error text.
+        const said = describeError(body.question) ??
+            describeError(body.clarification) ??
+            describeError(body.clarification_question) ??
+            describeError(body.message) ??
+            errorOf(body);
+        if (said !== undefined)
+            progress.error = said;
+    }
     else if (word !== undefined && (FAILURE.has(word) || CANCELLED.has(word))) {
         progress.state = CANCELLED.has(word) ? 'cancelled' : 'failed';
-        const error = describeError(body.error) ??
-            describeError(body.detail) ??
-            describeError(body.errors) ??
-            (isObject(body.result) ? describeError(body.result.error) : undefined) ??
-            describeError(body.message);
+        const error = errorOf(body) ?? describeError(body.message);
         if (error !== undefined)
             progress.error = error;
+    }
+    else if (word !== undefined && word !== '' && !RUNNING.has(word)) {
+        if (rawStatus !== undefined)
+            progress.unknownStatus = rawStatus.trim();
     }
     return progress;
 }
 
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
- * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
+ * How fast the wait grows with the time followed: the wait is poll-interval + √(GROWTH_SECONDS s ×
+ * age). Tuned with `npm run bench` (README, Performance) against jobs of random age and jobs that
+ * begin at the first poll.
  */
-const GROWTH_SECONDS = 1.5;
+const GROWTH_SECONDS = 1.1;
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
 const JITTER = 0.1;
 /**
@@ -29544,16 +29685,17 @@ const JITTER = 0.1;
  *
  * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
  * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
- * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
- * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
- * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
- * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
- * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
+ * square root of `t`. The wait is p + √(GROWTH_SECONDS × t) seconds for a `pollIntervalMs` of p
+ * seconds: exactly `pollIntervalMs` at the start, then (from 1.25 s with a 25 s cap) about 2.3 s after
+ * 1 s, 4.6 s after 10 s, 9.4 s after 1 min, 12.7 s after 2 min and 25 s from about 8.5 min on, never
+ * above `maxPollIntervalMs`. Starting short and adding the square root (rather than growing from
+ * poll-interval² under the root) notices a job that began at the first poll and runs a few seconds
+ * within about a second, and costs long jobs no more than a few requests. Each wait is then jittered
+ * by up to ±JITTER and kept within [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
  */
 function nextPollDelay(elapsedMs, schedule, random) {
-    const firstSeconds = schedule.pollIntervalMs / 1000;
     const ageSeconds = Math.max(0, elapsedMs) / 1000;
-    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
+    const grown = schedule.pollIntervalMs + Math.sqrt(GROWTH_SECONDS * ageSeconds) * 1000;
     const base = Math.min(schedule.maxPollIntervalMs, grown);
     const jittered = base * (1 + JITTER * (2 * random() - 1));
     return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
@@ -29565,8 +29707,19 @@ function nextPollDelay(elapsedMs, schedule, random) {
 
 
 
+
+/**
+ * No request is sent with less time than this left: no answer could come back in time, and a timer that
+ * fires a hair before the monotonic clock reaches the deadline must not buy one more poll.
+ */
+const LAST_REQUEST_MS = 50;
+/** A server may ask for a shorter wait than the schedule's, but not for less than this (or poll-interval when shorter). */
+const MIN_PACED_MS = 1000;
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000;
+/** Unknown status words are logged and shown in the summary: this many at most, each cut to this length. */
+const MAX_UNKNOWN_STATUSES = 10;
+const MAX_STATUS_WORD = 80;
 const MAX_SHOWN_RESPONSE = 500;
 /** An error line longer than this is cut: it goes into an output, the log and the summary. */
 const MAX_ERROR = 2000;
@@ -29597,10 +29750,11 @@ async function pollUntilDone(settings, deps) {
     const deadline = start + settings.timeoutMs;
     const signal = deps.cancel ?? new AbortController().signal;
     let polls = 0;
-    let transientRun = 0;
+    const faults = new FaultRun();
     let notFound = 0;
     let lastResponse = null;
     let lastSeen = 'no answer yet';
+    const unknownStatuses = [];
     const end = (status, error, progress) => ({
         status,
         progressId: settings.progressId,
@@ -29609,14 +29763,17 @@ async function pollUntilDone(settings, deps) {
         error: clip(error, deps.redact),
         lastResponse,
         polls,
-        elapsedMs: deps.now() - start
+        elapsedMs: deps.now() - start,
+        ...(unknownStatuses.length > 0 ? { unknownStatuses: [...unknownStatuses] } : {})
     });
     const stopped = () => {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
-        if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
-                'Raise the timeout input if the job needs longer.');
+        if (deps.now() >= deadline - LAST_REQUEST_MS) {
+            const what = faults.active
+                ? `Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${lastSeen}`
+                : `last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}`;
+            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (${what}). Raise the timeout input if the job needs longer.`);
         }
         return undefined;
     };
@@ -29625,37 +29782,62 @@ async function pollUntilDone(settings, deps) {
         if (early)
             return early;
         polls++;
+        const sentAt = deps.now();
         // Neither a request nor a sleep outlasts the deadline, so the step ends on time.
-        const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - deps.now());
-        const verdict = await deps.source.getProgress(settings.progressId, { timeoutMs, signal });
+        const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - sentAt);
+        const verdict = await deps.source.getProgress(settings.progressId, {
+            timeoutMs,
+            signal,
+            ...(settings.scope ? { scope: settings.scope } : {})
+        });
+        // Counted before the deadline is checked, so that a time-out says how many tries failed.
+        if (verdict.kind === 'transient') {
+            faults.failed(sentAt);
+            lastSeen = verdict.reason;
+        }
         const late = stopped();
         if (late)
             return late;
         let waitMs;
         const elapsed = deps.now() - start;
+        const at = `[${(0,duration/* formatDuration */.a)(elapsed)}]`;
         if (verdict.kind === 'ok') {
-            transientRun = 0;
+            faults.clear();
             notFound = 0;
             lastResponse = verdict.body;
             const progress = readProgress(verdict.body);
             lastSeen = describe(progress);
+            const unknown = progress.unknownStatus?.slice(0, MAX_STATUS_WORD);
+            if (unknown !== undefined && !unknownStatuses.includes(unknown) && unknownStatuses.length < MAX_UNKNOWN_STATUSES) {
+                unknownStatuses.push(unknown);
+                deps.log(`${at} Cekura sent the status '${unknown}', which this action does not know; the job is taken to be still running.`);
+            }
             if (progress.state === 'completed') {
                 if (progress.instructions === undefined) {
                     return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
+                deps.log(`${at} ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
+            if (progress.waitsForPerson) {
+                deps.log(`${at} ${lastSeen}`);
+                return end('failed', waitsForPerson(settings.progressId, progress, verdict.body, deps.redact), progress);
+            }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}`);
+                deps.log(`${at} ${lastSeen}`);
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
             waitMs = nextPollDelay(elapsed, settings, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            let why = '';
+            if (verdict.pacing !== undefined) {
+                waitMs = paced(verdict.pacing, settings);
+                why = pacingNote(verdict.pacing, waitMs);
+            }
+            deps.log(`${at} ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}${why}`);
         }
         else if (verdict.kind === 'fatal') {
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.message}`);
+            deps.log(`${at} ${verdict.message}`);
             return end('failed', verdict.message);
         }
         else if (verdict.kind === 'not-found') {
@@ -29665,28 +29847,46 @@ async function pollUntilDone(settings, deps) {
                 const message = `Cekura does not know the progress id '${settings.progressId}' (${verdict.reason}, ${notFound} times). ` +
                     'Check the progress-id input: it must be the progress_id that the generate or improve call returned, ' +
                     'from the same Cekura account as the api-key.';
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+                deps.log(`${at} ${message}`);
                 return end('failed', message);
             }
             waitMs = backoffDelay(notFound, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            deps.log(`${at} ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else {
-            transientRun++;
-            lastSeen = verdict.reason;
-            if (transientRun >= MAX_CONSECUTIVE_TRANSIENT) {
-                const message = `Gave up after ${transientRun} failed progress requests in a row; the last: ${verdict.reason}. Cekura or the network to it is having trouble.`;
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+            const backoff = backoffDelay(faults.tries, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
+            const next = faults.nextWait(deps.now(), backoff, verdict.retryAfterMs);
+            if (next === undefined) {
+                const message = `Gave up: Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${verdict.reason}. ` +
+                    `Cekura may be deploying or down: re-run later, or follow the job with progress-id ${settings.progressId} in poll mode.`;
+                deps.log(`${at} ${message}`);
                 return end('failed', message);
             }
-            waitMs =
-                verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
+            waitMs = next;
+            deps.log(`${at} ${verdict.reason} (${faults.describe(deps.now()).replace(/^for /, 'failing for ')}); ` +
                 `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
     }
+}
+/** The wait a server asked for, kept within [min(poll-interval, 1 s), max-poll-interval]; the deadline caps every sleep anyway. */
+function paced(pacing, settings) {
+    const floor = Math.min(settings.pollIntervalMs, MIN_PACED_MS);
+    return Math.round(Math.min(settings.maxPollIntervalMs, Math.max(floor, pacing.ms)));
+}
+function pacingNote(pacing, waitMs) {
+    if (waitMs === pacing.ms)
+        return `, as ${pacing.header} asks`;
+    const bound = waitMs < pacing.ms ? 'max-poll-interval' : 'the shortest wait';
+    return `; ${pacing.header} asked for ${(0,duration/* formatDuration */.a)(pacing.ms)}, kept to ${bound}`;
+}
+/** The error of a job that waits for a person: what it asks, and what to do. */
+function waitsForPerson(progressId, progress, body, redact) {
+    const said = progress.error !== undefined ? `: "${progress.error}"` : `; response: ${preview(body, redact)}`;
+    return (`The Cekura job is waiting for a person (status ${progress.rawStatus ?? 'needs_*'})${said}. ` +
+        'It cannot finish on its own: answer it in the Cekura dashboard, then follow it again with ' +
+        `progress-id ${progressId} in poll mode, or start a new job with a clearer request.`);
 }
 
 ;// CONCATENATED MODULE: ./src/job/runner.ts
@@ -29707,11 +29907,23 @@ async function runJob(spec, ports) {
     let job = spec.job;
     let outcome;
     let phase = 'before-polling';
-    const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied));
+    let projectId = spec.projectId;
+    const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied, projectId));
     try {
         job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
-        const progressId = await startJob(job, ports, deadline);
-        outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, {
+        const started = await startJob(job, ports, deadline);
+        projectId = projectOf(started, spec.projectId, ports.log);
+        const scope = tenantScope(projectId, job);
+        if (scope)
+            ports.log(`Progress requests name ${scope.param} ${scope.id} as their tenant.`);
+        outcome = await pollUntilDone({
+            progressId: started.progressId,
+            startedAt,
+            timeoutMs: spec.timeoutMs,
+            pollIntervalMs: spec.pollIntervalMs,
+            maxPollIntervalMs: spec.maxPollIntervalMs,
+            scope
+        }, {
             source: ports.client,
             now: ports.now,
             sleep: ports.sleep,
@@ -29765,13 +29977,14 @@ async function runJob(spec, ports) {
         return finish(before);
     }
 }
-function reportOf(job, spec, outcome, applied) {
+function reportOf(job, spec, outcome, applied, projectId) {
     return {
         mode: job.mode,
         outcome,
         ...(spec.scenarioId !== undefined ? { scenarioId: spec.scenarioId } : {}),
+        ...(projectId !== undefined ? { projectId } : {}),
         ...(job.mode !== 'poll' ? { extraInstructions: job.extraInstructions } : {}),
-        ...(job.mode !== 'poll' && job.agentId !== undefined ? { agentId: job.agentId } : {}),
+        ...(job.agentId !== undefined ? { agentId: job.agentId } : {}),
         ...(job.mode === 'improve' && job.currentInstructions !== undefined ? { currentInstructions: job.currentInstructions } : {}),
         ...(applied !== undefined ? { applied } : {})
     };
@@ -29801,10 +30014,28 @@ async function fillFromScenario(job, scenarioId, ports, deadline) {
     }
     return { ...job, agentId, currentInstructions };
 }
-/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
+/** The project the job runs in: what the answer that started it says, else the project-id input. */
+function projectOf(started, given, log) {
+    if (started.projectId !== undefined && given !== undefined && started.projectId !== given) {
+        log(`Cekura started the job in project ${started.projectId}, not in project ${given} (${inputs/* INPUT */.bO.projectId}); following it there.`);
+    }
+    return started.projectId ?? given;
+}
+/**
+ * The tenant every progress request names: the project when known, else the agent (generate,
+ * improve, or agent-id in poll mode); none otherwise, as keys scoped to one project need none.
+ */
+function tenantScope(projectId, job) {
+    if (projectId !== undefined)
+        return { param: 'project_id', id: projectId };
+    if (job.agentId !== undefined)
+        return { param: 'agent_id', id: job.agentId };
+    return undefined;
+}
+/** Starts the job the inputs ask for and returns what Cekura answered; `onStarted` hears of the progress id at once. */
 async function startJob(job, ports, deadline) {
     if (job.mode === 'poll')
-        return job.progressId;
+        return { progressId: job.progressId };
     const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
     const fieldInputs = { agent: inputs/* INPUT */.bO.agentId, extra_instructions: inputs/* INPUT */.bO.extraInstructions };
     for (const key of Object.keys(job.requestBody))
@@ -29813,10 +30044,10 @@ async function startJob(job, ports, deadline) {
         body.current_instructions = job.currentInstructions;
         fieldInputs.current_instructions = job.currentInstructionsInput ?? inputs/* INPUT */.bO.scenarioId;
     }
-    const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
-    ports.onStarted?.(progressId);
-    ports.log(`Started the ${job.mode} job: progress id ${progressId}.`);
-    return progressId;
+    const started = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
+    ports.onStarted?.(started.progressId);
+    ports.log(`Started the ${job.mode} job: progress id ${started.progressId}${started.projectId !== undefined ? `, project ${started.projectId}` : ''}.`);
+    return started;
 }
 /** Saves a finished text into the scenario; throws a CekuraFailure when it could not. */
 async function save(scenarioId, outcome, ports, deadline) {
@@ -30060,6 +30291,8 @@ function factsTable(report, apiHost) {
         rows.push(`| Agent | ${report.agentId} |`);
     if (report.scenarioId !== undefined)
         rows.push(`| Scenario | ${report.scenarioId} |`);
+    if (report.projectId !== undefined)
+        rows.push(`| Project | ${report.projectId} |`);
     if (report.applied !== undefined)
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
     return `${rows.join('\n')}\n`;
@@ -30355,6 +30588,7 @@ const OUTPUT = {
     elapsedSeconds: 'elapsed-seconds',
     mode: 'mode',
     scenarioId: 'scenario-id',
+    projectId: 'project-id',
     applied: 'applied',
     commentId: 'comment-id',
     commentUrl: 'comment-url'
@@ -30393,6 +30627,8 @@ function renderSummary(report, context) {
     const parts = [];
     parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`);
     parts.push(factsTable(report, context.apiHost));
+    if (outcome.unknownStatuses !== undefined && outcome.unknownStatuses.length > 0)
+        parts.push(unknownStatusNote(outcome.unknownStatuses));
     if (outcome.error !== '')
         parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
     if (report.extraInstructions !== undefined) {
@@ -30410,6 +30646,12 @@ function renderSummary(report, context) {
         parts.push(textSection('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
     }
     return parts.join('\n');
+}
+/** Status words the action does not know: it kept waiting through them, and the reader should know. */
+function unknownStatusNote(words) {
+    const list = words.map(word => codeCell(word)).join(', ');
+    const which = words.length === 1 ? 'a status word' : 'status words';
+    return `> [!NOTE]\n> Cekura sent ${which} this action does not know: ${list}. The action took the job to be still running.\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -30437,6 +30679,7 @@ async function publish(report, { settings, redact, deadline }) {
     const values = outputValues(outcome, file);
     values[OUTPUT.mode] = report.mode;
     values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
+    values[OUTPUT.projectId] = report.projectId === undefined ? '' : String(report.projectId);
     values[OUTPUT.applied] = String(report.applied === true);
     for (const [name, value] of Object.entries(values))
         core.setOutput(name, value);

@@ -33,6 +33,7 @@ export async function publish(report: Report, { settings, redact, deadline }: Pu
   const values = outputValues(outcome, file)
   values[OUTPUT.mode] = report.mode
   values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId)
+  values[OUTPUT.projectId] = report.projectId === undefined ? '' : String(report.projectId)
   values[OUTPUT.applied] = String(report.applied === true)
   for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
 

@@ -456,7 +456,7 @@ describe('run-action helpers', () => {
 
   test('action.yml defaults are read, with ${{ github.token }} evaluated as the runner would', () => {
     const defaults = actionDefaults()
-    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '2.5s', 'fail-on-error': 'true' })
+    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '1.25s', 'fail-on-error': 'true' })
     expect(defaults['api-key']).toBeUndefined()
     for (const value of Object.values(defaults)) expect(value).not.toContain('${{')
     if ('github-token' in defaults) {

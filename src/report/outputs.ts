@@ -16,6 +16,7 @@ export const OUTPUT = {
   elapsedSeconds: 'elapsed-seconds',
   mode: 'mode',
   scenarioId: 'scenario-id',
+  projectId: 'project-id',
   applied: 'applied',
   commentId: 'comment-id',
   commentUrl: 'comment-url'
