@@ -29681,7 +29681,8 @@ const GROWTH_SECONDS = 1.1;
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
 const JITTER = 0.1;
 /**
- * The wait before the next progress request, given how long the job has been followed.
+ * The wait before the next progress request, given how long the job has been followed: from the
+ * first poll to the sending of the one just answered.
  *
  * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
  * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
@@ -29750,6 +29751,7 @@ async function pollUntilDone(settings, deps) {
     const deadline = start + settings.timeoutMs;
     const signal = deps.cancel ?? new AbortController().signal;
     let polls = 0;
+    let firstSentAt;
     const faults = new FaultRun();
     let notFound = 0;
     let lastResponse = null;
@@ -29783,6 +29785,7 @@ async function pollUntilDone(settings, deps) {
             return early;
         polls++;
         const sentAt = deps.now();
+        firstSentAt ??= sentAt;
         // Neither a request nor a sleep outlasts the deadline, so the step ends on time.
         const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - sentAt);
         const verdict = await deps.source.getProgress(settings.progressId, {
@@ -29828,7 +29831,10 @@ async function pollUntilDone(settings, deps) {
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
-            waitMs = nextPollDelay(elapsed, settings, deps.random);
+            // The age the schedule grows with: from the first poll to this one's sending, so that the time the
+            // start and each answer take (a few ms that the square root near 0 would turn into a tenth of a
+            // second) does not lengthen the waits.
+            waitMs = nextPollDelay(sentAt - firstSentAt, settings, deps.random);
             let why = '';
             if (verdict.pacing !== undefined) {
                 waitMs = paced(verdict.pacing, settings);

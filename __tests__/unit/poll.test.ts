@@ -209,8 +209,17 @@ describe('pollUntilDone: the job finishes', () => {
       { answer: completed(), takesMs: 1300 }
     ])
     const outcome = await run(w)
-    // 700 ms request, a wait scheduled at 0.7 s of age (2 + sqrt(1.1 × 0.7) = 2.877 s), then 1300 ms
-    expect(outcome.elapsedMs).toBe(700 + 2877 + 1300)
+    // 700 ms request, the first wait (2 s: the schedule's age is counted from the first poll's sending
+    // to this one's, 0 here), then 1300 ms
+    expect(outcome.elapsedMs).toBe(700 + 2000 + 1300)
+  })
+
+  it('grows the waits with the time since the first poll was sent, not with the time before it', async () => {
+    // The timeout began 5 s before the first poll (reading a scenario, starting the job): the first wait
+    // is still poll-interval, and the second follows 2 s of age (2 + sqrt(1.1 × 2) = 3.483 s).
+    const w = world([RUNNING, RUNNING, completed()], { settings: { startedAt: START - 5000 } })
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 3483])
   })
 
   it('logs one readable line per poll: elapsed, status, stage and percentage, next poll', async () => {

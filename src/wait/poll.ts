@@ -77,6 +77,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
   const signal = deps.cancel ?? new AbortController().signal
 
   let polls = 0
+  let firstSentAt: number | undefined
   const faults = new FaultRun()
   let notFound = 0
   let lastResponse: unknown = null
@@ -114,6 +115,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
 
     polls++
     const sentAt = deps.now()
+    firstSentAt ??= sentAt
     // Neither a request nor a sleep outlasts the deadline, so the step ends on time.
     const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - sentAt)
     const verdict = await deps.source.getProgress(settings.progressId, {
@@ -163,7 +165,10 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
         const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`
         return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress)
       }
-      waitMs = nextPollDelay(elapsed, settings, deps.random)
+      // The age the schedule grows with: from the first poll to this one's sending, so that the time the
+      // start and each answer take (a few ms that the square root near 0 would turn into a tenth of a
+      // second) does not lengthen the waits.
+      waitMs = nextPollDelay(sentAt - firstSentAt, settings, deps.random)
       let why = ''
       if (verdict.pacing !== undefined) {
         waitMs = paced(verdict.pacing, settings)

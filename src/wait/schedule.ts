@@ -13,7 +13,8 @@ export const GROWTH_SECONDS = 1.1
 export const JITTER = 0.1
 
 /**
- * The wait before the next progress request, given how long the job has been followed.
+ * The wait before the next progress request, given how long the job has been followed: from the
+ * first poll to the sending of the one just answered.
  *
  * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
  * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
