@@ -29768,10 +29768,11 @@ async function pollUntilDone(settings, deps) {
         elapsedMs: deps.now() - start,
         ...(unknownStatuses.length > 0 ? { unknownStatuses: [...unknownStatuses] } : {})
     });
-    const stopped = () => {
+    /** The ending, once cancelled or out of time; `marginMs` before the deadline counts as out of time. */
+    const stopped = (marginMs = 0) => {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
-        if (deps.now() >= deadline - LAST_REQUEST_MS) {
+        if (deps.now() >= deadline - marginMs) {
             const what = faults.active
                 ? `Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${lastSeen}`
                 : `last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}`;
@@ -29780,7 +29781,7 @@ async function pollUntilDone(settings, deps) {
         return undefined;
     };
     for (;;) {
-        const early = stopped();
+        const early = stopped(LAST_REQUEST_MS);
         if (early)
             return early;
         polls++;

@@ -774,3 +774,25 @@ describe('pollUntilDone: tenant scope', () => {
     expect(w.requests.map(r => r.scope)).toEqual([undefined, undefined])
   })
 })
+
+describe('pollUntilDone: the last moments before the deadline', () => {
+  it('sends no poll with less than 50 ms left, but takes an answer that arrives just before the deadline', async () => {
+    // A sleep that ends 10 ms short of the deadline (a timer firing early): no further poll.
+    const short = world([RUNNING], {
+      settings: { timeoutMs: 2010, pollIntervalMs: 2000, maxPollIntervalMs: 2000 },
+      onSleep: (w, ms) => {
+        w.advance(ms - 10)
+        return true
+      }
+    })
+    const outcome = await run(short)
+    expect(outcome.status).toBe('timed-out')
+    expect(short.requests).toHaveLength(1)
+
+    // An answer that arrives 20 ms before the deadline still counts.
+    const late = world([RUNNING, { answer: completed(), takesMs: 980 }], {
+      settings: { timeoutMs: 3000, pollIntervalMs: 2000, maxPollIntervalMs: 2000 }
+    })
+    expect((await run(late)).status).toBe('completed')
+  })
+})

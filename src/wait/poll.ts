@@ -95,9 +95,10 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
     elapsedMs: deps.now() - start,
     ...(unknownStatuses.length > 0 ? { unknownStatuses: [...unknownStatuses] } : {})
   })
-  const stopped = (): Outcome | undefined => {
+  /** The ending, once cancelled or out of time; `marginMs` before the deadline counts as out of time. */
+  const stopped = (marginMs = 0): Outcome | undefined => {
     if (signal.aborted) return end('cancelled', 'The run was cancelled while waiting for the job.')
-    if (deps.now() >= deadline - LAST_REQUEST_MS) {
+    if (deps.now() >= deadline - marginMs) {
       const what = faults.active
         ? `Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${lastSeen}`
         : `last seen: ${lastSeen}, after ${plural(polls, 'poll')}`
@@ -110,7 +111,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
   }
 
   for (;;) {
-    const early = stopped()
+    const early = stopped(LAST_REQUEST_MS)
     if (early) return early
 
     polls++
