@@ -29,7 +29,7 @@ const clis: Cli[] = [
   {
     file: '__tests__/support/fake-cekura.mjs',
     async probe(url) {
-      const progress = `${url}/test_framework/v1/scenarios/instructions-progress/?progress_id=demo-fail`
+      const progress = `${url}/test_framework/v1/scenarios/instructions-progress/?progress_id=demo-fail&agent_id=1234`
       const ok = await fetch(progress, { headers: { 'X-CEKURA-API-KEY': 'cli-test-key' } })
       expect(ok.status).toBe(200)
       const refused = await fetch(progress, { headers: { 'X-CEKURA-API-KEY': 'test-key-123' } })
@@ -42,7 +42,7 @@ const clis: Cli[] = [
       })
       expect(started.status).toBe(200)
       const { progress_id } = (await started.json()) as { progress_id: string }
-      const job = await fetch(`${url}/test_framework/v1/scenarios/instructions-progress/?progress_id=${progress_id}`, {
+      const job = await fetch(`${url}/test_framework/v1/scenarios/instructions-progress/?progress_id=${progress_id}&agent_id=1234`, {
         headers: { 'X-CEKURA-API-KEY': 'cli-test-key' }
       })
       expect(((await job.json()) as { status: string }).status).toBe('completed')
@@ -154,7 +154,7 @@ describe.each(clis)('$file', ({ file, probe }) => {
     const { child, url, stderr } = await start(file, args)
     await probe(url)
     if (args.includes('--verbose')) {
-      expect(stderr()).toMatch(/GET \/test_framework\/v1\/scenarios\/instructions-progress\/\?progress_id=demo-fail -> 200/)
+      expect(stderr()).toMatch(/GET \/test_framework\/v1\/scenarios\/instructions-progress\/\?progress_id=demo-fail&agent_id=1234 -> 200/)
     }
     child.kill('SIGTERM')
     expect(await exitCode(child)).toBe(0)

@@ -28584,7 +28584,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _wait_cancel_handlers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5993);
 /* harmony import */ var _base_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3179);
 /* harmony import */ var _base_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2672);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7246);
 // First: listen for the runner's cancel signals before anything else is even loaded.
 
 
@@ -28604,7 +28604,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2672:
+/***/ 7246:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28918,635 +28918,6 @@ var base_text = __nccwpck_require__(766);
 var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: ./src/base/version.ts
 var version = __nccwpck_require__(2301);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/cekura/http.ts
-
-
-
-/** A larger answer is not read: a progress response is a few kilobytes. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const MAX_REDIRECTS = 5;
-/** The code of a request that could not even be built, so was never sent. */
-const NOT_SENT = 'ERR_NOT_SENT';
-/** The request gave no answer: network fault, timeout, or abort. `code` follows Node's error codes. */
-class NetworkError extends Error {
-    code;
-    name = 'NetworkError';
-    constructor(message, code) {
-        super(message);
-        this.code = code;
-    }
-}
-/** An answer that will not be used, however often it is asked for again: retrying cannot help. */
-class RefusedAnswer extends Error {
-    name = 'RefusedAnswer';
-}
-/** A redirect to another origin (following it would send the API key there), or one that cannot be read. */
-class RedirectError extends RefusedAnswer {
-    name = 'RedirectError';
-}
-/** An answer over MAX_BODY_BYTES: the download stops at the cap. */
-class TooLargeError extends RefusedAnswer {
-    name = 'TooLargeError';
-    constructor() {
-        super('Cekura sent an answer too large (over 16 MiB); it was not read.');
-    }
-}
-/**
- * Sends one HTTP request and reads the whole answer. A GET follows redirects within the same origin
- * only; the key must never travel elsewhere.
- */
-async function request(url, options) {
-    const deadline = performance.now() + options.timeoutMs;
-    let current = url;
-    for (let hop = 0;; hop++) {
-        const answer = await once(current, options, Math.max(1, deadline - performance.now()));
-        // Only reads follow redirects: a request that changes something is never sent a second time.
-        const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined;
-        if (location === undefined)
-            return answer;
-        let next;
-        try {
-            next = new URL(location, current);
-        }
-        catch {
-            throw new RedirectError(`Cekura answered with a redirect (HTTP ${answer.status}) whose Location header cannot be read as a URL ` +
-                `(${JSON.stringify(location.slice(0, 200))}); it was not followed.`);
-        }
-        if (next.origin !== url.origin) {
-            throw new RedirectError(`Cekura redirected the request to ${next.origin}, another host than the api-url ${url.origin}; ` +
-                'it was not followed so that the API key is not sent there. Check the api-url input.');
-        }
-        if (hop >= MAX_REDIRECTS)
-            throw new RedirectError(`Too many redirects (more than ${MAX_REDIRECTS}) from ${url.origin}.`);
-        current = next;
-    }
-}
-/** A header's first value (Node gives repeated headers as a list). */
-function headerValue(answer, name) {
-    const value = answer.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-function once(url, options, timeoutMs) {
-    return new Promise((resolve, reject) => {
-        if (options.signal?.aborted) {
-            reject(new NetworkError('the request was aborted', 'ABORTED'));
-            return;
-        }
-        const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
-        const headers = { ...options.headers };
-        if (options.body !== undefined)
-            headers['Content-Length'] = String(Buffer.byteLength(options.body));
-        const agent = options.agentFor?.(url);
-        let req;
-        try {
-            req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) });
-        }
-        catch (error) {
-            // Node refused to build the request (a header it cannot send, say): nothing left this machine.
-            reject(new NetworkError((0,base_text/* errorMessage */.gJ)(error), NOT_SENT));
-            return;
-        }
-        let settled = false;
-        const finish = (error, answer) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            if (error) {
-                req.destroy();
-                reject(error);
-            }
-            else {
-                resolve(answer);
-            }
-        };
-        const timer = setTimeout(() => finish(new NetworkError(`no answer within ${(timeoutMs / 1000).toFixed(1)}s`, 'REQUEST_TIMEOUT')), timeoutMs);
-        const onAbort = () => finish(new NetworkError('the request was aborted', 'ABORTED'));
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        req.on('error', error => {
-            const code = error.code ?? 'ERR_NETWORK';
-            finish(new NetworkError(error.message, code));
-        });
-        req.on('response', res => {
-            const chunks = [];
-            let size = 0;
-            // Stop at the cap: reading on would only fetch what is thrown away, until the timeout.
-            if (Number(res.headers['content-length']) > MAX_BODY_BYTES) {
-                finish(new TooLargeError());
-                return;
-            }
-            res.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_BODY_BYTES)
-                    finish(new TooLargeError());
-                else
-                    chunks.push(chunk);
-            });
-            res.on('error', error => finish(new NetworkError(error.message, error.code ?? 'ECONNRESET')));
-            res.on('aborted', () => finish(new NetworkError('the connection closed mid-answer', 'ECONNRESET')));
-            res.on('end', () => finish(undefined, {
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: Buffer.concat(chunks).toString('utf8')
-            }));
-        });
-        req.end(options.body);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/cekura/answers.ts
-
-
-
-const MAX_CONSECUTIVE_TRANSIENT = 7;
-const MAX_NOT_FOUND_RETRIES = 3;
-/** No single request waits longer than this, whatever time is left. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EHOSTUNREACH',
-    'EHOSTDOWN',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'HPE_INVALID_CONSTANT',
-    'REQUEST_TIMEOUT'
-]);
-/** Certificate problems: retrying cannot fix them, and they may mean someone is in the middle. */
-const TLS_CERTIFICATE_CODES = new Set([
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-    'CERT_REVOKED'
-]);
-/** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, nowEpochMs) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowEpochMs);
-}
-/** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
-function fieldErrors(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        return undefined;
-    const pairs = [];
-    for (const [field, messages] of Object.entries(parsed)) {
-        if (field === 'detail')
-            continue;
-        const list = Array.isArray(messages) ? messages : [messages];
-        const text = list
-            .map(item => (typeof item === 'string' ? item : stringifyJson(item)))
-            .filter(Boolean)
-            .join(' ');
-        if (text)
-            pairs.push([field, text]);
-    }
-    return pairs.length > 0 ? pairs : undefined;
-}
-/** The API's own words about an error: `detail`, or DRF field errors `{"field": ["msg"]}`. */
-function apiErrorText(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof parsed === 'string')
-        return parsed;
-    // DRF sends errors that belong to no field as a bare list of messages.
-    if (Array.isArray(parsed)) {
-        const messages = parsed.filter((item) => typeof item === 'string');
-        return messages.length > 0 ? messages.join(' ') : undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-        return undefined;
-    const detail = parsed.detail;
-    if (typeof detail === 'string')
-        return detail;
-    return fieldErrors(body)
-        ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
-        .join('; ');
-}
-function classifyAnswer(answer, nowEpochMs) {
-    const { status } = answer;
-    if (status >= 200 && status < 300) {
-        try {
-            return { kind: 'ok', body: JSON.parse(answer.body) };
-        }
-        catch {
-            return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` };
-        }
-    }
-    if (TRANSIENT_STATUS.has(status)) {
-        const verdict = { kind: 'transient', reason: `HTTP ${status}` };
-        const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
-        if (retryAfterMs !== undefined)
-            verdict.retryAfterMs = retryAfterMs;
-        return verdict;
-    }
-    const detail = apiErrorText(answer.body);
-    const said = detail ? `: ${detail}` : '';
-    if (status === 401 || status === 403) {
-        return {
-            kind: 'fatal',
-            message: `Cekura refused the API key (HTTP ${status}${said}). Check the api-key secret: it must be a valid Cekura API key. ` +
-                'Workflows triggered from forks get no secrets, so the key is empty there.'
-        };
-    }
-    if (status === 404)
-        return { kind: 'not-found', reason: `HTTP 404${said}` };
-    if (status >= 300 && status < 400) {
-        return { kind: 'fatal', message: `Cekura answered with a redirect (HTTP ${status}) that was not followed.` };
-    }
-    if (status >= 400 && status < 500) {
-        return { kind: 'fatal', message: `Cekura rejected the request (HTTP ${status}${said}).` };
-    }
-    return { kind: 'transient', reason: `HTTP ${status}` };
-}
-/** Network-level failures (no HTTP answer) are transient when they are the kind a later try can get past. */
-function classifyNetworkError(error) {
-    const code = error?.code;
-    const message = (0,base_text/* errorMessage */.gJ)(error);
-    if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
-        return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` };
-    }
-    if (code === 'ABORTED')
-        return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' };
-    if (code === NOT_SENT)
-        return { kind: 'fatal', message: `the request could not be sent: ${message}` };
-    if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
-        return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` };
-    }
-    return { kind: 'transient', reason: `network error: ${message}` };
-}
-/**
- * Wait before retry number `attempt` (1 for the first retry): exponential backoff with full jitter,
- * never shorter than a tenth of the base so a tight loop cannot form.
- */
-function backoffDelay(attempt, policy, random) {
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.max(policy.baseMs / 10, Math.round(random() * ceiling));
-}
-
-;// CONCATENATED MODULE: ./src/cekura/failure.ts
-class CekuraFailure extends Error {
-    kind;
-    status;
-    name = 'CekuraFailure';
-    constructor(kind, message, 
-    /** The HTTP status Cekura answered with, when it answered. */
-    status) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-    }
-    /** The same failure, seen as another kind (a retryable fault becomes a time-out when time runs out). */
-    as(kind) {
-        return new CekuraFailure(kind, this.message, this.status);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cekura/gate.ts
-
-
-/** A 429 without Retry-After still holds everyone back this long: the limit is shared, so hitting it again is likely. */
-const DEFAULT_429_HOLD_MS = 1000;
-/** The network code of a request the gate held back until its time ran out: it was never sent. */
-const HELD_BACK = 'ERR_HELD_BACK';
-/** How long an answer asks every request to hold back, or undefined when it does not. Pure. */
-function holdFor(answer, nowEpochMs) {
-    if (answer.status >= 200 && answer.status < 300)
-        return undefined;
-    const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
-    if (answer.status === 429)
-        return retryAfterMs ?? DEFAULT_429_HOLD_MS;
-    return retryAfterMs;
-}
-function createGate(clock) {
-    const epochNow = clock.epochNow ?? Date.now;
-    let until = Number.NEGATIVE_INFINITY;
-    return {
-        async wait(maxMs, signal) {
-            const start = clock.now();
-            // A loop, since another caller may push the time further out while this one waits.
-            for (;;) {
-                if (signal?.aborted)
-                    break;
-                const left = Math.min(until, start + maxMs) - clock.now();
-                if (left <= 0)
-                    break;
-                await clock.sleep(left, signal);
-            }
-            return clock.now() - start;
-        },
-        heard(answer) {
-            const ms = holdFor(answer, epochNow());
-            if (ms !== undefined && ms > 0)
-                until = Math.max(until, clock.now() + ms);
-        },
-        heldFor() {
-            return Math.max(0, until - clock.now());
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cekura/retry.ts
-
-/** No retry is started with less time than this left: the answer could not arrive in time. */
-const MIN_RETRY_TIME_MS = 1000;
-const BACKOFF = { baseMs: 1000, capMs: 10_000 };
-/** The timeout for one request: what is left before the deadline, at most REQUEST_TIMEOUT_MS. */
-function requestTimeout(context) {
-    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, context.deadline - context.now()));
-}
-/**
- * Runs `once` until it succeeds or fails for good, waiting between tries with jittered backoff (or as
- * long as Retry-After asks), never past the deadline. Whether a call may be tried again at all is the
- * call's own decision (`retry` or `fail`): a POST that may have reached Cekura is never sent twice.
- * Out of time, the failure becomes `timed-out`; cancelled, `cancelled`.
- */
-async function withRetries(once, context) {
-    for (let attempt = 1;; attempt++) {
-        const result = await once(requestTimeout(context));
-        if ('ok' in result)
-            return result.ok;
-        if ('fail' in result)
-            throw result.fail;
-        if (context.signal?.aborted)
-            throw result.retry.as('cancelled');
-        if (attempt >= MAX_CONSECUTIVE_TRANSIENT)
-            throw result.retry;
-        const left = context.deadline - context.now();
-        if (left <= MIN_RETRY_TIME_MS)
-            throw result.retry.as('timed-out');
-        await context.sleep(Math.min(result.retryAfterMs ?? backoffDelay(attempt, BACKOFF, context.random), left));
-        if (context.signal?.aborted)
-            throw result.retry.as('cancelled');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cekura/client.ts
-
-
-
-
-
-
-
-
-
-
-
-const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
-const START_PATHS = {
-    generate: '/test_framework/v1/scenarios/generate-instructions/',
-    improve: '/test_framework/v1/scenarios/improve_instructions/'
-};
-const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
-/** Network failures that prove the request never reached the server, so even a POST may be sent again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT, HELD_BACK]);
-/** Of those, the ones another try cannot get past. */
-const NEVER_SENDABLE = new Set([NOT_SENT]);
-/** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
-class CekuraClient {
-    options;
-    agents = new lib/* HttpClient */.Qq(version/* USER_AGENT */._O, [], { keepAlive: true });
-    sleep;
-    random;
-    now;
-    /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
-    quote;
-    constructor(options) {
-        this.options = options;
-        this.sleep = options.sleep ?? (ms => (0,sleep/* sleep */.y)(ms, options.cancel));
-        this.random = options.random ?? Math.random;
-        this.now = options.now ?? (() => performance.now());
-        const redact = options.redact ?? redactor(options.apiKey);
-        this.quote = (body, length) => redactedHead(body, length, redact);
-    }
-    url(path) {
-        return new URL(`${this.options.apiUrl}${path}`);
-    }
-    async send(method, url, body, options) {
-        this.options.debug?.(`${method} ${url.href} (timeout ${Math.round(options.timeoutMs)}ms)`);
-        const headers = {
-            'X-CEKURA-API-KEY': this.options.apiKey,
-            Accept: 'application/json',
-            'User-Agent': version/* USER_AGENT */._O
-        };
-        if (body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const signal = options.signal ?? this.options.cancel;
-        const timeoutMs = await this.holdBack(options.timeoutMs, signal);
-        const answer = await request(url, {
-            method,
-            headers,
-            // request-body may nest deeper than JSON.stringify can go.
-            ...(body !== undefined ? { body: stringifyJson(body) } : {}),
-            timeoutMs,
-            ...(signal ? { signal } : {}),
-            agentFor: target => this.agents.getAgent(target.href)
-        });
-        this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`);
-        this.options.gate?.heard(answer);
-        return answer;
-    }
-    /**
-     * Waits while the gate holds requests back, within the time the request was given, and returns the
-     * time left for the request itself. Throws (code HELD_BACK: provably not sent) when the hold outlasts
-     * that time or the run is cancelled meanwhile.
-     */
-    async holdBack(timeoutMs, signal) {
-        const gate = this.options.gate;
-        if (gate === undefined || gate.heldFor() <= 0)
-            return timeoutMs;
-        const waited = await gate.wait(timeoutMs, signal);
-        this.options.debug?.(`held back ${Math.round(waited)}ms by the rate limit`);
-        if (signal?.aborted)
-            throw new NetworkError('the run was cancelled while the request waited out the rate limit; it was not sent', HELD_BACK);
-        if (gate.heldFor() > 0 || timeoutMs - waited < 1) {
-            throw new NetworkError("held back by Cekura's rate limit (Retry-After) for longer than this request could wait; it was not sent", HELD_BACK);
-        }
-        return timeoutMs - waited;
-    }
-    retrying(deadline, once) {
-        return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel });
-    }
-    async getProgress(progressId, options) {
-        const url = this.url(PROGRESS_PATH);
-        url.searchParams.set('progress_id', progressId);
-        try {
-            return classifyAnswer(await this.send('GET', url, undefined, options), Date.now());
-        }
-        catch (error) {
-            if (error instanceof RefusedAnswer)
-                return { kind: 'fatal', message: error.message };
-            this.options.debug?.(`request failed: ${(0,base_text/* errorMessage */.gJ)(error)}`);
-            return classifyNetworkError(error);
-        }
-    }
-    /**
-     * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
-     * anything else may already have started a job, and a second POST would start another.
-     */
-    async startJob(mode, body, deadline, fieldInputs = {}) {
-        const url = this.url(START_PATHS[mode]);
-        return this.retrying(deadline, async (timeoutMs) => {
-            let answer;
-            try {
-                answer = await this.send('POST', url, body, { timeoutMs });
-            }
-            catch (error) {
-                const code = error instanceof NetworkError ? error.code : undefined;
-                const reason = (0,base_text/* errorMessage */.gJ)(error);
-                if (code !== undefined && NOT_SENT_CODES.has(code)) {
-                    const failure = new CekuraFailure('not-sent', `Could not send the request to start the ${mode} job (${reason}); no job was started.`);
-                    return NEVER_SENDABLE.has(code) ? { fail: failure } : { retry: failure };
-                }
-                const failure = new CekuraFailure('may-have-started', `The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
-                    'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
-                    'or follow the job with progress-id if you can find it.');
-                if (code === 'ABORTED')
-                    return { fail: failure.as('cancelled') };
-                // Given all the time that was left, and it ran out.
-                if (code === 'REQUEST_TIMEOUT' && timeoutMs < REQUEST_TIMEOUT_MS)
-                    return { fail: failure.as('timed-out') };
-                return { fail: failure };
-            }
-            if (answer.status < 200 || answer.status >= 300)
-                return { fail: startRejected(mode, answer, fieldInputs) };
-            const progressId = readProgressId(answer.body);
-            if (progressId === undefined) {
-                return {
-                    fail: new CekuraFailure('fatal', `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
-                        `Response: ${this.quote(answer.body, 500)}`, answer.status)
-                };
-            }
-            return { ok: progressId };
-        });
-    }
-    async getScenario(id, deadline) {
-        const answer = await this.idempotent('GET', scenarioPath(id), undefined, deadline, `read scenario ${id}`);
-        try {
-            const parsed = JSON.parse(answer.body);
-            if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-                return parsed;
-        }
-        catch {
-            // reported below
-        }
-        throw new CekuraFailure('fatal', `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`, answer.status);
-    }
-    async patchScenario(id, body, deadline) {
-        await this.idempotent('PATCH', scenarioPath(id), body, deadline, `save the instructions into scenario ${id}`);
-    }
-    /** GET and PATCH can be sent again safely: transient faults are retried like polls. */
-    idempotent(method, path, body, deadline, what) {
-        const url = this.url(path);
-        return this.retrying(deadline, async (timeoutMs) => {
-            let answer;
-            try {
-                answer = await this.send(method, url, body, { timeoutMs });
-            }
-            catch (error) {
-                if (error instanceof RefusedAnswer)
-                    return { fail: new CekuraFailure('fatal', error.message) };
-                if (error instanceof NetworkError && error.code === 'ABORTED') {
-                    return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) };
-                }
-                return this.verdictTry(classifyNetworkError(error), what);
-            }
-            if (answer.status >= 200 && answer.status < 300)
-                return { ok: answer };
-            return this.verdictTry(classifyAnswer(answer, Date.now()), what, answer.status);
-        });
-    }
-    verdictTry(verdict, what, status) {
-        switch (verdict.kind) {
-            case 'transient': {
-                const retry = new CekuraFailure('unavailable', `Could not ${what}: ${verdict.reason}`, status);
-                return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs };
-            }
-            case 'not-found':
-                return {
-                    fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404)
-                };
-            case 'fatal':
-                return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) };
-            default:
-                return { fail: new CekuraFailure('fatal', `Could not ${what}: no answer`, status) };
-        }
-    }
-    /** Closes kept-alive sockets so nothing holds the process open. */
-    close() {
-        this.agents.dispose();
-    }
-}
-function readProgressId(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const value = parsed?.progress_id ?? parsed?.data?.progress_id;
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim();
-        if (typeof value === 'number')
-            return String(value);
-    }
-    catch {
-        // no JSON, no id
-    }
-    return undefined;
-}
-function startRejected(mode, answer, fieldInputs) {
-    const verdict = classifyAnswer(answer, Date.now());
-    if (answer.status === 401 || answer.status === 403) {
-        return new CekuraFailure('rejected', verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status);
-    }
-    const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined;
-    if (fields) {
-        const lines = fields.map(([field, text]) => {
-            // The field names come from Cekura: look up only the table's own keys, never Object.prototype's.
-            const input = Object.hasOwn(fieldInputs, field) ? fieldInputs[field] : undefined;
-            return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`;
-        });
-        return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400);
-    }
-    const detail = apiErrorText(answer.body);
-    const mayHaveStarted = answer.status >= 500 || answer.status === 408;
-    return new CekuraFailure(mayHaveStarted ? 'may-have-started' : 'rejected', `Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).` +
-        (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''), answer.status);
-}
-
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/base/types.ts
@@ -29578,9 +28949,10 @@ const DECLARATIONS = {
     },
     agentId: {
         name: 'agent-id',
-        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
-        refused: { poll: STARTS_NOTHING }
+        // In poll mode it only names the tenant of the progress requests.
+        needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' }
     },
+    projectId: { name: 'project-id' },
     extraInstructions: {
         name: 'extra-instructions',
         needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
@@ -29600,7 +28972,7 @@ const DECLARATIONS = {
     requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
     apply: { name: 'apply', default: 'false' },
     timeout: { name: 'timeout', default: '10m' },
-    pollInterval: { name: 'poll-interval', default: '2.5s' },
+    pollInterval: { name: 'poll-interval', default: '1.25s' },
     maxPollInterval: { name: 'max-poll-interval', default: '25s' },
     apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
     failOnError: { name: 'fail-on-error', default: 'true' },
@@ -29681,6 +29053,8 @@ function parseInputs(read, context) {
         settings.scenarioIds = scenarioIds(get('scenarioIds'));
     if (get('prNumber') !== '')
         settings.prNumber = pullRequestNumber(get('prNumber'));
+    if (get('projectId') !== '')
+        settings.projectId = positiveInteger('projectId', get);
     if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
         throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`);
     }
@@ -29764,7 +29138,7 @@ function parseJob(get, context) {
         if (/[\r\n]/.test(progressId) || progressId.length > 200) {
             throw new InputError(`Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`);
         }
-        return { mode, progressId };
+        return get('agentId') === '' ? { mode, progressId } : { mode, progressId, agentId: positiveInteger('agentId', get) };
     }
     const extraInstructions = get('extraInstructions');
     const requestBody = parseRequestBody(get('requestBody'));
@@ -29931,29 +29305,772 @@ function pullRequestNumber(text) {
     return Number(digits);
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/cekura/http.ts
+
+
+
+/** A larger answer is not read: a progress response is a few kilobytes. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+/** The code of a request that could not even be built, so was never sent. */
+const NOT_SENT = 'ERR_NOT_SENT';
+/** The request gave no answer: network fault, timeout, or abort. `code` follows Node's error codes. */
+class NetworkError extends Error {
+    code;
+    name = 'NetworkError';
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+    }
+}
+/** An answer that will not be used, however often it is asked for again: retrying cannot help. */
+class RefusedAnswer extends Error {
+    name = 'RefusedAnswer';
+}
+/** A redirect to another origin (following it would send the API key there), or one that cannot be read. */
+class RedirectError extends RefusedAnswer {
+    name = 'RedirectError';
+}
+/** An answer over MAX_BODY_BYTES: the download stops at the cap. */
+class TooLargeError extends RefusedAnswer {
+    name = 'TooLargeError';
+    constructor() {
+        super('Cekura sent an answer too large (over 16 MiB); it was not read.');
+    }
+}
+/**
+ * Sends one HTTP request and reads the whole answer. A GET follows redirects within the same origin
+ * only; the key must never travel elsewhere.
+ */
+async function request(url, options) {
+    const deadline = performance.now() + options.timeoutMs;
+    let current = url;
+    for (let hop = 0;; hop++) {
+        const answer = await once(current, options, Math.max(1, deadline - performance.now()));
+        // Only reads follow redirects: a request that changes something is never sent a second time.
+        const location = options.method === 'GET' && answer.status >= 300 && answer.status < 400 ? headerValue(answer, 'location') : undefined;
+        if (location === undefined)
+            return answer;
+        let next;
+        try {
+            next = new URL(location, current);
+        }
+        catch {
+            throw new RedirectError(`Cekura answered with a redirect (HTTP ${answer.status}) whose Location header cannot be read as a URL ` +
+                `(${JSON.stringify(location.slice(0, 200))}); it was not followed.`);
+        }
+        if (next.origin !== url.origin) {
+            throw new RedirectError(`Cekura redirected the request to ${next.origin}, another host than the api-url ${url.origin}; ` +
+                'it was not followed so that the API key is not sent there. Check the api-url input.');
+        }
+        if (hop >= MAX_REDIRECTS)
+            throw new RedirectError(`Too many redirects (more than ${MAX_REDIRECTS}) from ${url.origin}.`);
+        current = next;
+    }
+}
+/** A header's first value (Node gives repeated headers as a list). */
+function headerValue(answer, name) {
+    const value = answer.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+function once(url, options, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        if (options.signal?.aborted) {
+            reject(new NetworkError('the request was aborted', 'ABORTED'));
+            return;
+        }
+        const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+        const headers = { ...options.headers };
+        if (options.body !== undefined)
+            headers['Content-Length'] = String(Buffer.byteLength(options.body));
+        const agent = options.agentFor?.(url);
+        let req;
+        try {
+            req = send(url, { method: options.method, headers, ...(agent ? { agent } : {}) });
+        }
+        catch (error) {
+            // Node refused to build the request (a header it cannot send, say): nothing left this machine.
+            reject(new NetworkError((0,base_text/* errorMessage */.gJ)(error), NOT_SENT));
+            return;
+        }
+        let settled = false;
+        const finish = (error, answer) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            if (error) {
+                req.destroy();
+                reject(error);
+            }
+            else {
+                resolve(answer);
+            }
+        };
+        const timer = setTimeout(() => finish(new NetworkError(`no answer within ${(timeoutMs / 1000).toFixed(1)}s`, 'REQUEST_TIMEOUT')), timeoutMs);
+        const onAbort = () => finish(new NetworkError('the request was aborted', 'ABORTED'));
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('error', error => {
+            const code = error.code ?? 'ERR_NETWORK';
+            finish(new NetworkError(error.message, code));
+        });
+        req.on('response', res => {
+            const chunks = [];
+            let size = 0;
+            // Stop at the cap: reading on would only fetch what is thrown away, until the timeout.
+            if (Number(res.headers['content-length']) > MAX_BODY_BYTES) {
+                finish(new TooLargeError());
+                return;
+            }
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_BODY_BYTES)
+                    finish(new TooLargeError());
+                else
+                    chunks.push(chunk);
+            });
+            res.on('error', error => finish(new NetworkError(error.message, error.code ?? 'ECONNRESET')));
+            res.on('aborted', () => finish(new NetworkError('the connection closed mid-answer', 'ECONNRESET')));
+            res.on('end', () => finish(undefined, {
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString('utf8')
+            }));
+        });
+        req.end(options.body);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cekura/answers.ts
+
+
+
+const MAX_NOT_FOUND_RETRIES = 3;
+/** No single request waits longer than this, whatever time is left. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'HPE_INVALID_CONSTANT',
+    'REQUEST_TIMEOUT'
+]);
+/** Certificate problems: retrying cannot fix them, and they may mean someone is in the middle. */
+const TLS_CERTIFICATE_CODES = new Set([
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_REVOKED'
+]);
+/** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, nowEpochMs) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowEpochMs);
+}
+/** X-Poll-Interval: a number of seconds; undefined when absent or unreadable. */
+function parsePollInterval(value) {
+    const text = value?.trim();
+    return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : undefined;
+}
+/** The pacing a 2xx answer asks for: Retry-After first, then X-Poll-Interval. */
+function pacingOf(answer, nowEpochMs) {
+    const retryAfter = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
+    if (retryAfter !== undefined)
+        return { ms: retryAfter, header: 'Retry-After' };
+    const interval = parsePollInterval(headerValue(answer, 'x-poll-interval'));
+    return interval === undefined ? undefined : { ms: interval, header: 'X-Poll-Interval' };
+}
+/**
+ * Whether a 400 says that the request lacks a tenant scope (`project_id`, `agent_id` or
+ * `assistant_id`), as Cekura answers an organization-level API key that names no project.
+ */
+function isScopeMissing(status, body) {
+    if (status !== 400)
+        return false;
+    const text = apiErrorText(body) ?? body;
+    return /required query param/i.test(text) || /\b(project_id|agent_id|assistant_id)\b/.test(text);
+}
+/** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
+function fieldErrors(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return undefined;
+    const pairs = [];
+    for (const [field, messages] of Object.entries(parsed)) {
+        if (field === 'detail')
+            continue;
+        const list = Array.isArray(messages) ? messages : [messages];
+        const text = list
+            .map(item => (typeof item === 'string' ? item : stringifyJson(item)))
+            .filter(Boolean)
+            .join(' ');
+        if (text)
+            pairs.push([field, text]);
+    }
+    return pairs.length > 0 ? pairs : undefined;
+}
+/** The API's own words about an error: `detail`, or DRF field errors `{"field": ["msg"]}`. */
+function apiErrorText(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed === 'string')
+        return parsed;
+    // DRF sends errors that belong to no field as a bare list of messages.
+    if (Array.isArray(parsed)) {
+        const messages = parsed.filter((item) => typeof item === 'string');
+        return messages.length > 0 ? messages.join(' ') : undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const detail = parsed.detail;
+    if (typeof detail === 'string')
+        return detail;
+    return fieldErrors(body)
+        ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
+        .join('; ');
+}
+function classifyAnswer(answer, nowEpochMs) {
+    const { status } = answer;
+    if (status >= 200 && status < 300) {
+        try {
+            const body = JSON.parse(answer.body);
+            const pacing = pacingOf(answer, nowEpochMs);
+            return pacing === undefined ? { kind: 'ok', body } : { kind: 'ok', body, pacing };
+        }
+        catch {
+            return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` };
+        }
+    }
+    if (TRANSIENT_STATUS.has(status)) {
+        const verdict = { kind: 'transient', reason: `HTTP ${status}` };
+        const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
+        if (retryAfterMs !== undefined)
+            verdict.retryAfterMs = retryAfterMs;
+        return verdict;
+    }
+    const detail = apiErrorText(answer.body);
+    const said = detail ? `: ${detail}` : '';
+    if (status === 401 || status === 403) {
+        return {
+            kind: 'fatal',
+            message: `Cekura refused the API key (HTTP ${status}${said}). Check the api-key secret: it must be a valid Cekura API key. ` +
+                'Workflows triggered from forks get no secrets, so the key is empty there.'
+        };
+    }
+    if (status === 404)
+        return { kind: 'not-found', reason: `HTTP 404${said}` };
+    if (status >= 300 && status < 400) {
+        return { kind: 'fatal', message: `Cekura answered with a redirect (HTTP ${status}) that was not followed.` };
+    }
+    if (status >= 400 && status < 500) {
+        return { kind: 'fatal', message: `Cekura rejected the request (HTTP ${status}${said}).` };
+    }
+    return { kind: 'transient', reason: `HTTP ${status}` };
+}
+/** Network-level failures (no HTTP answer) are transient when they are the kind a later try can get past. */
+function classifyNetworkError(error) {
+    const code = error?.code;
+    const message = (0,base_text/* errorMessage */.gJ)(error);
+    if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) {
+        return { kind: 'transient', reason: `network error ${code}${message && !message.includes(code) ? ` (${message})` : ''}` };
+    }
+    if (code === 'ABORTED')
+        return { kind: 'fatal', message: 'the request was aborted: the run is being cancelled' };
+    if (code === NOT_SENT)
+        return { kind: 'fatal', message: `the request could not be sent: ${message}` };
+    if (typeof code === 'string' && (code.startsWith('ERR_TLS') || TLS_CERTIFICATE_CODES.has(code))) {
+        return { kind: 'fatal', message: `TLS error talking to Cekura: ${message}` };
+    }
+    return { kind: 'transient', reason: `network error: ${message}` };
+}
+/**
+ * Wait before retry number `attempt` (1 for the first retry): exponential backoff with full jitter,
+ * never shorter than a tenth of the base so a tight loop cannot form.
+ */
+function backoffDelay(attempt, policy, random) {
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.max(policy.baseMs / 10, Math.round(random() * ceiling));
+}
+
+;// CONCATENATED MODULE: ./src/cekura/failure.ts
+class CekuraFailure extends Error {
+    kind;
+    status;
+    name = 'CekuraFailure';
+    constructor(kind, message, 
+    /** The HTTP status Cekura answered with, when it answered. */
+    status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+    }
+    /** The same failure, seen as another kind (a retryable fault becomes a time-out when time runs out). */
+    as(kind) {
+        return new CekuraFailure(kind, this.message, this.status);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cekura/gate.ts
+
+
+/** A 429 without Retry-After still holds everyone back this long: the limit is shared, so hitting it again is likely. */
+const DEFAULT_429_HOLD_MS = 1000;
+/** The network code of a request the gate held back until its time ran out: it was never sent. */
+const HELD_BACK = 'ERR_HELD_BACK';
+/** How long an answer asks every request to hold back, or undefined when it does not. Pure. */
+function holdFor(answer, nowEpochMs) {
+    if (answer.status >= 200 && answer.status < 300)
+        return undefined;
+    const retryAfterMs = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs);
+    if (answer.status === 429)
+        return retryAfterMs ?? DEFAULT_429_HOLD_MS;
+    return retryAfterMs;
+}
+function createGate(clock) {
+    const epochNow = clock.epochNow ?? Date.now;
+    let until = Number.NEGATIVE_INFINITY;
+    return {
+        async wait(maxMs, signal) {
+            const start = clock.now();
+            // A loop, since another caller may push the time further out while this one waits.
+            for (;;) {
+                if (signal?.aborted)
+                    break;
+                const left = Math.min(until, start + maxMs) - clock.now();
+                if (left <= 0)
+                    break;
+                await clock.sleep(left, signal);
+            }
+            return clock.now() - start;
+        },
+        heard(answer) {
+            const ms = holdFor(answer, epochNow());
+            if (ms !== undefined && ms > 0)
+                until = Math.max(until, clock.now() + ms);
+        },
+        heldFor() {
+            return Math.max(0, until - clock.now());
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cekura/fault-budget.ts
+
+
+/**
+ * How long consecutive transient faults (network errors, 408, 425, 429, 5xx, a body that is not JSON)
+ * are ridden out before a call gives up. A Cekura deploy makes the API fail for about 90 s; this
+ * outlasts one. The run's deadline still comes first. The one definition for the poll loop and for
+ * the retries of every other call.
+ */
+const FAULT_BUDGET_MS = 120_000;
+/**
+ * One run of consecutive transient faults: when its first failed try was sent and how many tries it
+ * has taken. An answer that is not a transient fault ends the run (`clear`).
+ */
+class FaultRun {
+    firstSentAt;
+    count = 0;
+    /** Records one more failed try, sent at `sentAt` (on the caller's monotonic clock). */
+    failed(sentAt) {
+        this.firstSentAt ??= sentAt;
+        this.count++;
+    }
+    clear() {
+        this.firstSentAt = undefined;
+        this.count = 0;
+    }
+    get tries() {
+        return this.count;
+    }
+    get active() {
+        return this.count > 0;
+    }
+    /**
+     * The wait before the next try, or undefined when the budget is spent. A Retry-After the server
+     * sent is obeyed as it is; otherwise the backoff is cut so that the last try falls at the end of
+     * the budget rather than after it. The caller still keeps the wait within its deadline.
+     */
+    nextWait(now, backoffMs, retryAfterMs) {
+        const left = (this.firstSentAt ?? now) + FAULT_BUDGET_MS - now;
+        if (left <= 0)
+            return undefined;
+        return retryAfterMs ?? Math.min(backoffMs, left);
+    }
+    /** How long and how many tries, for an error line: `for 2m 01s (14 tries in a row)`. */
+    describe(now) {
+        const lasted = this.firstSentAt === undefined ? 0 : now - this.firstSentAt;
+        return `for ${(0,duration/* formatDuration */.a)(lasted)} (${(0,base_text/* plural */.LS)(this.count, 'try', 'tries')} in a row)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cekura/retry.ts
+
+
+
+/** No retry is started with less time than this left: the answer could not arrive in time. */
+const MIN_RETRY_TIME_MS = 1000;
+const BACKOFF = { baseMs: 1000, capMs: 10_000 };
+/** The timeout for one request: what is left before the deadline, at most REQUEST_TIMEOUT_MS. */
+function requestTimeout(context) {
+    return Math.max(1, Math.min(REQUEST_TIMEOUT_MS, context.deadline - context.now()));
+}
+/** The failure, saying how long the faults lasted and how many tries they took. */
+function withRun(failure, run, now) {
+    const message = failure.message.replace(/\.?$/, '');
+    return new CekuraFailure(failure.kind, `${message}; it kept failing ${run.describe(now)}.`, failure.status);
+}
+/**
+ * Runs `once` until it succeeds or fails for good, waiting between tries with jittered backoff (or as
+ * long as Retry-After asks), never past the deadline. Whether a call may be tried again at all is the
+ * call's own decision (`retry` or `fail`): a POST that may have reached Cekura is never sent twice.
+ * Consecutive faults are ridden out for FAULT_BUDGET_MS (a Cekura deploy), then the call fails with
+ * the last one, saying how long and how many tries. Out of time, the failure becomes `timed-out`;
+ * cancelled, `cancelled`.
+ */
+async function withRetries(once, context) {
+    const run = new FaultRun();
+    for (;;) {
+        const sentAt = context.now();
+        const result = await once(requestTimeout(context));
+        if ('ok' in result)
+            return result.ok;
+        if ('fail' in result)
+            throw result.fail;
+        run.failed(sentAt);
+        const now = context.now();
+        if (context.signal?.aborted)
+            throw withRun(result.retry, run, now).as('cancelled');
+        const wait = run.nextWait(now, backoffDelay(run.tries, BACKOFF, context.random), result.retryAfterMs);
+        if (wait === undefined)
+            throw withRun(result.retry, run, now);
+        const left = context.deadline - now;
+        if (left <= MIN_RETRY_TIME_MS)
+            throw withRun(result.retry, run, now).as('timed-out');
+        await context.sleep(Math.min(wait, left));
+        if (context.signal?.aborted)
+            throw withRun(result.retry, run, context.now()).as('cancelled');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cekura/client.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const PROGRESS_PATH = '/test_framework/v1/scenarios/instructions-progress/';
+const START_PATHS = {
+    generate: '/test_framework/v1/scenarios/generate-instructions/',
+    improve: '/test_framework/v1/scenarios/improve_instructions/'
+};
+const scenarioPath = (id) => `/test_framework/v1/scenarios/${id}/`;
+/** Network failures that prove the request never reached the server, so even a POST may be sent again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', NOT_SENT, HELD_BACK]);
+/** Of those, the ones another try cannot get past. */
+const NEVER_SENDABLE = new Set([NOT_SENT]);
+/** Talks to the Cekura API over HTTP, through the runner's proxy settings when there are any. */
+class CekuraClient {
+    options;
+    agents = new lib/* HttpClient */.Qq(version/* USER_AGENT */._O, [], { keepAlive: true });
+    sleep;
+    random;
+    now;
+    /** Response text quoted in a message is redacted before it is cut, so no piece of the key is left. */
+    quote;
+    constructor(options) {
+        this.options = options;
+        this.sleep = options.sleep ?? (ms => (0,sleep/* sleep */.y)(ms, options.cancel));
+        this.random = options.random ?? Math.random;
+        this.now = options.now ?? (() => performance.now());
+        const redact = options.redact ?? redactor(options.apiKey);
+        this.quote = (body, length) => redactedHead(body, length, redact);
+    }
+    url(path) {
+        return new URL(`${this.options.apiUrl}${path}`);
+    }
+    async send(method, url, body, options) {
+        this.options.debug?.(`${method} ${url.href} (timeout ${Math.round(options.timeoutMs)}ms)`);
+        const headers = {
+            'X-CEKURA-API-KEY': this.options.apiKey,
+            Accept: 'application/json',
+            'User-Agent': version/* USER_AGENT */._O
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const signal = options.signal ?? this.options.cancel;
+        const timeoutMs = await this.holdBack(options.timeoutMs, signal);
+        const answer = await request(url, {
+            method,
+            headers,
+            // request-body may nest deeper than JSON.stringify can go.
+            ...(body !== undefined ? { body: stringifyJson(body) } : {}),
+            timeoutMs,
+            ...(signal ? { signal } : {}),
+            agentFor: target => this.agents.getAgent(target.href)
+        });
+        this.options.debug?.(`HTTP ${answer.status}: ${this.quote(answer.body, 2000)}`);
+        this.options.gate?.heard(answer);
+        return answer;
+    }
+    /**
+     * Waits while the gate holds requests back, within the time the request was given, and returns the
+     * time left for the request itself. Throws (code HELD_BACK: provably not sent) when the hold outlasts
+     * that time or the run is cancelled meanwhile.
+     */
+    async holdBack(timeoutMs, signal) {
+        const gate = this.options.gate;
+        if (gate === undefined || gate.heldFor() <= 0)
+            return timeoutMs;
+        const waited = await gate.wait(timeoutMs, signal);
+        this.options.debug?.(`held back ${Math.round(waited)}ms by the rate limit`);
+        if (signal?.aborted)
+            throw new NetworkError('the run was cancelled while the request waited out the rate limit; it was not sent', HELD_BACK);
+        if (gate.heldFor() > 0 || timeoutMs - waited < 1) {
+            throw new NetworkError("held back by Cekura's rate limit (Retry-After) for longer than this request could wait; it was not sent", HELD_BACK);
+        }
+        return timeoutMs - waited;
+    }
+    retrying(deadline, once) {
+        return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel });
+    }
+    async getProgress(progressId, options) {
+        const url = this.url(PROGRESS_PATH);
+        url.searchParams.set('progress_id', progressId);
+        if (options.scope)
+            url.searchParams.set(options.scope.param, String(options.scope.id));
+        try {
+            const answer = await this.send('GET', url, undefined, options);
+            if (isScopeMissing(answer.status, answer.body))
+                return scopeMissing(answer, options.scope);
+            return classifyAnswer(answer, Date.now());
+        }
+        catch (error) {
+            if (error instanceof RefusedAnswer)
+                return { kind: 'fatal', message: error.message };
+            this.options.debug?.(`request failed: ${(0,base_text/* errorMessage */.gJ)(error)}`);
+            return classifyNetworkError(error);
+        }
+    }
+    /**
+     * Starts a job. Sent again only after a failure that proves the first try never reached Cekura:
+     * anything else may already have started a job, and a second POST would start another.
+     */
+    async startJob(mode, body, deadline, fieldInputs = {}) {
+        const url = this.url(START_PATHS[mode]);
+        return this.retrying(deadline, async (timeoutMs) => {
+            let answer;
+            try {
+                answer = await this.send('POST', url, body, { timeoutMs });
+            }
+            catch (error) {
+                const code = error instanceof NetworkError ? error.code : undefined;
+                const reason = (0,base_text/* errorMessage */.gJ)(error);
+                if (code !== undefined && NOT_SENT_CODES.has(code)) {
+                    const failure = new CekuraFailure('not-sent', `Could not send the request to start the ${mode} job (${reason}); no job was started.`);
+                    return NEVER_SENDABLE.has(code) ? { fail: failure } : { retry: failure };
+                }
+                const failure = new CekuraFailure('may-have-started', `The request to start the ${mode} job failed after it may have reached Cekura (${reason}), so a job may have started. ` +
+                    'It was not sent again, to avoid starting a second job: check the scenario in the Cekura dashboard before re-running, ' +
+                    'or follow the job with progress-id if you can find it.');
+                if (code === 'ABORTED')
+                    return { fail: failure.as('cancelled') };
+                // Given all the time that was left, and it ran out.
+                if (code === 'REQUEST_TIMEOUT' && timeoutMs < REQUEST_TIMEOUT_MS)
+                    return { fail: failure.as('timed-out') };
+                return { fail: failure };
+            }
+            if (answer.status < 200 || answer.status >= 300)
+                return { fail: startRejected(mode, answer, fieldInputs) };
+            const started = readStarted(answer.body);
+            if (started === undefined) {
+                return {
+                    fail: new CekuraFailure('fatal', `Cekura answered the ${mode} request with HTTP ${answer.status} but no progress_id, so the job cannot be followed. ` +
+                        `Response: ${this.quote(answer.body, 500)}`, answer.status)
+                };
+            }
+            return { ok: started };
+        });
+    }
+    async getScenario(id, deadline) {
+        const answer = await this.idempotent('GET', scenarioPath(id), undefined, deadline, `read scenario ${id}`);
+        try {
+            const parsed = JSON.parse(answer.body);
+            if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+                return parsed;
+        }
+        catch {
+            // reported below
+        }
+        throw new CekuraFailure('fatal', `Cekura sent scenario ${id} in a form that is not a JSON object: ${this.quote(answer.body, 300)}`, answer.status);
+    }
+    async patchScenario(id, body, deadline) {
+        await this.idempotent('PATCH', scenarioPath(id), body, deadline, `save the instructions into scenario ${id}`);
+    }
+    /** GET and PATCH can be sent again safely: transient faults are retried like polls. */
+    idempotent(method, path, body, deadline, what) {
+        const url = this.url(path);
+        return this.retrying(deadline, async (timeoutMs) => {
+            let answer;
+            try {
+                answer = await this.send(method, url, body, { timeoutMs });
+            }
+            catch (error) {
+                if (error instanceof RefusedAnswer)
+                    return { fail: new CekuraFailure('fatal', error.message) };
+                if (error instanceof NetworkError && error.code === 'ABORTED') {
+                    return { fail: new CekuraFailure('cancelled', `Could not ${what}: the request was aborted.`) };
+                }
+                return this.verdictTry(classifyNetworkError(error), what);
+            }
+            if (answer.status >= 200 && answer.status < 300)
+                return { ok: answer };
+            return this.verdictTry(classifyAnswer(answer, Date.now()), what, answer.status);
+        });
+    }
+    verdictTry(verdict, what, status) {
+        switch (verdict.kind) {
+            case 'transient': {
+                const retry = new CekuraFailure('unavailable', `Could not ${what}: ${verdict.reason}`, status);
+                return verdict.retryAfterMs === undefined ? { retry } : { retry, retryAfterMs: verdict.retryAfterMs };
+            }
+            case 'not-found':
+                return {
+                    fail: new CekuraFailure('not-found', `Could not ${what}: Cekura has no such scenario (HTTP 404). Check the scenario-id input.`, 404)
+                };
+            case 'fatal':
+                return { fail: new CekuraFailure(status === undefined ? 'fatal' : 'rejected', `Could not ${what}: ${verdict.message}`, status) };
+            default:
+                return { fail: new CekuraFailure('fatal', `Could not ${what}: no answer`, status) };
+        }
+    }
+    /** Closes kept-alive sockets so nothing holds the process open. */
+    close() {
+        this.agents.dispose();
+    }
+}
+/** The progress id (and the project, when given) in the answer to a POST that starts a job. */
+function readStarted(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return undefined;
+    const data = typeof parsed.data === 'object' && parsed.data !== null ? parsed.data : {};
+    const value = parsed.progress_id ?? data.progress_id;
+    const progressId = typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+    if (progressId === undefined)
+        return undefined;
+    const project = parsed.project_id ?? data.project_id;
+    const projectId = typeof project === 'string' && /^\d+$/.test(project.trim()) ? Number(project) : project;
+    return typeof projectId === 'number' && Number.isSafeInteger(projectId) && projectId > 0 ? { progressId, projectId } : { progressId };
+}
+/** A 400 for want of a tenant scope: say which inputs give one. */
+function scopeMissing(answer, sent) {
+    const detail = apiErrorText(answer.body);
+    return {
+        kind: 'fatal',
+        message: `Cekura asks which project the job belongs to (HTTP 400${detail ? `: ${detail}` : ''})` +
+            (sent ? `, although the request named ${sent.param}=${sent.id}` : '') +
+            `. Organization-level API keys must name one: set the '${INPUT.projectId}' input to the Cekura project id ` +
+            `(a whole number), or '${INPUT.agentId}' to an agent of that project.`
+    };
+}
+function startRejected(mode, answer, fieldInputs) {
+    const verdict = classifyAnswer(answer, Date.now());
+    if (answer.status === 401 || answer.status === 403) {
+        return new CekuraFailure('rejected', verdict.kind === 'fatal' ? verdict.message : `HTTP ${answer.status}`, answer.status);
+    }
+    const fields = answer.status === 400 ? fieldErrors(answer.body) : undefined;
+    if (fields) {
+        const lines = fields.map(([field, text]) => {
+            // The field names come from Cekura: look up only the table's own keys, never Object.prototype's.
+            const input = Object.hasOwn(fieldInputs, field) ? fieldInputs[field] : undefined;
+            return input ? `input '${input}' (field ${field}): ${text}` : field === 'non_field_errors' ? text : `field ${field}: ${text}`;
+        });
+        return new CekuraFailure('rejected', `Cekura refused to start the ${mode} job (HTTP 400): ${lines.join('; ')}`, 400);
+    }
+    const detail = apiErrorText(answer.body);
+    const mayHaveStarted = answer.status >= 500 || answer.status === 408;
+    return new CekuraFailure(mayHaveStarted ? 'may-have-started' : 'rejected', `Cekura refused to start the ${mode} job (HTTP ${answer.status}${detail ? `: ${detail}` : ''}).` +
+        (mayHaveStarted ? ' A job may have started: check the Cekura dashboard before re-running.' : ''), answer.status);
+}
+
 ;// CONCATENATED MODULE: ./src/wait/schedule.ts
 /**
- * How fast the wait grows with the time followed, in seconds of squared wait per second of age: the
- * wait is sqrt(poll-interval² + GROWTH × age). Tuned with `npm run bench` (README, Performance).
+ * How fast the wait grows with the time followed: the wait is poll-interval + √(GROWTH_SECONDS s ×
+ * age). Tuned with `npm run bench` (README, Performance) against jobs of random age and jobs that
+ * begin at the first poll.
  */
-const GROWTH_SECONDS = 1.5;
+const GROWTH_SECONDS = 1.1;
 /** Each wait is spread by up to this fraction either way, so many runners do not poll in step. */
 const JITTER = 0.1;
 /**
- * The wait before the next progress request, given how long the job has been followed.
+ * The wait before the next progress request, given how long the job has been followed: from the
+ * first poll to the sending of the one just answered.
  *
  * A job that has already run for `t` seconds is likely to run on for a time of the same order, and a
  * poll costs about as much as half a second of overshoot; for that trade the best wait grows with the
- * square root of `t`. The wait is sqrt(p² + GROWTH_SECONDS × t) for a `pollIntervalMs` of p seconds:
- * exactly `pollIntervalMs` at the start, growing smoothly (from 2.5 s with a 25 s cap: about 4.6 s
- * after 10 s, 9.8 s after 1 min, 13.6 s after 2 min, 25 s from about 7 min on) and never above
- * `maxPollIntervalMs`. Each wait is then jittered by up to ±JITTER and kept within
- * [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
+ * square root of `t`. The wait is p + √(GROWTH_SECONDS × t) seconds for a `pollIntervalMs` of p
+ * seconds: exactly `pollIntervalMs` at the start, then (from 1.25 s with a 25 s cap) about 2.3 s after
+ * 1 s, 4.6 s after 10 s, 9.4 s after 1 min, 12.7 s after 2 min and 25 s from about 8.5 min on, never
+ * above `maxPollIntervalMs`. Starting short and adding the square root (rather than growing from
+ * poll-interval² under the root) notices a job that began at the first poll and runs a few seconds
+ * within about a second, and costs long jobs no more than a few requests. Each wait is then jittered
+ * by up to ±JITTER and kept within [`pollIntervalMs` × (1 − JITTER), `maxPollIntervalMs`].
  */
 function nextPollDelay(elapsedMs, schedule, random) {
-    const firstSeconds = schedule.pollIntervalMs / 1000;
     const ageSeconds = Math.max(0, elapsedMs) / 1000;
-    const grown = Math.sqrt(firstSeconds * firstSeconds + GROWTH_SECONDS * ageSeconds) * 1000;
+    const grown = schedule.pollIntervalMs + Math.sqrt(GROWTH_SECONDS * ageSeconds) * 1000;
     const base = Math.min(schedule.maxPollIntervalMs, grown);
     const jittered = base * (1 + JITTER * (2 * random() - 1));
     return Math.round(Math.min(schedule.maxPollIntervalMs, Math.max(schedule.pollIntervalMs * (1 - JITTER), jittered)));
@@ -30000,7 +30117,11 @@ function pacedWait(elapsedMs, waitMs, ends, schedule) {
 
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done']);
 const CANCELLED = new Set(['cancelled', 'canceled']);
-const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification']);
+const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out']);
+/** Words sibling endpoints use for a job still on its way; any other word is logged as unknown. */
+const RUNNING = new Set(['queued', 'pending', 'processing', 'in_progress', 'running', 'started', 'created', 'scheduled']);
+/** needs_clarification, needs_agent_clarification, ...: the job waits for a person. */
+const NEEDS_PERSON = /^needs_/;
 /** Where a finished job's text may sit, in the order it is looked for (see the API notes in the README). */
 const TEXT_PATHS = [
     ['instructions'],
@@ -30079,12 +30200,22 @@ function stageOf(body) {
     }
     return undefined;
 }
+function errorOf(body) {
+    return (describeError(body.error) ??
+        describeError(body.detail) ??
+        describeError(body.errors) ??
+        (isObject(body.result) ? describeError(body.result.error) : undefined));
+}
 function readProgress(body) {
     if (!isObject(body))
         return { state: 'running' };
     const statusValue = body.status ?? body.state;
     const rawStatus = typeof statusValue === 'string' ? statusValue : undefined;
-    const word = rawStatus?.trim().toLowerCase();
+    // `In Progress`, `in-progress` and `in_progress` are one word.
+    const word = rawStatus
+        ?.trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_');
     const progress = { state: 'running' };
     if (rawStatus !== undefined)
         progress.rawStatus = clipWord(rawStatus);
@@ -30103,15 +30234,27 @@ function readProgress(body) {
         if (expected !== undefined)
             progress.expectedOutcome = expected;
     }
+    else if (word !== undefined && NEEDS_PERSON.test(word)) {
+        progress.state = 'failed';
+        progress.waitsForPerson = true;
+        // The job's own words for what it needs: a question, or a message, before an error text.
+        const said = describeError(body.question) ??
+            describeError(body.clarification) ??
+            describeError(body.clarification_question) ??
+            describeError(body.message) ??
+            errorOf(body);
+        if (said !== undefined)
+            progress.error = said;
+    }
     else if (word !== undefined && (FAILURE.has(word) || CANCELLED.has(word))) {
         progress.state = CANCELLED.has(word) ? 'cancelled' : 'failed';
-        const error = describeError(body.error) ??
-            describeError(body.detail) ??
-            describeError(body.errors) ??
-            (isObject(body.result) ? describeError(body.result.error) : undefined) ??
-            describeError(body.message);
+        const error = errorOf(body) ?? describeError(body.message);
         if (error !== undefined)
             progress.error = error;
+    }
+    else if (word !== undefined && word !== '' && !RUNNING.has(word)) {
+        if (rawStatus !== undefined)
+            progress.unknownStatus = rawStatus.trim();
     }
     return progress;
 }
@@ -30123,8 +30266,19 @@ function readProgress(body) {
 
 
 
+
+/**
+ * No request is sent with less time than this left: no answer could come back in time, and a timer that
+ * fires a hair before the monotonic clock reaches the deadline must not buy one more poll.
+ */
+const LAST_REQUEST_MS = 50;
+/** A server may ask for a shorter wait than the schedule's, but not for less than this (or poll-interval when shorter). */
+const MIN_PACED_MS = 1000;
 /** Backoff for faults: starts around the first poll interval and is capped by the longest. */
 const BACKOFF_BASE_MS = 1000;
+/** Unknown status words are logged and shown in the summary: this many at most, each cut to this length. */
+const MAX_UNKNOWN_STATUSES = 10;
+const MAX_STATUS_WORD = 80;
 const MAX_SHOWN_RESPONSE = 500;
 /** An error line longer than this is cut: it goes into an output, the log and the summary. */
 const MAX_ERROR = 2000;
@@ -30155,10 +30309,12 @@ async function pollUntilDone(settings, deps) {
     const deadline = start + settings.timeoutMs;
     const signal = deps.cancel ?? new AbortController().signal;
     let polls = 0;
-    let transientRun = 0;
+    let firstSentAt;
+    const faults = new FaultRun();
     let notFound = 0;
     let lastResponse = null;
     let lastSeen = 'no answer yet';
+    const unknownStatuses = [];
     const end = (status, error, progress) => ({
         status,
         progressId: settings.progressId,
@@ -30167,55 +30323,89 @@ async function pollUntilDone(settings, deps) {
         error: clip(error, deps.redact),
         lastResponse,
         polls,
-        elapsedMs: deps.now() - start
+        elapsedMs: deps.now() - start,
+        ...(unknownStatuses.length > 0 ? { unknownStatuses: [...unknownStatuses] } : {})
     });
-    const stopped = () => {
+    /** The ending, once cancelled or out of time; `marginMs` before the deadline counts as out of time. */
+    const stopped = (marginMs = 0) => {
         if (signal.aborted)
             return end('cancelled', 'The run was cancelled while waiting for the job.');
-        if (deps.now() >= deadline) {
-            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}). ` +
-                'Raise the timeout input if the job needs longer.');
+        if (deps.now() >= deadline - marginMs) {
+            const what = faults.active
+                ? `Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${lastSeen}`
+                : `last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}`;
+            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (${what}). Raise the timeout input if the job needs longer.`);
         }
         return undefined;
     };
     for (;;) {
-        const early = stopped();
+        const early = stopped(LAST_REQUEST_MS);
         if (early)
             return early;
         polls++;
+        const sentAt = deps.now();
+        firstSentAt ??= sentAt;
         // Neither a request nor a sleep outlasts the deadline, so the step ends on time.
-        const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - deps.now());
-        const verdict = await deps.source.getProgress(settings.progressId, { timeoutMs, signal });
+        const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, deadline - sentAt);
+        const verdict = await deps.source.getProgress(settings.progressId, {
+            timeoutMs,
+            signal,
+            ...(settings.scope ? { scope: settings.scope } : {})
+        });
+        // Counted before the deadline is checked, so that a time-out says how many tries failed.
+        if (verdict.kind === 'transient') {
+            faults.failed(sentAt);
+            lastSeen = verdict.reason;
+        }
         const late = stopped();
         if (late)
             return late;
         let waitMs;
         const elapsed = deps.now() - start;
+        const at = `[${(0,duration/* formatDuration */.a)(elapsed)}]`;
         if (verdict.kind === 'ok') {
-            transientRun = 0;
+            faults.clear();
             notFound = 0;
             lastResponse = verdict.body;
             const progress = readProgress(verdict.body);
             lastSeen = describe(progress);
+            const unknown = progress.unknownStatus?.slice(0, MAX_STATUS_WORD);
+            if (unknown !== undefined && !unknownStatuses.includes(unknown) && unknownStatuses.length < MAX_UNKNOWN_STATUSES) {
+                unknownStatuses.push(unknown);
+                deps.log(`${at} Cekura sent the status '${unknown}', which this action does not know; the job is taken to be still running.`);
+            }
             if (progress.state === 'completed') {
                 if (progress.instructions === undefined) {
                     return end('failed', `Cekura reported the job as ${progress.rawStatus ?? 'done'} but sent no instructions text. Response: ${preview(verdict.body, deps.redact)}`, progress);
                 }
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
+                deps.log(`${at} ${lastSeen}: instructions received (${progress.instructions.length} characters)`);
                 return end('completed', '', progress);
             }
+            if (progress.waitsForPerson) {
+                deps.log(`${at} ${lastSeen}`);
+                return end('failed', waitsForPerson(settings.progressId, progress, verdict.body, deps.redact), progress);
+            }
             if (progress.state === 'failed' || progress.state === 'cancelled') {
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}`);
+                deps.log(`${at} ${lastSeen}`);
                 const why = progress.error ?? `no error message; response: ${preview(verdict.body, deps.redact)}`;
                 return end(progress.state, `Cekura reported the job as ${progress.rawStatus ?? progress.state}: ${why}`, progress);
             }
-            waitMs = nextPollDelay(elapsed, settings, deps.random);
-            if (deps.pace)
+            // The age the schedule grows with: from the first poll to this one's sending, so that the time the
+            // start and each answer take (a few ms that the square root near 0 would turn into a tenth of a
+            // second) does not lengthen the waits.
+            waitMs = nextPollDelay(sentAt - firstSentAt, settings, deps.random);
+            let why = '';
+            if (verdict.pacing !== undefined) {
+                waitMs = paced(verdict.pacing, settings);
+                why = pacingNote(verdict.pacing, waitMs);
+            }
+            else if (deps.pace) {
                 waitMs = deps.pace(elapsed, waitMs);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            }
+            deps.log(`${at} ${lastSeen}; next poll in ${(0,duration/* formatDuration */.a)(waitMs)}${why}`);
         }
         else if (verdict.kind === 'fatal') {
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.message}`);
+            deps.log(`${at} ${verdict.message}`);
             return end('failed', verdict.message);
         }
         else if (verdict.kind === 'not-found') {
@@ -30225,28 +30415,46 @@ async function pollUntilDone(settings, deps) {
                 const message = `Cekura does not know the progress id '${settings.progressId}' (${verdict.reason}, ${notFound} times). ` +
                     'Check the progress-id input: it must be the progress_id that the generate or improve call returned, ' +
                     'from the same Cekura account as the api-key.';
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+                deps.log(`${at} ${message}`);
                 return end('failed', message);
             }
             waitMs = backoffDelay(notFound, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
+            deps.log(`${at} ${verdict.reason}: the job may not be visible yet; retry in ${(0,duration/* formatDuration */.a)(waitMs)}`);
         }
         else {
-            transientRun++;
-            lastSeen = verdict.reason;
-            if (transientRun >= MAX_CONSECUTIVE_TRANSIENT) {
-                const message = `Gave up after ${transientRun} failed progress requests in a row; the last: ${verdict.reason}. Cekura or the network to it is having trouble.`;
-                deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${message}`);
+            const backoff = backoffDelay(faults.tries, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
+            const next = faults.nextWait(deps.now(), backoff, verdict.retryAfterMs);
+            if (next === undefined) {
+                const message = `Gave up: Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${verdict.reason}. ` +
+                    `Cekura may be deploying or down: re-run later, or follow the job with progress-id ${settings.progressId} in poll mode.`;
+                deps.log(`${at} ${message}`);
                 return end('failed', message);
             }
-            waitMs =
-                verdict.retryAfterMs ?? backoffDelay(transientRun, { baseMs: BACKOFF_BASE_MS, capMs: settings.maxPollIntervalMs }, deps.random);
-            deps.log(`[${(0,duration/* formatDuration */.a)(elapsed)}] ${verdict.reason} (${transientRun} of ${MAX_CONSECUTIVE_TRANSIENT} tries in a row); ` +
+            waitMs = next;
+            deps.log(`${at} ${verdict.reason} (${faults.describe(deps.now()).replace(/^for /, 'failing for ')}); ` +
                 `retry in ${(0,duration/* formatDuration */.a)(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`);
         }
         const left = deadline - deps.now();
         await deps.sleep(Math.max(0, Math.min(waitMs, left)), signal);
     }
+}
+/** The wait a server asked for, kept within [min(poll-interval, 1 s), max-poll-interval]; the deadline caps every sleep anyway. */
+function paced(pacing, settings) {
+    const floor = Math.min(settings.pollIntervalMs, MIN_PACED_MS);
+    return Math.round(Math.min(settings.maxPollIntervalMs, Math.max(floor, pacing.ms)));
+}
+function pacingNote(pacing, waitMs) {
+    if (waitMs === pacing.ms)
+        return `, as ${pacing.header} asks`;
+    const bound = waitMs < pacing.ms ? 'max-poll-interval' : 'the shortest wait';
+    return `; ${pacing.header} asked for ${(0,duration/* formatDuration */.a)(pacing.ms)}, kept to ${bound}`;
+}
+/** The error of a job that waits for a person: what it asks, and what to do. */
+function waitsForPerson(progressId, progress, body, redact) {
+    const said = progress.error !== undefined ? `: "${progress.error}"` : `; response: ${preview(body, redact)}`;
+    return (`The Cekura job is waiting for a person (status ${progress.rawStatus ?? 'needs_*'})${said}. ` +
+        'It cannot finish on its own: answer it in the Cekura dashboard, then follow it again with ' +
+        `progress-id ${progressId} in poll mode, or start a new job with a clearer request.`);
 }
 
 ;// CONCATENATED MODULE: ./src/job/runner.ts
@@ -30267,7 +30475,8 @@ async function runJob(spec, ports) {
     let job = spec.job;
     let outcome;
     let phase = 'before-polling';
-    const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied));
+    let projectId = spec.projectId;
+    const finish = (ending, applied) => Object.freeze(reportOf(job, spec, ending, applied, projectId));
     try {
         // A cancel that came before the run even started (the signal is caught from the first moment).
         if (ports.cancel.aborted)
@@ -30275,8 +30484,19 @@ async function runJob(spec, ports) {
         job = await fillFromScenario(job, spec.scenarioId, ports, deadline);
         // An agent read from the scenario came from scenario-id, like a text read from it.
         const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId;
-        const progressId = await startJob(job, ports, deadline, agentInput);
-        outcome = await pollUntilDone({ progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs }, {
+        const started = await startJob(job, ports, deadline, agentInput);
+        projectId = projectOf(started, spec.projectId, ports.log);
+        const scope = tenantScope(projectId, job);
+        if (scope)
+            ports.log(`Progress requests name ${scope.param} ${scope.id} as their tenant.`);
+        outcome = await pollUntilDone({
+            progressId: started.progressId,
+            startedAt,
+            timeoutMs: spec.timeoutMs,
+            pollIntervalMs: spec.pollIntervalMs,
+            maxPollIntervalMs: spec.maxPollIntervalMs,
+            scope
+        }, {
             source: ports.client,
             now: ports.now,
             sleep: ports.sleep,
@@ -30333,13 +30553,14 @@ async function runJob(spec, ports) {
         return finish(before, applied);
     }
 }
-function reportOf(job, spec, outcome, applied) {
+function reportOf(job, spec, outcome, applied, projectId) {
     return {
         mode: job.mode,
         outcome,
         ...(spec.scenarioId !== undefined ? { scenarioId: spec.scenarioId } : {}),
+        ...(projectId !== undefined ? { projectId } : {}),
         ...(job.mode !== 'poll' ? { extraInstructions: job.extraInstructions } : {}),
-        ...(job.mode !== 'poll' && job.agentId !== undefined ? { agentId: job.agentId } : {}),
+        ...(job.agentId !== undefined ? { agentId: job.agentId } : {}),
         ...(job.mode === 'improve' && job.currentInstructions !== undefined ? { currentInstructions: job.currentInstructions } : {}),
         ...(applied !== undefined ? { applied } : {})
     };
@@ -30370,10 +30591,28 @@ async function fillFromScenario(job, scenarioId, ports, deadline) {
     }
     return { ...job, agentId, currentInstructions };
 }
-/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
+/** The project the job runs in: what the answer that started it says, else the project-id input. */
+function projectOf(started, given, log) {
+    if (started.projectId !== undefined && given !== undefined && started.projectId !== given) {
+        log(`Cekura started the job in project ${started.projectId}, not in project ${given} (${INPUT.projectId}); following it there.`);
+    }
+    return started.projectId ?? given;
+}
+/**
+ * The tenant every progress request names: the project when known, else the agent (generate,
+ * improve, or agent-id in poll mode); none otherwise, as keys scoped to one project need none.
+ */
+function tenantScope(projectId, job) {
+    if (projectId !== undefined)
+        return { param: 'project_id', id: projectId };
+    if (job.agentId !== undefined)
+        return { param: 'agent_id', id: job.agentId };
+    return undefined;
+}
+/** Starts the job the inputs ask for and returns what Cekura answered; `onStarted` hears of the progress id at once. */
 async function startJob(job, ports, deadline, agentInput) {
     if (job.mode === 'poll')
-        return job.progressId;
+        return { progressId: job.progressId };
     const body = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions };
     // Keys from request-body are the user's: a table without a prototype, so `constructor` is just a key.
     const fieldInputs = Object.assign(Object.create(null), {
@@ -30386,10 +30625,10 @@ async function startJob(job, ports, deadline, agentInput) {
         body.current_instructions = job.currentInstructions;
         fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
     }
-    const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
-    ports.onStarted?.(progressId);
-    ports.log(`Started the ${job.mode} job: progress id ${progressId}.`);
-    return progressId;
+    const started = await ports.client.startJob(job.mode, body, deadline, fieldInputs);
+    ports.onStarted?.(started.progressId);
+    ports.log(`Started the ${job.mode} job: progress id ${started.progressId}${started.projectId !== undefined ? `, project ${started.projectId}` : ''}.`);
+    return started;
 }
 /** Saves a finished text into the scenario; throws a CekuraFailure when it could not. */
 async function save(scenarioId, outcome, ports, deadline) {
@@ -30582,6 +30821,7 @@ const OUTPUT = {
     elapsedSeconds: 'elapsed-seconds',
     mode: 'mode',
     scenarioId: 'scenario-id',
+    projectId: 'project-id',
     applied: 'applied',
     commentId: 'comment-id',
     commentUrl: 'comment-url',
@@ -30638,6 +30878,11 @@ function batchResults(batch, fileOf) {
  * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
  * file and last response) is empty: it is in `results` and the folder instead.
  */
+/** The project the batch's jobs ran in, when they name one and the same one; '' otherwise. */
+function batchProject(batch) {
+    const projects = new Set(batch.reports.flatMap(report => (report.projectId === undefined ? [] : [report.projectId])));
+    return projects.size === 1 ? String([...projects][0]) : '';
+}
 function batchOutputValues(batch, results, instructionsDir) {
     return {
         [OUTPUT.status]: batch.status,
@@ -30650,6 +30895,7 @@ function batchOutputValues(batch, results, instructionsDir) {
         [OUTPUT.polls]: String(batch.polls),
         [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
         [OUTPUT.mode]: 'improve',
+        [OUTPUT.projectId]: batchProject(batch),
         [OUTPUT.scenarioId]: '',
         [OUTPUT.applied]: String(batch.applied),
         [OUTPUT.results]: JSON.stringify(results),
@@ -30677,6 +30923,8 @@ function renderSummary(report, context) {
     const parts = [];
     parts.push(`## Cekura scenario instructions: ${sections/* STATUS_LABEL */._P[outcome.status]}\n`);
     parts.push((0,sections/* factsTable */.wd)(report, context.apiHost));
+    if (outcome.unknownStatuses !== undefined && outcome.unknownStatuses.length > 0)
+        parts.push(unknownStatusNote(outcome.unknownStatuses));
     if (outcome.error !== '')
         parts.push(`### Error\n\n${(0,markdown/* preBlock */.DI)((0,markdown/* fitEscaped */.Px)(outcome.error, SIDE_TEXT_BYTES).text)}\n`);
     if (report.extraInstructions !== undefined) {
@@ -30694,6 +30942,12 @@ function renderSummary(report, context) {
         parts.push((0,markdown/* textSection */.V_)('Expected outcome', outcome.expectedOutcome, SIDE_TEXT_BYTES, { whereWhole: 'the `expected-outcome` output', limit }));
     }
     return parts.join('\n');
+}
+/** Status words the action does not know: it kept waiting through them, and the reader should know. */
+function unknownStatusNote(words) {
+    const list = words.map(word => (0,markdown/* cellText */.Ie)(word)).join(', ');
+    const which = words.length === 1 ? 'a status word' : 'status words';
+    return `> [!NOTE]\n> Cekura sent ${which} this action does not know: ${list}. The action took the job to be still running.\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/batch-summary.ts
@@ -30754,6 +31008,7 @@ async function publish(report, context) {
     const values = outputValues(outcome, file);
     values[OUTPUT.mode] = report.mode;
     values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId);
+    values[OUTPUT.projectId] = report.projectId === undefined ? '' : String(report.projectId);
     values[OUTPUT.applied] = String(report.applied === true);
     // A batch's outputs: empty for a single job.
     values[OUTPUT.results] = '';
@@ -31545,6 +31800,8 @@ function factsTable(report, apiHost) {
         rows.push(`| Agent | ${report.agentId} |`);
     if (report.scenarioId !== undefined)
         rows.push(`| Scenario | ${report.scenarioId} |`);
+    if (report.projectId !== undefined)
+        rows.push(`| Project | ${report.projectId} |`);
     if (report.applied !== undefined)
         rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`);
     return `${rows.join('\n')}\n`;

@@ -1,7 +1,8 @@
 // `npm run bench`: how soon the action notices a finished job, what it spends, how fast it starts.
 // Prints four tables (the README's Performance section explains them):
 //   1. polling efficiency: the real poll loop on a virtual clock against simulated jobs, our default
-//      schedule beside fixed 2/5/10/30 s pollers;
+//      schedule beside fixed 2/5/10/30 s pollers, for jobs of random age (1a) and for jobs that begin
+//      at the first poll (1b);
 //   2. start-up: the committed bundle under Node 24 beside `node -e 0` and a toolkit-only bundle;
 //   3. reality check: real-time runs of the bundle against the fake server, beside the simulation;
 //   4. batches: the real batch runner on a virtual clock, 20 jobs of about 10 s at concurrency 1 to 10.
@@ -12,7 +13,7 @@
 //
 // The schedule under test is the action.yml defaults unless --poll-interval / --max-poll-interval say
 // otherwise; --bundle times another build (e.g. `node scripts/build.mjs .bench/candidate` before
-// committing dist); --phase replaces table 1's phase model with a constant 0–N head start, to show how
+// committing dist); --phase replaces table 1a's phase model with a constant 0–N head start, to show how
 // much the comparison depends on it. Builds into the git-ignored .bench/ folder; needs only `npm ci`.
 
 import { execFileSync } from 'node:child_process'
@@ -26,13 +27,27 @@ import { actionDefaults, resolveNode24 } from '../__tests__/support/run-action.m
 import { BATCH_TARGET, batchTable, JOB_MS, JOBS, SPREAD } from './bench/batch.mjs'
 import { compile } from './bench/compile.mjs'
 import { observeOnce } from './bench/reality.mjs'
-import { DEFAULT_PHASE, fixedPhase, loadSimulation, pollingTable, predict, REQUEST_COST_S } from './bench/simulate.mjs'
+import {
+  BEGINS_AT_FIRST_POLL,
+  DEFAULT_PHASE,
+  fixedPhase,
+  loadSimulation,
+  pollingTable,
+  predict,
+  randomAge,
+  REQUEST_COST_S
+} from './bench/simulate.mjs'
 import { bundleSize, chunksLoaded, hotLines, measureStartup, STARTUP_TARGET, WARMUP_ROUNDS } from './bench/startup.mjs'
 import { durationLabel, markdownTable, mean, median, percentile, seconds, size } from './bench/util.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RATIO_TARGET = 1.35
-const REALITY_DURATIONS_MS = [3000, 12_000]
+/** @type {Array<{ durationMs: number, mode: 'poll' | 'generate' }>} */
+const REALITY_JOBS = [
+  { durationMs: 3000, mode: 'poll' },
+  { durationMs: 12_000, mode: 'poll' },
+  { durationMs: 3000, mode: 'generate' }
+]
 
 const { values: args } = parseArgs({
   options: {
@@ -137,14 +152,31 @@ console.log(`\nBenchmark took ${seconds(performance.now() - began, 0)} s.`)
 // ---------------------------------------------------------------------------------------------------
 
 async function tableOne() {
-  console.log(`\n## 1. Polling efficiency (simulated: ${runs} runs per job duration)\n`)
+  console.log(`\n## 1. Polling efficiency (simulated: ${runs} runs per job duration and table)\n`)
   console.log(
     `The real poll loop (pollUntilDone, src/wait/poll.ts) on a virtual clock against a simulated job. A job of duration D; ${phase.text}; requests take no time. ` +
       `Overshoot: from the job's end to the poll that sees it. Cost = mean overshoot s + ${REQUEST_COST_S} s × mean requests. ` +
       "Ratio: cost ÷ the cheapest fixed poller's cost at that duration (marked *), ± one standard error. " +
-      'Fixed pollers have no jitter; ours has its own.\n'
+      'Fixed pollers have no jitter; ours has its own. Two job models, one table each; the target holds for both.'
   )
-  const table = await pollingTable(sim.pollUntilDone, { name: ourName, ...schedule }, runs, seed, phase)
+  await pollingSection('1a. Jobs of random age', `The job started before the action: ${phase.text}.`, randomAge(phase), seed)
+  await pollingSection(
+    '1b. Jobs that begin at the first poll',
+    `The action started the job (generate, improve), or the step before it did a moment earlier: ${BEGINS_AT_FIRST_POLL.text}.`,
+    BEGINS_AT_FIRST_POLL,
+    seed + 1
+  )
+}
+
+/**
+ * @param {string} title
+ * @param {string} model  how the job is modelled, one sentence
+ * @param {import('./bench/simulate.mjs').JobModel} jobModel
+ * @param {number} tableSeed
+ */
+async function pollingSection(title, model, jobModel, tableSeed) {
+  console.log(`\n### ${title}\n\n${model}\n`)
+  const table = await pollingTable(sim.pollUntilDone, { name: ourName, ...schedule }, runs, tableSeed, jobModel)
   const rows = []
   for (const row of table) {
     for (const cell of row) {
@@ -179,7 +211,7 @@ async function tableOne() {
   if (ours) {
     const met = ours.ratio <= RATIO_TARGET
     verdicts.push(
-      `Polling: our worst cost ratio is ${ours.ratio.toFixed(3)} ±${ours.error.toFixed(3)} (at ${ours.at}); target ≤ ${RATIO_TARGET}: ${met ? 'met' : 'MISSED'}.`
+      `Polling, ${title.replace(/^\S+ /, '').toLowerCase()}: our worst cost ratio is ${ours.ratio.toFixed(3)} ±${ours.error.toFixed(3)} (at ${ours.at}); target ≤ ${RATIO_TARGET}: ${met ? 'met' : 'MISSED'}.`
     )
   }
 }
@@ -264,7 +296,8 @@ async function tableTwo(node, inputs) {
 async function tableThree(node, fake, inputs) {
   console.log(`\n## 3. Reality check (${realityRuns} real-time runs per job)\n`)
   console.log(
-    `The bundle (${bundleName}) under Node 24 against the fake server, whose job completes a set time after its first poll; ` +
+    `The bundle (${bundleName}) under Node 24 against the fake server, whose job completes a set time after its first poll ` +
+      '(a job the action follows in mode poll, or one it starts itself in mode generate); ' +
       `poll-interval ${pollIntervalText}, max-poll-interval ${maxPollIntervalText}. Overshoot: from the job's end to the arrival of the ` +
       'request that saw it completed. Predicted: the simulation for a job that ends exactly that long after the first poll ' +
       '(no phase), 4000 jitter draws: mean (range) of polls, mean (5–95 %) of overshoot.\n'
@@ -280,17 +313,17 @@ async function tableThree(node, fake, inputs) {
   }
   const runInputs = { ...inputs, 'poll-interval': pollIntervalText, 'max-poll-interval': maxPollIntervalText }
   const rows = []
-  for (const durationMs of REALITY_DURATIONS_MS) {
+  for (const { durationMs, mode } of REALITY_JOBS) {
     const seen = []
     for (let i = 1; i <= realityRuns; i++) {
-      seen.push(await observeOnce({ node, bundle, fake, inputs: runInputs, durationMs, label: `${durationMs}ms-${i}` }))
+      seen.push(await observeOnce({ node, bundle, fake, inputs: runInputs, durationMs, mode, label: `${mode}-${durationMs}ms-${i}` }))
     }
     for (const o of seen) {
       if (o.polls !== o.requests) throw new Error(`the polls output (${o.polls}) differs from the requests the fake saw (${o.requests})`)
     }
     const p = await predict(sim.pollUntilDone, schedule, durationMs, 4000, seed)
     rows.push([
-      durationLabel(durationMs),
+      `${durationLabel(durationMs)}, ${mode === 'generate' ? 'started by the action (generate)' : 'followed (poll)'}`,
       seen.map(o => o.polls).join(', '),
       seen.map(o => o.overshootS.toFixed(2)).join(', '),
       `${mean(seen.map(o => o.overshootS)).toFixed(2)}`,

@@ -33,9 +33,10 @@ const DECLARATIONS = {
   },
   agentId: {
     name: 'agent-id',
-    needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' },
-    refused: { poll: STARTS_NOTHING }
+    // In poll mode it only names the tenant of the progress requests.
+    needed: { in: ['generate'], what: 'the Cekura agent id (a whole number).' }
   },
+  projectId: { name: 'project-id' },
   extraInstructions: {
     name: 'extra-instructions',
     needed: { in: ['generate', 'improve'], what: 'what the new instructions should do, in plain words.' },
@@ -55,7 +56,7 @@ const DECLARATIONS = {
   requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
   apply: { name: 'apply', default: 'false' },
   timeout: { name: 'timeout', default: '10m' },
-  pollInterval: { name: 'poll-interval', default: '2.5s' },
+  pollInterval: { name: 'poll-interval', default: '1.25s' },
   maxPollInterval: { name: 'max-poll-interval', default: '25s' },
   apiUrl: { name: 'api-url', default: 'https://api.cekura.ai' },
   failOnError: { name: 'fail-on-error', default: 'true' },
@@ -94,6 +95,8 @@ export interface Settings {
   scenarioIds?: number[]
   /** How many jobs of a batch run at once. */
   concurrency: number
+  /** The Cekura project of the job, when given: the tenant scope of every progress request. */
+  projectId?: number
   apply: boolean
   timeoutMs: number
   pollIntervalMs: number
@@ -196,6 +199,7 @@ export function parseInputs(read: (name: string) => string, context: InputContex
   if (get('scenarioId') !== '') settings.scenarioId = positiveInteger('scenarioId', get)
   if (get('scenarioIds') !== '') settings.scenarioIds = scenarioIds(get('scenarioIds'))
   if (get('prNumber') !== '') settings.prNumber = pullRequestNumber(get('prNumber'))
+  if (get('projectId') !== '') settings.projectId = positiveInteger('projectId', get)
   if (settings.apply && settings.scenarioId === undefined && settings.scenarioIds === undefined) {
     throw new InputError(`Input '${INPUT.apply}' needs '${INPUT.scenarioId}': the scenario to write the new instructions into.`)
   }
@@ -289,7 +293,7 @@ function parseJob(get: Reader, context: InputContext): Job {
         `Input '${INPUT.progressId}' must be a single line of at most 200 characters, got ${JSON.stringify(progressId.slice(0, 60))}.`
       )
     }
-    return { mode, progressId }
+    return get('agentId') === '' ? { mode, progressId } : { mode, progressId, agentId: positiveInteger('agentId', get) }
   }
 
   const extraInstructions = get('extraInstructions')

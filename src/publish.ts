@@ -45,6 +45,7 @@ export async function publish(report: Report, context: PublishContext): Promise<
   const values = outputValues(outcome, file)
   values[OUTPUT.mode] = report.mode
   values[OUTPUT.scenarioId] = report.scenarioId === undefined ? '' : String(report.scenarioId)
+  values[OUTPUT.projectId] = report.projectId === undefined ? '' : String(report.projectId)
   values[OUTPUT.applied] = String(report.applied === true)
   // A batch's outputs: empty for a single job.
   values[OUTPUT.results] = ''

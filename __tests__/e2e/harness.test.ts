@@ -347,6 +347,68 @@ describe('fake Cekura: starting jobs, scenarios, faults', () => {
   })
 })
 
+describe('fake Cekura: what real accounts meet', () => {
+  let fake: FakeCekura
+  beforeEach(async () => {
+    fake = await startFakeCekura()
+  })
+  afterEach(async () => {
+    await fake.close()
+  })
+  const progress = (query: string) => call(fake, 'GET', `${PROGRESS_PATH}?${query}`)
+
+  test('an organization-level key: 400 without a tenant scope; project_id, agent_id or assistant_id each do', async () => {
+    expect((await progress('progress_id=complete-after-1')).status).toBe(200)
+    fake.setOrganizationKey(true)
+    const unscoped = await progress('progress_id=complete-after-1')
+    expect(unscoped.status).toBe(400)
+    expect(unscoped.json).toEqual({ detail: 'Please provide one of the required query parameter' })
+    for (const scope of ['project_id=1', 'agent_id=1234', 'assistant_id=a-1']) {
+      expect((await progress(`progress_id=complete-after-1&${scope}`)).status).toBe(200)
+    }
+    expect((await progress('progress_id=complete-after-1&project_id=2')).json).toEqual({ detail: 'Not found.' })
+    expect((await progress('progress_id=complete-after-1&project_id=x')).json).toEqual({ project_id: ['A valid integer is required.'] })
+  })
+
+  test('a started job answers only in its own project and to its own agent', async () => {
+    const started = await call(fake, 'POST', GENERATE_PATH, { agent: 1234, extra_instructions: 'x' })
+    expect(started.json.project_id).toBe(1)
+    const id = encodeURIComponent(started.json.progress_id)
+    expect((await progress(`progress_id=${id}&agent_id=1234`)).status).toBe(200)
+    expect((await progress(`progress_id=${id}&agent_id=99`)).status).toBe(404)
+    const bare = await startFakeCekura({ answerProjectId: false })
+    try {
+      expect((await call(bare, 'POST', GENERATE_PATH, { agent: 1, extra_instructions: 'x' })).json).not.toHaveProperty('project_id')
+    } finally {
+      await bare.close()
+    }
+  })
+
+  test('needs_agent_clarification, an unknown status word, and pacing headers on processing answers', async () => {
+    await progress('progress_id=needs-agent-clarification')
+    expect((await progress('progress_id=needs-agent-clarification')).json).toMatchObject({
+      status: 'needs_agent_clarification',
+      message: 'AI needs you to select an agent for some evaluators.'
+    })
+    expect((await progress('progress_id=unknown-status')).json.status).toBe('thinking_deeply')
+    const paced = await progress('progress_id=paced-retry-after-4')
+    expect(paced.json.status).toBe('processing')
+    expect(paced.headers.get('retry-after')).toBe('4')
+    expect((await progress('progress_id=paced-poll-interval-3')).headers.get('x-poll-interval')).toBe('3')
+  })
+
+  test('a 503 storm of a given length, then the job; faults.storm does the same for other endpoints', async () => {
+    expect((await progress('progress_id=storm-503-300ms')).status).toBe(503)
+    expect((await progress('progress_id=storm-503-300ms')).status).toBe(503)
+    await new Promise(resolve => setTimeout(resolve, 320))
+    expect((await progress('progress_id=storm-503-300ms')).json.status).toBe('completed')
+    fake.setFault('scenario-get', faults.storm(300))
+    expect((await call(fake, 'GET', scenarioPath(DEMO_SCENARIO_ID))).status).toBe(503)
+    await new Promise(resolve => setTimeout(resolve, 320))
+    expect((await call(fake, 'GET', scenarioPath(DEMO_SCENARIO_ID))).status).toBe(200)
+  })
+})
+
 describe('fake Cekura CLI', () => {
   test('prints its URL, serves, and stops on SIGTERM', async () => {
     const script = fileURLToPath(new URL('../support/fake-cekura.mjs', import.meta.url))
@@ -448,7 +510,7 @@ describe('run-action helpers', () => {
 
   test('action.yml defaults are read, with ${{ github.token }} evaluated as the runner would', () => {
     const defaults = actionDefaults()
-    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '2.5s', 'fail-on-error': 'true' })
+    expect(defaults).toMatchObject({ timeout: '10m', 'poll-interval': '1.25s', 'fail-on-error': 'true' })
     expect(defaults['api-key']).toBeUndefined()
     for (const value of Object.values(defaults)) expect(value).not.toContain('${{')
     if ('github-token' in defaults) {

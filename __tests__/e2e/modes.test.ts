@@ -90,7 +90,10 @@ function expectScenarioRead(request: RecordedRequest | undefined, id: number): v
   expect(request?.response?.status).toBe(200)
 }
 
-/** The job the fake started: its id is the progress-id output and every poll asked for it. */
+/**
+ * The job the fake started: its id is the progress-id output, and every poll asked for it in the project
+ * that the start answer named (the fake's project 1), which is the project-id output.
+ */
 function expectFollowedStartedJob(result: RunResult, fake: FakeCekura): string {
   expect(fake.started).toHaveLength(1)
   const id = fake.started[0]?.progressId ?? ''
@@ -102,8 +105,9 @@ function expectFollowedStartedJob(result: RunResult, fake: FakeCekura): string {
   for (const poll of polls) {
     expect(poll.method).toBe('GET')
     expect(poll.path).toBe(PROGRESS_PATH)
-    expect(poll.query).toEqual({ progress_id: id })
+    expect(poll.query).toEqual({ progress_id: id, project_id: '1' })
   }
+  expect(result.outputs['project-id']).toBe('1')
   return id
 }
 
@@ -1042,7 +1046,7 @@ describe('review fixes: cancel while saving, timeouts while reading, a progress 
     // The fake really did hand the key back as the id, and the action followed it.
     expect(at(ctx.fake, 'generate')[0]?.response?.body).toContain(KEY)
     expect(at(ctx.fake, 'progress').length).toBeGreaterThan(0)
-    expect(at(ctx.fake, 'progress')[0]?.query).toEqual({ progress_id: KEY })
+    expect(at(ctx.fake, 'progress')[0]?.query).toEqual({ progress_id: KEY, project_id: '1' })
     expect(result.code).toBe(0)
     expect(result.outputs.status).toBe('completed')
     expect(result.outputs['progress-id']).toBe('***')

@@ -111,6 +111,10 @@ export interface FakeCekuraOptions {
   startJob?: StartJobSpec
   /** the project_id a POST answers (default 1) */
   projectId?: number
+  /** whether a POST's answer carries project_id (default true) */
+  answerProjectId?: boolean
+  /** the key is organization-level: progress requests without a tenant scope get 400 (default false) */
+  organizationKey?: boolean
   /** stored scenarios by id (default DEMO_SCENARIOS; {} for none); unset fields get defaults */
   scenarios?: Record<string | number, Partial<Scenario>>
   /** misbehaviour by endpoint: phases used up in order, then normal answers */
@@ -137,6 +141,8 @@ export interface FakeCekura {
   scenario(id: number): Scenario | undefined
   /** store (replace) a scenario */
   setScenario(id: number, scenario: Partial<Scenario>): void
+  /** whether progress requests need a tenant scope (project_id, agent_id or assistant_id) */
+  setOrganizationKey(on: boolean): void
   /** forget requests, job state, started jobs, fault counts and running jobs; scenarios back to how they started */
   reset(): void
   /** jobs started by a POST and not yet answered with a final status */
@@ -198,6 +204,10 @@ export const replies: {
   normal: Reply
   redirectToOtherHost(): ReplySpec
   redirectSameOrigin(progressId: string): ReplySpec
+  /** a running job's answer carrying pacing headers (Retry-After, X-Poll-Interval); status default processing */
+  paced(headers: Record<string, string>, status?: string): ReplySpec
+  /** a job waiting for a person: status needs_* and its message */
+  needsPerson(status: string, message: string): ReplySpec
 }
 
 export const jobs: {
@@ -207,10 +217,14 @@ export const jobs: {
   always(reply: ReplySpec): Job
   first(reply: ReplySpec, times: number, then: Job): Job
   sequence(sequence: ReplySpec[], then: Job): Job
+  /** `reply` (default a fast 503) until `ms` after the first poll, then `then` */
+  storm(ms: number, then: Job, reply?: ReplySpec): Job
   fromRequest(ctx: StartContext, options?: { afterPolls?: number; afterMs?: number; expected?: string | null }): Job
 }
 
 export const faults: {
+  /** `reply` (default a fast 503) until `ms` after the endpoint's first request */
+  storm(ms: number, reply?: ReplySpec): Phase[]
   once(reply: ReplySpec): Phase[]
   times(reply: ReplySpec, times: number): Phase[]
   always(reply: ReplySpec): Phase[]

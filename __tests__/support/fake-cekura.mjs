@@ -5,7 +5,7 @@
 // runs until SIGINT/SIGTERM:
 //
 //   node __tests__/support/fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key test-key-123]
-//                                          [--start-job answer-in-3000ms] [--verbose]
+//                                          [--start-job answer-in-3000ms] [--organization-key] [--verbose]
 //   -> prints "fake Cekura listening on http://127.0.0.1:8787", then the seeded scenarios
 //   node __tests__/support/fake-cekura.mjs --help   lists the options; docs/fake-servers.md has more
 //
@@ -32,7 +32,16 @@
 //                            string, not blank; agent: integer; id and other fields ignored
 //   A body that is not a JSON object -> 400 {"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}.
 //
-// A valid POST answers 200 {"progress_id": "<new uuid>", "project_id": 1} and registers that id as a job
+// Tenant scope: a progress request may name its tenant with one of the query parameters project_id,
+// agent_id or assistant_id, as Cekura's spec lists them. A project_id that is not a whole number -> 400
+// {"project_id":["A valid integer is required."]}; one other than the fake's project (options.projectId,
+// default 1) -> 404 {"detail":"Not found."}; an agent_id other than the agent that started the job (for
+// jobs started by a POST) -> 404. With options.organizationKey (fake.setOrganizationKey(true), CLI
+// --organization-key) the key is an organization-level key, and a progress request naming none of the
+// three -> 400 {"detail":"Please provide one of the required query parameter"}, as Cekura answers one.
+//
+// A valid POST answers 200 {"progress_id": "<new uuid>", "project_id": 1} (no project_id with
+// options.answerProjectId false) and registers that id as a job
 // (fake.started lists them). Which job it is comes from options.startJob (fake.setStartJob):
 //   answer-after-<N>     (the default, N = 2) completed on poll N, with text made from the request:
 //                        improve: current_instructions with its last non-blank line extended by the
@@ -69,12 +78,19 @@
 //   nested-data          completed on poll 2, text under "data"
 //   fail                 in_progress once, then failed with "LLM quota exceeded"
 //   needs-clarification  in_progress once, then status needs_clarification with an error
+//   needs-agent-clarification  in_progress once, then status needs_agent_clarification with a message
+//                        ("AI needs you to select an agent for some evaluators.") and error null
+//   unknown-status       status "thinking_deeply" (a word the action does not know) twice, then completed
 //   cancelled-job        in_progress once, then status "canceled" (US spelling, as some Cekura services send)
 //   never                in_progress forever, with a creeping progress percentage
 //   flaky-5xx            500, 502 (HTML page), 503, then complete-after-2
 //   always-5xx           500 on every request
 //   rate-limited         429 with Retry-After: 1 once, then complete-after-2
 //   rate-limited-date    429 with Retry-After as an HTTP date >= 2 s ahead once, then complete-after-2
+//   storm-503-<MS>ms     503 at once to every request until MS ms after the first poll (a deploy window),
+//                        then completed; e.g. storm-503-90000ms
+//   paced-retry-after-<S>    status processing with the header Retry-After: S twice, then completed
+//   paced-poll-interval-<S>  the same with X-Poll-Interval: S
 //   bad-json             200 with a truncated JSON body twice, then complete-after-2
 //   hang                 accepts the request and never answers
 //   hang-once            hangs one request, then complete-after-2
@@ -204,6 +220,9 @@ import { fileURLToPath } from 'node:url'
  * @property {Record<string, Job>} [jobs]  extra or overriding jobs by progress id
  * @property {StartJobSpec} [startJob]    what a job started by a POST does (default answer-after-2)
  * @property {number} [projectId]        the project_id a POST answers (default 1)
+ * @property {boolean} [answerProjectId]  whether a POST's answer carries project_id (default true)
+ * @property {boolean} [organizationKey]  the key is organization-level: progress requests need a tenant
+ *           scope (default false)
  * @property {Record<string | number, Partial<Scenario>>} [scenarios]  stored scenarios by id
  *           (default DEMO_SCENARIOS; {} for none)
  * @property {Partial<Record<Exclude<Endpoint, 'progress'>, Phase[]>>} [faults]  misbehaviour by endpoint
@@ -225,6 +244,7 @@ import { fileURLToPath } from 'node:url'
  *           set (or with undefined, clear) an endpoint's misbehaviour, starting its count afresh
  * @property {(id: number) => Scenario | undefined} scenario  a copy of a stored scenario as it is now
  * @property {(id: number, scenario: Partial<Scenario>) => void} setScenario  store (replace) a scenario
+ * @property {(on: boolean) => void} setOrganizationKey  whether progress requests need a tenant scope
  * @property {() => void} reset    forget requests, job state, started jobs, fault counts and running
  *           jobs; scenarios back to what the server started with
  * @property {number} running       jobs started and not yet answered with a final status
@@ -456,12 +476,29 @@ export const replies = {
   redirectToOtherHost: () => ctx => ({ redirectTo: ctx.otherOrigin + ctx.request.url }),
 
   /** @param {string} progressId @returns {ReplySpec} */
+  /**
+   * A running job's answer with headers of the server's pacing (Retry-After, X-Poll-Interval).
+   * @param {Record<string, string>} headers @param {string} [status] @returns {ReplySpec}
+   */
+  paced:
+    (headers, status = 'processing') =>
+    ctx => ({ headers, json: { progress_id: ctx.progressId, status, progress: Math.min(99, ctx.count * 10), error: null } }),
+
+  /**
+   * A job waiting for a person: `status` (needs_clarification, needs_agent_clarification) and its message.
+   * @param {string} status @param {string} message @returns {ReplySpec}
+   */
+  needsPerson: (status, message) => ctx => ({ json: { progress_id: ctx.progressId, status, message, error: null } }),
+
   redirectSameOrigin: progressId => ctx => {
     const target = new URL(ctx.request.url, ctx.selfOrigin)
     target.searchParams.set('progress_id', progressId)
     return { redirectTo: target.href }
   }
 }
+
+/** What a service answers while it is being deployed. @type {Reply} */
+const STORM_REPLY = { status: 503, json: { detail: 'Service temporarily unavailable.' } }
 
 export const jobs = {
   /**
@@ -513,6 +550,15 @@ export const jobs = {
   },
 
   /**
+   * `reply` (by default a fast 503) to every request until `ms` after the first poll, then `then`,
+   * whose phases should count requests, not time. A Cekura deploy window.
+   * @param {number} ms @param {Job} then @param {ReplySpec} [reply] @returns {Job}
+   */
+  storm(ms, then, reply = STORM_REPLY) {
+    return { phases: [{ reply, untilMs: ms }, ...then.phases] }
+  },
+
+  /**
    * Each reply once, in order, then `then`.
    * @param {ReplySpec[]} sequence @param {Job} then @returns {Job}
    */
@@ -543,6 +589,8 @@ export const jobs = {
 
 /** Misbehaviour of an endpoint other than progress: phases used up in order, then normal answers. */
 export const faults = {
+  /** `reply` (by default a fast 503) until `ms` after the endpoint's first request. @param {number} ms @param {ReplySpec} [reply] @returns {Phase[]} */
+  storm: (ms, reply = STORM_REPLY) => [{ reply, untilMs: ms }],
   /** @param {ReplySpec} reply @returns {Phase[]} */
   once: reply => [{ reply, times: 1 }],
   /** @param {ReplySpec} reply @param {number} times @returns {Phase[]} */
@@ -581,6 +629,16 @@ export const NAMED_JOBS = {
     replies.inProgress(),
     1,
     jobs.always(replies.failed('The request is ambiguous: which agent should the caller talk to?', 'needs_clarification'))
+  ),
+  'needs-agent-clarification': jobs.first(
+    replies.inProgress(),
+    1,
+    jobs.always(replies.needsPerson('needs_agent_clarification', 'AI needs you to select an agent for some evaluators.'))
+  ),
+  'unknown-status': jobs.first(
+    ctx => ({ json: { progress_id: ctx.progressId, status: 'thinking_deeply', error: null } }),
+    2,
+    jobs.completeAfterPolls(1)
   ),
   'cancelled-job': jobs.first(replies.inProgress(), 1, jobs.always(replies.failed('Cancelled by a user.', 'canceled'))),
   never: jobs.always(ctx => replies.inProgress('generating', Math.min(99, ctx.count))(ctx)),
@@ -639,7 +697,10 @@ export const NAMED_JOBS = {
 /** @type {Array<[RegExp, (match: RegExpExecArray) => Job]>} */
 const JOB_PATTERNS = [
   [/^complete-after-(\d{1,4})$/, m => jobs.completeAfterPolls(Math.max(1, Number(m[1])))],
-  [/^complete-in-(\d{1,7})ms$/, m => jobs.completeAfterMs(Number(m[1]))]
+  [/^complete-in-(\d{1,7})ms$/, m => jobs.completeAfterMs(Number(m[1]))],
+  [/^storm-503-(\d{1,7})ms$/, m => jobs.storm(Number(m[1]), jobs.completeAfterPolls(1))],
+  [/^paced-retry-after-(\d{1,4})$/, m => jobs.first(replies.paced({ 'Retry-After': m[1] ?? '' }), 2, jobs.completeAfterPolls(1))],
+  [/^paced-poll-interval-(\d{1,4})$/, m => jobs.first(replies.paced({ 'X-Poll-Interval': m[1] ?? '' }), 2, jobs.completeAfterPolls(1))]
 ]
 
 /** Names only a started job can have, since its text comes from the request that started it. */
@@ -813,6 +874,8 @@ export async function startFakeCekura(options = {}) {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY
   const host = options.host ?? '127.0.0.1'
   const projectId = options.projectId ?? 1
+  const answerProjectId = options.answerProjectId ?? true
+  let organizationKey = options.organizationKey ?? false
   /** @type {Map<string, Job>} */
   const custom = new Map(Object.entries(options.jobs ?? {}))
   /** @type {Map<string, { count: number, firstAt: number }>} */
@@ -1042,13 +1105,37 @@ export async function startFakeCekura(options = {}) {
     if (concurrency.limit !== undefined && running.size > concurrency.limit) {
       concurrency.overLimit.push({ at: record.at, running: running.size, limit: concurrency.limit })
     }
-    return { json: { progress_id: progressId, project_id: projectId } }
+    return { json: answerProjectId ? { progress_id: progressId, project_id: projectId } : { progress_id: progressId } }
+  }
+
+  /**
+   * The answer to a progress request whose tenant scope does not fit, or undefined when it fits.
+   * @param {RecordedRequest} record @param {string} id @returns {Reply | undefined}
+   */
+  function checkScope(record, id) {
+    const { project_id: project, agent_id: agent, assistant_id: assistant } = record.query
+    if (project === undefined && agent === undefined && assistant === undefined) {
+      return organizationKey ? { status: 400, json: { detail: 'Please provide one of the required query parameter' } } : undefined
+    }
+    for (const [name, value] of /** @type {const} */ ([
+      ['project_id', project],
+      ['agent_id', agent]
+    ])) {
+      if (value !== undefined && !/^\d+$/.test(value)) return { status: 400, json: { [name]: [MSG.integer] } }
+    }
+    if (project !== undefined && Number(project) !== projectId) return { status: 404, json: { detail: 'Not found.' } }
+    const startedBy = started.find(job => job.progressId === id)?.body.agent
+    if (agent !== undefined && startedBy !== undefined && Number(agent) !== startedBy)
+      return { status: 404, json: { detail: 'Not found.' } }
+    return undefined
   }
 
   /** @param {RecordedRequest} record @returns {Reply} */
   function progress(record) {
     const id = record.progressId
     if (id === undefined || id === '') return { status: 400, json: { progress_id: ['This field is required.'] } }
+    const refused = checkScope(record, id)
+    if (refused) return refused
 
     const now = performance.now()
     const entry = state.get(id) ?? { count: 0, firstAt: now }
@@ -1226,6 +1313,9 @@ export async function startFakeCekura(options = {}) {
       const scenario = scenarios.get(id)
       return scenario === undefined ? undefined : structuredClone(scenario)
     },
+    setOrganizationKey(on) {
+      organizationKey = on
+    },
     setScenario(id, scenario) {
       scenarios.set(id, makeScenario(id, scenario))
     },
@@ -1298,18 +1388,21 @@ options:
   --start-job <job>   what a job started by POST does (default ${CLI_START_JOB}): answer-in-<MS>ms
                       completes MS ms after its first poll, answer-after-<N> on poll N, and a
                       progress id the fake knows behaves as that job (demo-fail, never, ...)
+  --organization-key  act as an organization-level key: a progress request naming no tenant
+                      (project_id, agent_id or assistant_id) gets 400
   --verbose           log every request and its answer to stderr
   -h, --help          print this help and exit
 `
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ port: number, host: string, apiKey: string, startJob: string, verbose: boolean, help: boolean }} */
+  /** @type {{ port: number, host: string, apiKey: string, startJob: string, organizationKey: boolean, verbose: boolean, help: boolean }} */
   const args = {
     port: 8787,
     host: '127.0.0.1',
     apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
     startJob: CLI_START_JOB,
+    organizationKey: false,
     verbose: false,
     help: false
   }
@@ -1325,10 +1418,11 @@ function parseArgs(argv) {
     else if (arg === '--api-key') args.apiKey = value()
     else if (arg === '--start-job') args.startJob = value()
     else if (arg === '--verbose') args.verbose = true
+    else if (arg === '--organization-key') args.organizationKey = true
     else if (arg === '--help' || arg === '-h') args.help = true
     else
       throw new Error(
-        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--verbose] (--help lists the options)`
+        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--organization-key] [--verbose] (--help lists the options)`
       )
   }
   if (args.help) return args
@@ -1363,6 +1457,7 @@ if (isMain()) {
       port: args.port,
       host: args.host,
       apiKey: args.apiKey,
+      organizationKey: args.organizationKey,
       startJob: args.startJob,
       log: args.verbose ? line => console.error(`fake Cekura: ${line}`) : undefined
     })

@@ -48,7 +48,7 @@ export function simulatedCekura(clock, jobOf) {
       const progressId = `sim-${scenarioId}-${stats.starts}`
       jobs.set(progressId, { scenarioId, endsAt: clock.now() + job.ms, ...(job.fail !== undefined ? { fail: job.fail } : {}) })
       stats.startOrder.push(scenarioId)
-      return progressId
+      return { progressId }
     },
     /** @param {string} progressId */
     async getProgress(progressId) {

@@ -3,8 +3,10 @@ import {
   backoffDelay,
   classifyAnswer,
   classifyNetworkError,
-  MAX_CONSECUTIVE_TRANSIENT,
+  isScopeMissing,
   MAX_NOT_FOUND_RETRIES,
+  pacingOf,
+  parsePollInterval,
   parseRetryAfter,
   type Verdict
 } from '../../src/cekura/answers.js'
@@ -21,9 +23,55 @@ function kindOf(verdict: Verdict): Verdict['kind'] {
 }
 
 describe('limits', () => {
-  it('gives up after 7 transient faults in a row and retries a 404 three times', () => {
-    expect(MAX_CONSECUTIVE_TRANSIENT).toBe(7)
+  it('retries a 404 three times', () => {
     expect(MAX_NOT_FOUND_RETRIES).toBe(3)
+  })
+})
+
+describe('pacing on a 2xx answer', () => {
+  const running = '{"status":"processing"}'
+
+  it('carries Retry-After in seconds', () => {
+    expect(classifyAnswer(answer(200, running, { 'retry-after': '4' }), NOW)).toEqual({
+      kind: 'ok',
+      body: { status: 'processing' },
+      pacing: { ms: 4000, header: 'Retry-After' }
+    })
+  })
+
+  it('carries Retry-After as an HTTP date', () => {
+    const date = new Date(NOW + 7000).toUTCString()
+    expect(pacingOf(answer(200, running, { 'retry-after': date }), NOW)).toEqual({ ms: 7000, header: 'Retry-After' })
+  })
+
+  it('carries X-Poll-Interval in seconds, fractions too', () => {
+    expect(pacingOf(answer(200, running, { 'x-poll-interval': '2.5' }), NOW)).toEqual({ ms: 2500, header: 'X-Poll-Interval' })
+  })
+
+  it('prefers Retry-After when both come', () => {
+    expect(pacingOf(answer(200, running, { 'retry-after': '3', 'x-poll-interval': '9' }), NOW)).toEqual({ ms: 3000, header: 'Retry-After' })
+  })
+
+  it('has no pacing without a readable header', () => {
+    expect(classifyAnswer(answer(200, running), NOW)).toEqual({ kind: 'ok', body: { status: 'processing' } })
+    expect(pacingOf(answer(200, running, { 'x-poll-interval': 'soon', 'retry-after': 'later' }), NOW)).toBeUndefined()
+    expect(parsePollInterval('-1')).toBeUndefined()
+    expect(parsePollInterval(undefined)).toBeUndefined()
+  })
+})
+
+describe('isScopeMissing', () => {
+  it("recognises Cekura's 400 for a request without a tenant scope", () => {
+    expect(isScopeMissing(400, '{"detail":"Please provide one of the required query parameter"}')).toBe(true)
+    expect(isScopeMissing(400, '{"detail":"Please provide one of the required query parameters: agent_id, project_id"}')).toBe(true)
+    expect(isScopeMissing(400, '{"project_id":["This field is required."]}')).toBe(true)
+    expect(isScopeMissing(400, 'Please provide one of the required query parameter')).toBe(true)
+  })
+
+  it('leaves other answers alone', () => {
+    expect(isScopeMissing(400, '{"progress_id":["Must be a valid UUID."]}')).toBe(false)
+    expect(isScopeMissing(400, '{"detail":"progress_id must be a valid UUID."}')).toBe(false)
+    expect(isScopeMissing(404, '{"detail":"Please provide one of the required query parameter"}')).toBe(false)
   })
 })
 

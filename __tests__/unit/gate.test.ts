@@ -114,15 +114,33 @@ describe('CekuraClient with a gate', () => {
   })
 
   it('a start POST held back past its time is not sent, and the failure says no job was started', async () => {
-    const { gate, client } = setup()
+    // One virtual clock for the gate, the client's waits and its deadline, so the hold really outlasts the run.
+    let virtual = 0
+    const gate = createGate({
+      now: () => virtual,
+      sleep: async ms => {
+        virtual += ms
+      }
+    })
+    const client = new CekuraClient({
+      apiUrl: fake.url,
+      apiKey: DEFAULT_API_KEY,
+      gate,
+      now: () => virtual,
+      sleep: async ms => {
+        virtual += ms
+      },
+      random: () => 0
+    })
     gate.heard({ status: 429, headers: { 'retry-after': '3600' }, body: '' })
     try {
-      const failure = await client.startJob('improve', { agent: 1234, extra_instructions: 'x' }, performance.now() + 5000).then(
+      const failure = await client.startJob('improve', { agent: 1234, extra_instructions: 'x' }, virtual + 5000).then(
         () => undefined,
         (error: unknown) => error
       )
       expect(failure).toBeInstanceOf(CekuraFailure)
-      expect((failure as CekuraFailure).kind).toBe('not-sent')
+      // Held back until the run's time ran out: it ends timed out, and the message says nothing was sent.
+      expect((failure as CekuraFailure).kind).toBe('timed-out')
       expect((failure as CekuraFailure).message).toMatch(/held back by Cekura's rate limit .*no job was started/)
       expect(fake.requests).toHaveLength(0)
     } finally {

@@ -57,7 +57,7 @@ describe('parseInputs defaults', () => {
       apiKey: KEY,
       job: { mode: 'poll', progressId: 'p-1' },
       timeoutMs: 600_000,
-      pollIntervalMs: 2_500,
+      pollIntervalMs: 1_250,
       maxPollIntervalMs: 25_000,
       apiUrl: 'https://api.cekura.ai',
       failOnError: true,
@@ -133,6 +133,32 @@ describe('progress-id', () => {
     expect(failure({ [INPUT.progressId]: 'a\rb' }).message).toContain("'progress-id'")
     expect(failure({ [INPUT.progressId]: 'x'.repeat(201) }).message).toContain("'progress-id'")
     expect(progressIdOf(parse({ [INPUT.progressId]: 'x'.repeat(200) }))).toHaveLength(200)
+  })
+})
+
+describe('project-id and the tenant scope', () => {
+  it('is optional and not set by default', () => {
+    expect(parse({}).projectId).toBeUndefined()
+  })
+
+  it('reads a whole number, in every mode', () => {
+    expect(parse({ [INPUT.projectId]: ' 42 ' }).projectId).toBe(42)
+    const generate = parseInputs(
+      reader({ [INPUT.apiKey]: KEY, [INPUT.agentId]: '7', [INPUT.extraInstructions]: 'x', [INPUT.projectId]: '3' }),
+      CONTEXT
+    )
+    expect(generate.projectId).toBe(3)
+  })
+
+  it.each(['0', '-1', '4.5', 'abc', '1e3'])('refuses %j, naming the input and the form', value => {
+    const message = failure({ [INPUT.projectId]: value }).message
+    expect(message).toContain("'project-id'")
+    expect(message).toContain('whole number')
+  })
+
+  it('takes agent-id in poll mode too: it names the tenant of the progress requests', () => {
+    expect(parse({ [INPUT.agentId]: '1234' }).job).toEqual({ mode: 'poll', progressId: 'p-1', agentId: 1234 })
+    expect(failure({ [INPUT.agentId]: 'x' }).message).toContain("'agent-id'")
   })
 })
 

@@ -61,10 +61,10 @@ describe('a batch paced by its own jobs', () => {
     const { batch, overshoots } = await run()
     // The first job has nothing to go by; each later one is seen within one poll-interval of its end.
     for (const overshoot of overshoots.slice(1)) expect(overshoot).toBeLessThanOrEqual(2500)
-    expect(overshoots[0]).toBeGreaterThan(2500)
-    // The plain schedule polls a 10 s job 5 times (at 0, 2.5, 5.7, 9.5 and 14 s), and so the first; the
-    // later ones are polled when the window opens and every poll-interval after: fewer polls in all.
-    expect(overshoots[0]).toBeCloseTo(4030, -1)
-    expect(batch.polls).toBeLessThan(6 * 5)
+    // The plain schedule (poll-interval + √(1.1 s × age)) polls a 10 s job 4 times (at 0, 2.5, 6.7 and
+    // 11.9 s), and so the first; the later ones are polled when the window opens and every poll-interval
+    // after: no more polls in all.
+    expect(overshoots[0]).toBeCloseTo(1864, -1)
+    expect(batch.polls).toBeLessThanOrEqual(6 * 4)
   })
 })

@@ -1,5 +1,6 @@
+import { FAULT_BUDGET_MS } from '../../src/cekura/fault-budget.js'
 import type { Outcome } from '../../src/base/types.js'
-import { REQUEST_TIMEOUT_MS } from '../../src/cekura/answers.js'
+import { REQUEST_TIMEOUT_MS, type Verdict } from '../../src/cekura/answers.js'
 import { pollUntilDone, preview, type PollDeps, type PollSettings } from '../../src/wait/poll.js'
 import { redactor } from '../../src/base/redact.js'
 import {
@@ -122,11 +123,11 @@ describe('pollUntilDone: the job finishes', () => {
       error: '',
       lastResponse: { status: 'completed', instructions: 'Be rude.', expected_outcome_prompt: 'Agent stays calm.' },
       polls: 4,
-      // waits of sqrt(2² + 1.5 × age in s): 2 s, 2.646 s, 3.312 s (no jitter at random 0.5)
-      elapsedMs: 7958
+      // waits of 2 s + sqrt(1.1 × age in s): 2 s, 3.483 s, 4.456 s (no jitter at random 0.5)
+      elapsedMs: 9939
     })
     expect(w.requests[0]?.at).toBe(START)
-    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 2646, 3312])
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 3483, 4456])
     expect(w.requests.map(r => r.progressId)).toEqual(['prog-123', 'prog-123', 'prog-123', 'prog-123'])
     expectDeadlineRespected(w)
   })
@@ -154,8 +155,17 @@ describe('pollUntilDone: the job finishes', () => {
       { answer: completed(), takesMs: 1300 }
     ])
     const outcome = await run(w)
-    // 700 ms request, a wait scheduled at 0.7 s of age (sqrt(2² + 1.5 × 0.7) = 2.247 s), then 1300 ms
-    expect(outcome.elapsedMs).toBe(700 + 2247 + 1300)
+    // 700 ms request, the first wait (2 s: the schedule's age is counted from the first poll's sending
+    // to this one's, 0 here), then 1300 ms
+    expect(outcome.elapsedMs).toBe(700 + 2000 + 1300)
+  })
+
+  it('grows the waits with the time since the first poll was sent, not with the time before it', async () => {
+    // The timeout began 5 s before the first poll (reading a scenario, starting the job): the first wait
+    // is still poll-interval, and the second follows 2 s of age (2 + sqrt(1.1 × 2) = 3.483 s).
+    const w = world([RUNNING, RUNNING, completed()], { settings: { startedAt: START - 5000 } })
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 3483])
   })
 
   it('logs one readable line per poll: elapsed, status, stage and percentage, next poll', async () => {
@@ -163,8 +173,8 @@ describe('pollUntilDone: the job finishes', () => {
     await run(w)
     expect(w.logs).toHaveLength(3)
     expect(w.logs[0]).toMatch(/^\[0ms\] processing, drafting, 40%; next poll in 2s$/)
-    expect(w.logs[1]).toMatch(/^\[2s\] processing; next poll in 2.6s$/)
-    expect(w.logs[2]).toMatch(/^\[4.6s\] completed.*instructions received/)
+    expect(w.logs[1]).toMatch(/^\[2s\] processing; next poll in 3.5s$/)
+    expect(w.logs[2]).toMatch(/^\[5.5s\] completed.*instructions received/)
   })
 
   it('passes the cancel signal to every request, so a cancel also stops a request in flight', async () => {
@@ -184,7 +194,7 @@ describe('pollUntilDone: the job ends badly', () => {
     expect(outcome.error).toContain('The LLM refused the request.')
     expect(outcome.error).toContain('failed')
     expect(outcome.lastResponse).toEqual({ status: 'failed', error: 'The LLM refused the request.' })
-    expect(outcome.elapsedMs).toBe(2000 + 2646)
+    expect(outcome.elapsedMs).toBe(2000 + 3483)
   })
 
   it('shows the response when a failed job gives no reason', async () => {
@@ -254,15 +264,15 @@ describe('pollUntilDone: the deadline', () => {
     const outcome = await run(w)
     expect(outcome.status).toBe('timed-out')
     expect(outcome.elapsedMs).toBe(30_000)
-    // Polls at 0, 2, 4.646, 7.958, 11.95, 16.632, 22.012 and 28.096 s: each wait is sqrt(2² + 1.5 × age in s).
-    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4646, 7958, 11_950, 16_632, 22_012, 28_096])
-    expect(outcome.polls).toBe(8)
-    // The last wait would be 6.793 s, but only 1.904 s were left.
-    expect(w.sleeps.at(-1)).toEqual({ at: START + 28_096, ms: 1904, left: 1904 })
+    // Polls at 0, 2, 5.483, 9.939, 15.245, 21.34 and 28.185 s: each wait is 2 s + sqrt(1.1 × age in s).
+    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 5483, 9939, 15_245, 21_340, 28_185])
+    expect(outcome.polls).toBe(7)
+    // The last wait would be 7.568 s, but only 1.815 s were left.
+    expect(w.sleeps.at(-1)).toEqual({ at: START + 28_185, ms: 1815, left: 1815 })
     expect(w.clock).toBe(w.deadline)
     expect(outcome.error).toContain('30s')
     expect(outcome.error).toMatch(/timeout/)
-    expect(outcome.error).toContain('8 polls')
+    expect(outcome.error).toContain('7 polls')
     expect(outcome.lastResponse).toEqual({ status: 'processing' })
     expect(outcome.instructions).toBe('')
     expectDeadlineRespected(w)
@@ -329,21 +339,64 @@ describe('pollUntilDone: the deadline', () => {
 })
 
 describe('pollUntilDone: transient faults', () => {
-  it('fails after 7 transient faults in a row, saying what kept failing', async () => {
-    const w = world(
-      Array.from({ length: 7 }, () => transient('HTTP 502')),
-      { random: () => 1 }
-    )
+  it('rides out faults for 2 minutes, then fails saying for how long, how many tries and what kept failing', async () => {
+    expect(FAULT_BUDGET_MS).toBe(120_000)
+    const w = world([], { random: () => 1, afterScript: transient('HTTP 502') })
     const outcome = await run(w)
     expect(outcome.status).toBe('failed')
-    expect(outcome.polls).toBe(7)
+    // exponential backoff with full jitter (here at its top), capped by max-poll-interval; the last
+    // wait is cut so that the last try falls at the end of the 2 minutes
+    expect(w.sleeps.map(s => s.ms)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 29_000])
+    expect(w.requests.map(r => r.at - START)).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 61_000, 91_000, 120_000])
+    expect(outcome.polls).toBe(9)
+    expect(outcome.elapsedMs).toBe(120_000)
     expect(outcome.error).toContain('HTTP 502')
-    expect(outcome.error).toContain('7')
-    // exponential backoff with full jitter (here at its top), capped by max-poll-interval
-    expect(w.sleeps.map(s => s.ms)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000])
-    expect(outcome.elapsedMs).toBe(61_000)
+    expect(outcome.error).toContain('for 2m (9 tries in a row)')
+    expect(outcome.error).toContain('prog-123')
     expect(outcome.lastResponse).toBeNull()
     expectDeadlineRespected(w)
+  })
+
+  it('rides out 90 s of faults (a Cekura deploy) and completes', async () => {
+    // at random 0.5 the waits are half the ceilings: tries at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 30.5, 45.5, 60.5, 75.5 and 90.5 s
+    const w = world([...Array.from({ length: 10 }, () => transient('HTTP 503')), completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(11)
+    expect(outcome.elapsedMs).toBe(90_500)
+    expect(w.logs[9]).toMatch(/^\[1m 16s\] HTTP 503 \(failing for 1m 16s \(10 tries in a row\)\); retry in 15s$/)
+  })
+
+  it('never rides out faults past the deadline: timed out, saying for how long and how many tries', async () => {
+    const w = world([], { settings: { timeoutMs: 20_000 }, afterScript: transient('HTTP 503') })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.elapsedMs).toBe(20_000)
+    expect(outcome.polls).toBe(6)
+    expect(outcome.error).toContain('kept failing for 20s (6 tries in a row); the last: HTTP 503')
+    expectDeadlineRespected(w)
+  })
+
+  it('counts the budget from the first failed try: an answer in between starts it afresh', async () => {
+    // Four slow faults (25 s each, waits of 0.5, 1, 2 and 4 s between) take 107.5 s: less than 2 minutes.
+    const slowFaults = Array.from({ length: 4 }, (): Step => ({ answer: transient(), takesMs: 25_000 }))
+    const w = world([...slowFaults, RUNNING, ...slowFaults, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.polls).toBe(10)
+    expect(outcome.elapsedMs).toBeGreaterThan(FAULT_BUDGET_MS)
+  })
+
+  it('obeys a Retry-After that reaches past the budget, then gives up when that try fails too', async () => {
+    // Four slow faults end at 103.5 s; the 429 at 107.5 s asks for 30 s, past the 2 minutes.
+    const slowFaults = Array.from({ length: 4 }, (): Step => ({ answer: transient('HTTP 503'), takesMs: 25_000 }))
+    const w = world([...slowFaults, transient('HTTP 429', 30_000), transient('HTTP 503'), completed()])
+    const outcome = await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([500, 1000, 2000, 4000, 30_000])
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(6)
+    expect(outcome.elapsedMs).toBe(137_500)
+    expect(outcome.error).toContain('for 2m 18s (6 tries in a row)')
   })
 
   it('completes after 6 transient faults then an answer', async () => {
@@ -360,6 +413,7 @@ describe('pollUntilDone: transient faults', () => {
     const outcome = await run(w)
     expect(outcome.status).toBe('completed')
     expect(outcome.polls).toBe(14)
+    expect(w.logs[7]).toContain('(1 try in a row)')
   })
 
   it('keeps the backoff within full jitter bounds', async () => {
@@ -467,8 +521,8 @@ describe('pollUntilDone: cancellation', () => {
     expect(outcome.status).toBe('cancelled')
     expect(outcome.polls).toBe(3)
     expect(w.requests).toHaveLength(3)
-    // polls at 0, 2 and 4.646 s; the third wait (3.312 s) is cut at its half
-    expect(outcome.elapsedMs).toBe(4646 + 1656)
+    // polls at 0, 2 and 5.483 s; the third wait (4.456 s) is cut at its half
+    expect(outcome.elapsedMs).toBe(5483 + 2228)
     expect(outcome.lastResponse).toEqual({ status: 'processing' })
   })
 
@@ -539,5 +593,152 @@ describe('preview', () => {
     const outcome = await pollUntilDone(w.settings, { ...w.deps, redact })
     const shown = redact(outcome.error)
     expect(shown).not.toContain(key.slice(0, 8))
+  })
+})
+
+describe('pollUntilDone: server pacing', () => {
+  const paced = (ms: number, header: 'Retry-After' | 'X-Poll-Interval' = 'Retry-After'): Verdict => ({
+    kind: 'ok',
+    body: { status: 'processing' },
+    pacing: { ms, header }
+  })
+
+  it('waits as long as Retry-After on an unfinished answer asks, and says so', async () => {
+    const w = world([paced(4000), completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(w.sleeps.map(s => s.ms)).toEqual([4000])
+    expect(w.logs[0]).toBe('[0ms] processing; next poll in 4s, as Retry-After asks')
+  })
+
+  it('follows X-Poll-Interval the same way, shorter than the schedule too', async () => {
+    const w = world([RUNNING, RUNNING, paced(1500, 'X-Poll-Interval'), completed()])
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([2000, 3483, 1500])
+    expect(w.logs[2]).toMatch(/next poll in 1.5s, as X-Poll-Interval asks$/)
+  })
+
+  it('keeps the wait within max-poll-interval', async () => {
+    const w = world([paced(120_000, 'X-Poll-Interval'), completed()])
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([30_000])
+    expect(w.logs[0]).toBe('[0ms] processing; next poll in 30s; X-Poll-Interval asked for 2m, kept to max-poll-interval')
+  })
+
+  it('waits at least a second (or poll-interval when shorter), whatever the server asks', async () => {
+    const w = world([paced(0), completed()])
+    await run(w)
+    expect(w.sleeps.map(s => s.ms)).toEqual([1000])
+    const fast = world([paced(0), completed()], { settings: { pollIntervalMs: 200, maxPollIntervalMs: 1000 } })
+    await run(fast)
+    expect(fast.sleeps.map(s => s.ms)).toEqual([200])
+  })
+
+  it('never waits past the deadline for it', async () => {
+    const w = world([paced(25_000)], { settings: { timeoutMs: 10_000 } })
+    const outcome = await run(w)
+    expect(outcome.status).toBe('timed-out')
+    expect(w.sleeps.map(s => s.ms)).toEqual([10_000])
+    expectDeadlineRespected(w)
+  })
+
+  it('ignores pacing on a finished answer', async () => {
+    const w = world([{ kind: 'ok', body: { status: 'completed', instructions: 'Done.' }, pacing: { ms: 9000, header: 'Retry-After' } }])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(w.sleeps).toHaveLength(0)
+  })
+})
+
+describe('pollUntilDone: jobs that wait for a person', () => {
+  it('ends at once as failed on needs_agent_clarification, quoting its message and pointing to the dashboard', async () => {
+    const body = { status: 'needs_agent_clarification', message: 'AI needs you to select an agent for some evaluators.' }
+    const w = world([RUNNING, { kind: 'ok', body }, completed()])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('failed')
+    expect(outcome.polls).toBe(2)
+    expect(w.sleeps).toHaveLength(1)
+    expect(outcome.error).toContain('waiting for a person')
+    expect(outcome.error).toContain('needs_agent_clarification')
+    expect(outcome.error).toContain('"AI needs you to select an agent for some evaluators."')
+    expect(outcome.error).toContain('Cekura dashboard')
+    expect(outcome.error).toContain('progress-id prog-123')
+    expect(outcome.lastResponse).toEqual(body)
+  })
+
+  it('quotes the question of any needs_* status, and shows the response when there is none', async () => {
+    const asked = await run(world([{ kind: 'ok', body: { status: 'NEEDS_INPUT', question: 'Which branch?' } }]))
+    expect(asked.status).toBe('failed')
+    expect(asked.error).toContain('(status NEEDS_INPUT): "Which branch?"')
+    const silent = await run(world([{ kind: 'ok', body: { status: 'needs_clarification', id: 7 } }]))
+    expect(silent.error).toContain('waiting for a person')
+    expect(silent.error).toContain('{"status":"needs_clarification","id":7}')
+  })
+})
+
+describe('pollUntilDone: status words it does not know', () => {
+  it('keeps waiting, names each new word in the log once, and reports them', async () => {
+    const w = world([
+      running({ status: 'thinking' }),
+      running({ status: 'thinking' }),
+      running({ status: 'Reviewing' }),
+      RUNNING,
+      completed()
+    ])
+    const outcome = await run(w)
+    expect(outcome.status).toBe('completed')
+    expect(outcome.unknownStatuses).toEqual(['thinking', 'Reviewing'])
+    const named = w.logs.filter(line => line.includes('does not know'))
+    expect(named).toEqual([
+      "[0ms] Cekura sent the status 'thinking', which this action does not know; the job is taken to be still running.",
+      expect.stringContaining("'Reviewing'")
+    ])
+  })
+
+  it('knows the usual words for a running job, in any case and spelling', async () => {
+    const words = ['queued', 'PENDING', 'processing', 'in_progress', 'In Progress', 'in-progress', 'running', 'started']
+    const outcome = await run(world([...words.map(status => running({ status })), completed()]))
+    expect(outcome.status).toBe('completed')
+    expect(outcome.unknownStatuses).toBeUndefined()
+  })
+})
+
+describe('pollUntilDone: tenant scope', () => {
+  it('names the scope on every request when one is known', async () => {
+    const w = world([RUNNING, RUNNING, completed()], { settings: { scope: { param: 'project_id', id: 42 } } })
+    await run(w)
+    expect(w.requests.map(r => r.scope)).toEqual([
+      { param: 'project_id', id: 42 },
+      { param: 'project_id', id: 42 },
+      { param: 'project_id', id: 42 }
+    ])
+  })
+
+  it('names none when none is known', async () => {
+    const w = world([RUNNING, completed()])
+    await run(w)
+    expect(w.requests.map(r => r.scope)).toEqual([undefined, undefined])
+  })
+})
+
+describe('pollUntilDone: the last moments before the deadline', () => {
+  it('sends no poll with less than 50 ms left, but takes an answer that arrives just before the deadline', async () => {
+    // A sleep that ends 10 ms short of the deadline (a timer firing early): no further poll.
+    const short = world([RUNNING], {
+      settings: { timeoutMs: 2010, pollIntervalMs: 2000, maxPollIntervalMs: 2000 },
+      onSleep: (w, ms) => {
+        w.advance(ms - 10)
+        return true
+      }
+    })
+    const outcome = await run(short)
+    expect(outcome.status).toBe('timed-out')
+    expect(short.requests).toHaveLength(1)
+
+    // An answer that arrives 20 ms before the deadline still counts.
+    const late = world([RUNNING, { answer: completed(), takesMs: 980 }], {
+      settings: { timeoutMs: 3000, pollIntervalMs: 2000, maxPollIntervalMs: 2000 }
+    })
+    expect((await run(late)).status).toBe('completed')
   })
 })

@@ -28,6 +28,31 @@ describe('readProgress: status words', () => {
     }
   )
 
+  it.each(['in_progress', 'In Progress', 'in-progress', 'QUEUED', 'pending', 'processing', 'running', 'started', 'created', 'scheduled'])(
+    'knows %j as a running word',
+    word => {
+      expect(readProgress({ status: word }).unknownStatus).toBeUndefined()
+    }
+  )
+
+  it.each(['completed_soon', 'not failed', 'thinking', 'awaiting_review'])('names %j as a word it does not know', word => {
+    expect(readProgress({ status: ` ${word} ` })).toMatchObject({ state: 'running', unknownStatus: word })
+  })
+
+  it.each(['needs_clarification', 'needs_agent_clarification', 'NEEDS_INPUT', 'needs_'])('reads %j as waiting for a person', word => {
+    expect(readProgress({ status: word })).toMatchObject({ state: 'failed', waitsForPerson: true })
+  })
+
+  it("takes a waiting job's question, else its message, else its error", () => {
+    const body = { status: 'needs_agent_clarification', message: 'Select an agent.', error: 'blocked' }
+    expect(readProgress({ ...body, question: 'Which agent?' }).error).toBe('Which agent?')
+    expect(readProgress(body).error).toBe('Select an agent.')
+    expect(readProgress({ status: 'needs_clarification', error: 'Which agent should the caller talk to?' }).error).toBe(
+      'Which agent should the caller talk to?'
+    )
+    expect(readProgress({ status: 'needs_clarification' }).error).toBeUndefined()
+  })
+
   it('reads no status at all as still running', () => {
     expect(readProgress({})).toEqual({ state: 'running' })
     expect(readProgress({ instructions: 'text without a status' }).state).toBe('running')

@@ -3,6 +3,8 @@ import type { Job, Report } from '../../src/base/types.js'
 import type { CekuraApi, Scenario, StartMode } from '../../src/cekura/client.js'
 import { CekuraFailure, type FailureKind } from '../../src/cekura/failure.js'
 import { APPLY_MIN_MS, runJob, type JobPorts, type JobSpec } from '../../src/job/runner.js'
+import { nextPollDelay } from '../../src/wait/schedule.js'
+import { formatDuration } from '../../src/base/duration.js'
 import {
   completed,
   fakeClock,
@@ -141,7 +143,7 @@ function world(
   const client: CekuraApi = {
     async startJob(mode, body, callDeadline, fieldInputs) {
       w.calls.push({ method: 'startJob', at: clock.now(), mode, body: structuredClone(body), deadline: callDeadline, fieldInputs })
-      return answer(options.start ?? { ok: NEW_ID })
+      return { progressId: await answer(options.start ?? { ok: NEW_ID }) }
     },
     async getScenario(id, callDeadline) {
       w.calls.push({ method: 'getScenario', at: clock.now(), id, deadline: callDeadline })
@@ -211,6 +213,16 @@ function expectNotFollowed(report: Report, w: World): void {
   expect(callsTo(w, 'patchScenario')).toHaveLength(0)
 }
 
+/** When the schedule sends each poll of a job that never ends (no jitter at random 0.5), in ms from the first. */
+function pollTimes(count: number, schedule = { pollIntervalMs: 2000, maxPollIntervalMs: 30_000 }): number[] {
+  const times = [0]
+  while (times.length < count) {
+    const last = times[times.length - 1] as number
+    times.push(last + nextPollDelay(last, schedule, () => 0.5))
+  }
+  return times
+}
+
 const OTHER_KINDS: FailureKind[] = ['not-sent', 'may-have-started', 'rejected', 'not-found', 'unavailable', 'fatal']
 
 // ---------------------------------------------------------------------------------------------
@@ -231,20 +243,20 @@ describe('runJob: poll mode follows the given progress id', () => {
         error: '',
         lastResponse: { status: 'completed', instructions: NEW_TEXT, expected_outcome_prompt: EXPECTED },
         polls: 3,
-        // waits of sqrt(2² + 1.5 × age in s): 2 s, then 2.646 s (no jitter at random 0.5)
-        elapsedMs: 2000 + 2646
+        // the schedule's first two waits (no jitter at random 0.5)
+        elapsedMs: pollTimes(3)[2]
       }
     })
     expect(methods(w)).toEqual(['getProgress', 'getProgress', 'getProgress'])
     expect(w.requests.map(r => r.progressId)).toEqual(['prog-77', 'prog-77', 'prog-77'])
-    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4646])
+    expect(w.requests.map(r => r.at - START)).toEqual(pollTimes(3))
     // Each poll may be cut short by a cancel.
     for (const request of w.requests) expect(request.signal).toBe(w.controller.signal)
     // Nothing was started, so there is nothing new to hear of.
     expect(w.started).toEqual([])
     expect(w.logs).toHaveLength(3)
     expect(w.logs[0]).toBe('[0ms] processing; next poll in 2s')
-    expect(w.logs[2]).toMatch(/^\[4\.6s\] completed: instructions received \(36 characters\)$/)
+    expect(w.logs[2]).toBe(`[${formatDuration(pollTimes(3)[2] as number)}] completed: instructions received (36 characters)`)
   })
 
   it('fails when Cekura reports the job failed, with its error', async () => {
@@ -268,12 +280,13 @@ describe('runJob: poll mode follows the given progress id', () => {
     expect(report.outcome.status).toBe('timed-out')
     expect(report.outcome.progressId).toBe('prog-77')
     expect(report.outcome.elapsedMs).toBe(30_000)
-    // Polls at 0, 2, 4.646, 7.958, 11.95, 16.632, 22.012 and 28.096 s, then the 1.904 s left.
-    expect(report.outcome.polls).toBe(8)
-    expect(w.requests.map(r => r.at - START)).toEqual([0, 2000, 4646, 7958, 11_950, 16_632, 22_012, 28_096])
+    // Polls as the schedule sends them within the 30 s, then the time left.
+    const expected = pollTimes(20).filter(at => at < 30_000)
+    expect(report.outcome.polls).toBe(expected.length)
+    expect(w.requests.map(r => r.at - START)).toEqual(expected)
     expect(w.clock.now()).toBe(w.deadline)
     expect(report.outcome.error).toContain('30s')
-    expect(report.outcome.error).toContain('8 polls')
+    expect(report.outcome.error).toContain(`${expected.length} polls`)
     expect(report.outcome.error).toContain('Raise the timeout input')
     expect(report.outcome.instructions).toBe('')
     for (const sleep of w.sleeps) expect(sleep.ms).toBeLessThanOrEqual(sleep.left)
@@ -299,8 +312,8 @@ describe('runJob: poll mode follows the given progress id', () => {
       polls: 2,
       instructions: '',
       lastResponse: { status: 'processing' },
-      // polls at 0 and 2 s; the second wait (2.646 s) is cut at its half
-      elapsedMs: 2000 + 1323
+      // polls at 0 and 2 s; the second wait is cut at its half
+      elapsedMs: 2000 + ((pollTimes(3)[2] as number) - 2000) / 2
     })
     expect(callsTo(w, 'getProgress')).toHaveLength(2)
   })
@@ -350,7 +363,11 @@ describe('runJob: generate', () => {
     })
     expect(w.started).toEqual([{ progressId: NEW_ID, callsBefore: ['startJob'] }])
     expect(w.logs[0]).toBe(`Started the generate job: progress id ${NEW_ID}.`)
-    expect(w.logs.slice(1)).toEqual([expect.stringMatching(/^\[0ms\] processing/), expect.stringMatching(/^\[2s\] completed/)])
+    expect(w.logs.slice(1)).toEqual([
+      'Progress requests name agent_id 42 as their tenant.',
+      expect.stringMatching(/^\[0ms\] processing/),
+      expect.stringMatching(/^\[2s\] completed/)
+    ])
   })
 
   it('hears of the progress id once, before the first poll, even when the job then fails', async () => {

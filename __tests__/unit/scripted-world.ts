@@ -3,7 +3,7 @@
 // nothing touches the network.
 
 import type { Verdict } from '../../src/cekura/answers.js'
-import type { CallOptions, ProgressSource } from '../../src/cekura/client.js'
+import type { ProgressOptions, ProgressSource, TenantScope } from '../../src/cekura/client.js'
 
 /** The monotonic clock is not zero when the action starts. */
 export const START = 1_000_000
@@ -48,6 +48,8 @@ export interface RequestRecord {
   /** Time left before the deadline when the request was sent. */
   left: number
   signal: AbortSignal | undefined
+  /** The tenant the request named, if any. */
+  scope: TenantScope | undefined
 }
 
 export interface SleepRecord {
@@ -72,8 +74,15 @@ export function scriptedProgress(
   const { clock, controller, requests } = options
   const remaining = [...script]
   return {
-    async getProgress(progressId: string, call: CallOptions): Promise<Verdict> {
-      requests.push({ at: clock.now(), progressId, timeoutMs: call.timeoutMs, left: options.deadline() - clock.now(), signal: call.signal })
+    async getProgress(progressId: string, call: ProgressOptions): Promise<Verdict> {
+      requests.push({
+        at: clock.now(),
+        progressId,
+        timeoutMs: call.timeoutMs,
+        left: options.deadline() - clock.now(),
+        signal: call.signal,
+        scope: call.scope
+      })
       const step = remaining.length > 0 ? (remaining.shift() as Step) : (options.afterScript ?? RUNNING)
       if (isVerdict(step)) return step
       if ('hang' in step) {

@@ -256,3 +256,21 @@ describe('renderSummary: expected outcome and error', () => {
     expect(markdown.indexOf('ERR')).toBeLessThan(markdown.indexOf('EXP'))
   })
 })
+
+describe('summary: tenant and unknown status words', () => {
+  it('shows the project the job ran in', () => {
+    const markdown = renderReport({ outcome: outcome(), mode: 'generate', agentId: 1234, projectId: 42 }, CONTEXT)
+    expect(markdown).toMatch(/^\| Project \| 42 \|$/m)
+  })
+
+  it('names the status words the action did not know, as inert code', () => {
+    const markdown = renderSummary(outcome({ unknownStatuses: ['thinking', '<b>|x|</b>'] }), CONTEXT)
+    expect(markdown).toContain(
+      '> [!NOTE]\n> Cekura sent status words this action does not know: <code>thinking</code>, <code>&#x3C;b&#x3E;&#x7C;x&#x7C;&#x3C;/b&#x3E;</code>. The action took the job to be still running.'
+    )
+  })
+
+  it('says nothing of status words when all were known', () => {
+    expect(renderSummary(outcome(), CONTEXT)).not.toContain('does not know')
+  })
+})

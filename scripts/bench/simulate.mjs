@@ -2,14 +2,19 @@
 // into .bench/sim) against a simulated job on a virtual clock: sleeping moves the clock, requests take
 // no time, nothing really waits.
 //
-// The job model. A job starts at time 0 and finishes after its duration D. The action starts a random
+// Two job models, each a distribution of the time R from the action's first poll to the job's end:
+//
+// 1a, random age. A job starts at time 0 and finishes after its duration D. The action starts a random
 // time φ later, uniform in [0, min(D/2, 30 s)): the step before it started the job, and between the two
-// there may be a queued runner, a checkout or a slow earlier step. From the action's first poll the job
-// therefore has D − φ left. That spread is what makes the comparison fair: with φ uniform in 0–2 s only,
-// a 30 s job would end just after a fixed 10 s or 30 s poller's third or second poll every time and
-// those pollers would look perfect at exactly the durations in the table, which no real job would
-// oblige. The spread is at least one interval of every fixed poller that polls more than once before
-// the end, so the end falls at a random point of its cycle.
+// there may be a queued runner, a checkout or a slow earlier step. So R = D − φ. That spread is what
+// makes the comparison fair: with φ uniform in 0–2 s only, a 30 s job would end just after a fixed 10 s
+// or 30 s poller's third or second poll every time and those pollers would look perfect at exactly the
+// durations in the table, which no real job would oblige. The spread is at least one interval of every
+// fixed poller that polls more than once before the end, so the end falls at a random point of its cycle.
+//
+// 1b, begins at the first poll. The action started the job itself (generate and improve modes), or the
+// step before it did a moment earlier: R = D × U(0.75, 1.25), the length varying by ±25 % from run to
+// run, so that no fixed poller wins by landing exactly on the end.
 
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -43,6 +48,25 @@ export function fixedPhase(ms) {
     text: `phase: the action starts uniformly at random 0 to ${ms / 1000} s after the job (NOT the default phase model)`,
     maxMs: durationMs => Math.min(ms, durationMs)
   }
+}
+
+/**
+ * A job model: how long the job runs on after the action's first poll, for a job of duration D.
+ * @typedef {{ text: string, remainingMs: (durationMs: number, random: () => number) => number }} JobModel
+ */
+
+/** @param {Phase} phase @returns {JobModel} */
+export function randomAge(phase = DEFAULT_PHASE) {
+  return { text: phase.text, remainingMs: (durationMs, random) => durationMs - random() * phase.maxMs(durationMs) }
+}
+
+/** The spread of a job's length around D in table 1b: ±SPREAD × D, uniform. */
+export const SPREAD = 0.25
+
+/** @type {JobModel} */
+export const BEGINS_AT_FIRST_POLL = {
+  text: `the job begins at the action's first poll and runs D × U(${1 - SPREAD}, ${1 + SPREAD}) (its length varies by ±${SPREAD * 100} % from run to run)`,
+  remainingMs: (durationMs, random) => durationMs * (1 - SPREAD + 2 * SPREAD * random())
 }
 
 /**
@@ -111,16 +135,16 @@ export async function simulateOnce(pollUntilDone, schedule, remainingMs, random)
  * @param {{ name: string, pollIntervalMs: number, maxPollIntervalMs: number }} ours
  * @param {number} runs
  * @param {number} seed
- * @param {Phase} [phase]
+ * @param {JobModel} [model]
  * @returns {Promise<Cell[][]>} one list per duration: ours first, then the fixed pollers
  */
-export async function pollingTable(pollUntilDone, ours, runs, seed, phase = DEFAULT_PHASE) {
+export async function pollingTable(pollUntilDone, ours, runs, seed, model = randomAge()) {
   /** @type {Cell[][]} */
   const table = []
   for (const durationMs of DURATIONS_MS) {
-    // The same phases for every schedule (common random numbers), so that the ratios compare like with like.
-    const phaseRandom = seededRandom(seed ^ durationMs)
-    const remaining = Array.from({ length: runs }, () => durationMs - phaseRandom() * phase.maxMs(durationMs))
+    // The same jobs for every schedule (common random numbers), so that the ratios compare like with like.
+    const jobRandom = seededRandom(seed ^ durationMs)
+    const remaining = Array.from({ length: runs }, () => model.remainingMs(durationMs, jobRandom))
     const schedules = [
       { name: ours.name, fixed: false, schedule: ours, random: seededRandom(seed * 31 + durationMs) },
       // A fixed poller: both intervals equal; the middle value of random() means no jitter, as those

@@ -26,6 +26,8 @@ export interface Outcome {
   lastResponse: unknown
   polls: number
   elapsedMs: number
+  /** Status words Cekura sent that the action does not know (it kept waiting), in the order first seen. */
+  unknownStatuses?: readonly string[]
 }
 
 /** Everything the outputs, the summary and the pull-request comment show about one run. */
@@ -34,6 +36,8 @@ export interface Report {
   readonly mode: Mode
   readonly agentId?: number
   readonly scenarioId?: number
+  /** The Cekura project the job ran in, when known: the project-id input, or what the start answer said. */
+  readonly projectId?: number
   readonly extraInstructions?: string
   /** The text an improve job started from, for the diff. */
   readonly currentInstructions?: string
@@ -43,7 +47,12 @@ export interface Report {
 
 /** What the action is to do: follow a job, or start one first. */
 export type Job =
-  | { readonly mode: 'poll'; readonly progressId: string }
+  | {
+      readonly mode: 'poll'
+      readonly progressId: string
+      /** Only names the tenant of the progress requests. */
+      readonly agentId?: number
+    }
   | {
       readonly mode: 'generate'
       readonly agentId: number

@@ -4,7 +4,8 @@ import { errorMessage } from '../base/text.js'
 
 /** How the poll loop should treat one answer (or failure to answer) from the API. Pure functions only. */
 export type Verdict =
-  | { kind: 'ok'; body: unknown }
+  /** `pacing`: when the server asked for the next request (Retry-After or X-Poll-Interval on a 2xx). */
+  | { kind: 'ok'; body: unknown; pacing?: Pacing }
   /** Worth another try: the fault says nothing about the job. */
   | { kind: 'transient'; reason: string; retryAfterMs?: number }
   /** 404: a brand-new job may not be visible yet, so a few tries before giving up. */
@@ -12,7 +13,12 @@ export type Verdict =
   /** Retrying cannot help; the message tells the user what to do. */
   | { kind: 'fatal'; message: string }
 
-export const MAX_CONSECUTIVE_TRANSIENT = 7
+/** The server's word on when to ask again, from a header of a 2xx answer. */
+export interface Pacing {
+  ms: number
+  header: 'Retry-After' | 'X-Poll-Interval'
+}
+
 export const MAX_NOT_FOUND_RETRIES = 3
 /** No single request waits longer than this, whatever time is left. */
 export const REQUEST_TIMEOUT_MS = 30_000
@@ -56,6 +62,30 @@ export function parseRetryAfter(value: string | undefined, nowEpochMs: number): 
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - nowEpochMs)
+}
+
+/** X-Poll-Interval: a number of seconds; undefined when absent or unreadable. */
+export function parsePollInterval(value: string | undefined): number | undefined {
+  const text = value?.trim()
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : undefined
+}
+
+/** The pacing a 2xx answer asks for: Retry-After first, then X-Poll-Interval. */
+export function pacingOf(answer: HttpAnswer, nowEpochMs: number): Pacing | undefined {
+  const retryAfter = parseRetryAfter(headerValue(answer, 'retry-after'), nowEpochMs)
+  if (retryAfter !== undefined) return { ms: retryAfter, header: 'Retry-After' }
+  const interval = parsePollInterval(headerValue(answer, 'x-poll-interval'))
+  return interval === undefined ? undefined : { ms: interval, header: 'X-Poll-Interval' }
+}
+
+/**
+ * Whether a 400 says that the request lacks a tenant scope (`project_id`, `agent_id` or
+ * `assistant_id`), as Cekura answers an organization-level API key that names no project.
+ */
+export function isScopeMissing(status: number, body: string): boolean {
+  if (status !== 400) return false
+  const text = apiErrorText(body) ?? body
+  return /required query param/i.test(text) || /\b(project_id|agent_id|assistant_id)\b/.test(text)
 }
 
 /** DRF field errors `{"field": ["message", ...]}` as pairs, or undefined when the body has none. */
@@ -106,7 +136,9 @@ export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict 
   const { status } = answer
   if (status >= 200 && status < 300) {
     try {
-      return { kind: 'ok', body: JSON.parse(answer.body) as unknown }
+      const body = JSON.parse(answer.body) as unknown
+      const pacing = pacingOf(answer, nowEpochMs)
+      return pacing === undefined ? { kind: 'ok', body } : { kind: 'ok', body, pacing }
     } catch {
       return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` }
     }

@@ -5,7 +5,16 @@ import { type Redactor, redactedHead, redactor } from '../base/redact.js'
 import { sleep } from '../base/sleep.js'
 import { errorMessage } from '../base/text.js'
 import { USER_AGENT } from '../base/version.js'
-import { apiErrorText, classifyAnswer, classifyNetworkError, fieldErrors, REQUEST_TIMEOUT_MS, type Verdict } from './answers.js'
+import { INPUT } from '../inputs.js'
+import {
+  apiErrorText,
+  classifyAnswer,
+  classifyNetworkError,
+  fieldErrors,
+  isScopeMissing,
+  REQUEST_TIMEOUT_MS,
+  type Verdict
+} from './answers.js'
 import { CekuraFailure } from './failure.js'
 import { HELD_BACK, type RequestGate } from './gate.js'
 import { NetworkError, NOT_SENT, RefusedAnswer, request, type HttpAnswer } from './http.js'
@@ -29,9 +38,29 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/**
+ * The tenant a progress request is about. An organization-level API key must name one (Cekura answers
+ * 400 otherwise); a key scoped to one project may, and needs not.
+ */
+export interface TenantScope {
+  param: 'project_id' | 'agent_id'
+  id: number
+}
+
+export interface ProgressOptions extends CallOptions {
+  scope?: TenantScope | undefined
+}
+
 /** The one call the poll loop needs; tests and the benchmark give their own. */
 export interface ProgressSource {
-  getProgress(progressId: string, options: CallOptions): Promise<Verdict>
+  getProgress(progressId: string, options: ProgressOptions): Promise<Verdict>
+}
+
+/** What the answer to a request that starts a job says. */
+export interface StartedJob {
+  progressId: string
+  /** The project the job runs in, when the answer says. */
+  projectId?: number
 }
 
 export type Scenario = Record<string, unknown>
@@ -42,7 +71,7 @@ export type Scenario = Record<string, unknown>
  */
 export interface CekuraApi extends ProgressSource {
   /** Starts a job; `fieldInputs` names the input behind each body field, so a 400 can name it. */
-  startJob(mode: StartMode, body: Record<string, unknown>, deadline: number, fieldInputs?: Record<string, string>): Promise<string>
+  startJob(mode: StartMode, body: Record<string, unknown>, deadline: number, fieldInputs?: Record<string, string>): Promise<StartedJob>
   getScenario(id: number, deadline: number): Promise<Scenario>
   patchScenario(id: number, body: Record<string, unknown>, deadline: number): Promise<void>
 }
@@ -134,11 +163,14 @@ export class CekuraClient implements CekuraApi {
     return withRetries(once, { deadline, now: this.now, sleep: this.sleep, random: this.random, signal: this.options.cancel })
   }
 
-  async getProgress(progressId: string, options: CallOptions): Promise<Verdict> {
+  async getProgress(progressId: string, options: ProgressOptions): Promise<Verdict> {
     const url = this.url(PROGRESS_PATH)
     url.searchParams.set('progress_id', progressId)
+    if (options.scope) url.searchParams.set(options.scope.param, String(options.scope.id))
     try {
-      return classifyAnswer(await this.send('GET', url, undefined, options), Date.now())
+      const answer = await this.send('GET', url, undefined, options)
+      if (isScopeMissing(answer.status, answer.body)) return scopeMissing(answer, options.scope)
+      return classifyAnswer(answer, Date.now())
     } catch (error) {
       if (error instanceof RefusedAnswer) return { kind: 'fatal', message: error.message }
       this.options.debug?.(`request failed: ${errorMessage(error)}`)
@@ -155,9 +187,9 @@ export class CekuraClient implements CekuraApi {
     body: Record<string, unknown>,
     deadline: number,
     fieldInputs: Record<string, string> = {}
-  ): Promise<string> {
+  ): Promise<StartedJob> {
     const url = this.url(START_PATHS[mode])
-    return this.retrying(deadline, async (timeoutMs): Promise<Try<string>> => {
+    return this.retrying(deadline, async (timeoutMs): Promise<Try<StartedJob>> => {
       let answer: HttpAnswer
       try {
         answer = await this.send('POST', url, body, { timeoutMs })
@@ -183,8 +215,8 @@ export class CekuraClient implements CekuraApi {
         return { fail: failure }
       }
       if (answer.status < 200 || answer.status >= 300) return { fail: startRejected(mode, answer, fieldInputs) }
-      const progressId = readProgressId(answer.body)
-      if (progressId === undefined) {
+      const started = readStarted(answer.body)
+      if (started === undefined) {
         return {
           fail: new CekuraFailure(
             'fatal',
@@ -194,7 +226,7 @@ export class CekuraClient implements CekuraApi {
           )
         }
       }
-      return { ok: progressId }
+      return { ok: started }
     })
   }
 
@@ -263,16 +295,35 @@ export class CekuraClient implements CekuraApi {
   }
 }
 
-function readProgressId(body: string): string | undefined {
+/** The progress id (and the project, when given) in the answer to a POST that starts a job. */
+function readStarted(body: string): StartedJob | undefined {
+  let parsed: Record<string, unknown> | null
   try {
-    const parsed = JSON.parse(body) as Record<string, unknown> | null
-    const value = parsed?.progress_id ?? (parsed?.data as Record<string, unknown> | undefined)?.progress_id
-    if (typeof value === 'string' && value.trim() !== '') return value.trim()
-    if (typeof value === 'number') return String(value)
+    parsed = JSON.parse(body) as Record<string, unknown> | null
   } catch {
-    // no JSON, no id
+    return undefined
   }
-  return undefined
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const data = typeof parsed.data === 'object' && parsed.data !== null ? (parsed.data as Record<string, unknown>) : {}
+  const value = parsed.progress_id ?? data.progress_id
+  const progressId = typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined
+  if (progressId === undefined) return undefined
+  const project = parsed.project_id ?? data.project_id
+  const projectId = typeof project === 'string' && /^\d+$/.test(project.trim()) ? Number(project) : project
+  return typeof projectId === 'number' && Number.isSafeInteger(projectId) && projectId > 0 ? { progressId, projectId } : { progressId }
+}
+
+/** A 400 for want of a tenant scope: say which inputs give one. */
+function scopeMissing(answer: HttpAnswer, sent: TenantScope | undefined): Verdict {
+  const detail = apiErrorText(answer.body)
+  return {
+    kind: 'fatal',
+    message:
+      `Cekura asks which project the job belongs to (HTTP 400${detail ? `: ${detail}` : ''})` +
+      (sent ? `, although the request named ${sent.param}=${sent.id}` : '') +
+      `. Organization-level API keys must name one: set the '${INPUT.projectId}' input to the Cekura project id ` +
+      `(a whole number), or '${INPUT.agentId}' to an agent of that project.`
+  }
 }
 
 function startRejected(mode: string, answer: HttpAnswer, fieldInputs: Record<string, string>): CekuraFailure {

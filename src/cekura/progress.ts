@@ -7,8 +7,12 @@ export interface JobProgress {
   rawStatus?: string
   instructions?: string
   expectedOutcome?: string
-  /** The job's own error text, when it failed. */
+  /** The job's own error text (or question, when it waits for a person), when it failed. */
   error?: string
+  /** A `needs_*` status: the job waits for a person and cannot finish on its own. */
+  waitsForPerson?: boolean
+  /** The status word, when the action does not know it (the job is taken to be still running). */
+  unknownStatus?: string
   stage?: string
   /** 0–100 */
   percent?: number
@@ -16,7 +20,11 @@ export interface JobProgress {
 
 const SUCCESS = new Set(['completed', 'complete', 'succeeded', 'success', 'done'])
 const CANCELLED = new Set(['cancelled', 'canceled'])
-const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out', 'needs_clarification'])
+const FAILURE = new Set(['failed', 'error', 'errored', 'timeout', 'timed_out'])
+/** Words sibling endpoints use for a job still on its way; any other word is logged as unknown. */
+const RUNNING = new Set(['queued', 'pending', 'processing', 'in_progress', 'running', 'started', 'created', 'scheduled'])
+/** needs_clarification, needs_agent_clarification, ...: the job waits for a person. */
+const NEEDS_PERSON = /^needs_/
 
 /** Where a finished job's text may sit, in the order it is looked for (see the API notes in the README). */
 const TEXT_PATHS = [
@@ -98,11 +106,24 @@ function stageOf(body: Json): string | undefined {
   return undefined
 }
 
+function errorOf(body: Json): string | undefined {
+  return (
+    describeError(body.error) ??
+    describeError(body.detail) ??
+    describeError(body.errors) ??
+    (isObject(body.result) ? describeError(body.result.error) : undefined)
+  )
+}
+
 export function readProgress(body: unknown): JobProgress {
   if (!isObject(body)) return { state: 'running' }
   const statusValue = body.status ?? body.state
   const rawStatus = typeof statusValue === 'string' ? statusValue : undefined
-  const word = rawStatus?.trim().toLowerCase()
+  // `In Progress`, `in-progress` and `in_progress` are one word.
+  const word = rawStatus
+    ?.trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
 
   const progress: JobProgress = { state: 'running' }
   if (rawStatus !== undefined) progress.rawStatus = clipWord(rawStatus)
@@ -117,15 +138,23 @@ export function readProgress(body: unknown): JobProgress {
     if (instructions !== undefined) progress.instructions = instructions
     const expected = firstText(body, EXPECTED_PATHS)
     if (expected !== undefined) progress.expectedOutcome = expected
+  } else if (word !== undefined && NEEDS_PERSON.test(word)) {
+    progress.state = 'failed'
+    progress.waitsForPerson = true
+    // The job's own words for what it needs: a question, or a message, before an error text.
+    const said =
+      describeError(body.question) ??
+      describeError(body.clarification) ??
+      describeError(body.clarification_question) ??
+      describeError(body.message) ??
+      errorOf(body)
+    if (said !== undefined) progress.error = said
   } else if (word !== undefined && (FAILURE.has(word) || CANCELLED.has(word))) {
     progress.state = CANCELLED.has(word) ? 'cancelled' : 'failed'
-    const error =
-      describeError(body.error) ??
-      describeError(body.detail) ??
-      describeError(body.errors) ??
-      (isObject(body.result) ? describeError(body.result.error) : undefined) ??
-      describeError(body.message)
+    const error = errorOf(body) ?? describeError(body.message)
     if (error !== undefined) progress.error = error
+  } else if (word !== undefined && word !== '' && !RUNNING.has(word)) {
+    if (rawStatus !== undefined) progress.unknownStatus = rawStatus.trim()
   }
   return progress
 }

@@ -1,6 +1,6 @@
 import { formatDuration } from '../base/duration.js'
 import type { Job, Outcome, Report } from '../base/types.js'
-import type { CekuraApi, Scenario } from '../cekura/client.js'
+import type { CekuraApi, Scenario, StartedJob, TenantScope } from '../cekura/client.js'
 import { CekuraFailure } from '../cekura/failure.js'
 import { INPUT } from '../inputs.js'
 import { pollUntilDone } from '../wait/poll.js'
@@ -13,6 +13,8 @@ export interface JobSpec {
   job: Job
   /** The scenario the job is about; `apply` saves the text into it. */
   scenarioId?: number | undefined
+  /** The project-id input: the tenant of the progress requests, unless the start answer names another. */
+  projectId?: number | undefined
   apply: boolean
   timeoutMs: number
   pollIntervalMs: number
@@ -53,7 +55,8 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
   let job = spec.job
   let outcome: Outcome | undefined
   let phase: Phase = 'before-polling'
-  const finish = (ending: Outcome, applied?: boolean): Report => Object.freeze(reportOf(job, spec, ending, applied))
+  let projectId = spec.projectId
+  const finish = (ending: Outcome, applied?: boolean): Report => Object.freeze(reportOf(job, spec, ending, applied, projectId))
 
   try {
     // A cancel that came before the run even started (the signal is caught from the first moment).
@@ -61,9 +64,19 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
     job = await fillFromScenario(job, spec.scenarioId, ports, deadline)
     // An agent read from the scenario came from scenario-id, like a text read from it.
     const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId
-    const progressId = await startJob(job, ports, deadline, agentInput)
+    const started = await startJob(job, ports, deadline, agentInput)
+    projectId = projectOf(started, spec.projectId, ports.log)
+    const scope = tenantScope(projectId, job)
+    if (scope) ports.log(`Progress requests name ${scope.param} ${scope.id} as their tenant.`)
     outcome = await pollUntilDone(
-      { progressId, startedAt, timeoutMs: spec.timeoutMs, pollIntervalMs: spec.pollIntervalMs, maxPollIntervalMs: spec.maxPollIntervalMs },
+      {
+        progressId: started.progressId,
+        startedAt,
+        timeoutMs: spec.timeoutMs,
+        pollIntervalMs: spec.pollIntervalMs,
+        maxPollIntervalMs: spec.maxPollIntervalMs,
+        scope
+      },
       {
         source: ports.client,
         now: ports.now,
@@ -126,13 +139,14 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
   }
 }
 
-function reportOf(job: Job, spec: JobSpec, outcome: Outcome, applied: boolean | undefined): Report {
+function reportOf(job: Job, spec: JobSpec, outcome: Outcome, applied: boolean | undefined, projectId: number | undefined): Report {
   return {
     mode: job.mode,
     outcome,
     ...(spec.scenarioId !== undefined ? { scenarioId: spec.scenarioId } : {}),
+    ...(projectId !== undefined ? { projectId } : {}),
     ...(job.mode !== 'poll' ? { extraInstructions: job.extraInstructions } : {}),
-    ...(job.mode !== 'poll' && job.agentId !== undefined ? { agentId: job.agentId } : {}),
+    ...(job.agentId !== undefined ? { agentId: job.agentId } : {}),
     ...(job.mode === 'improve' && job.currentInstructions !== undefined ? { currentInstructions: job.currentInstructions } : {}),
     ...(applied !== undefined ? { applied } : {})
   }
@@ -167,9 +181,27 @@ async function fillFromScenario(job: Job, scenarioId: number | undefined, ports:
   return { ...job, agentId, currentInstructions }
 }
 
-/** Starts the job the inputs ask for and returns its progress id; `onStarted` hears of it at once. */
-async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput: string): Promise<string> {
-  if (job.mode === 'poll') return job.progressId
+/** The project the job runs in: what the answer that started it says, else the project-id input. */
+function projectOf(started: StartedJob, given: number | undefined, log: (line: string) => void): number | undefined {
+  if (started.projectId !== undefined && given !== undefined && started.projectId !== given) {
+    log(`Cekura started the job in project ${started.projectId}, not in project ${given} (${INPUT.projectId}); following it there.`)
+  }
+  return started.projectId ?? given
+}
+
+/**
+ * The tenant every progress request names: the project when known, else the agent (generate,
+ * improve, or agent-id in poll mode); none otherwise, as keys scoped to one project need none.
+ */
+export function tenantScope(projectId: number | undefined, job: Job): TenantScope | undefined {
+  if (projectId !== undefined) return { param: 'project_id', id: projectId }
+  if (job.agentId !== undefined) return { param: 'agent_id', id: job.agentId }
+  return undefined
+}
+
+/** Starts the job the inputs ask for and returns what Cekura answered; `onStarted` hears of the progress id at once. */
+async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput: string): Promise<StartedJob> {
+  if (job.mode === 'poll') return { progressId: job.progressId }
   const body: Record<string, unknown> = { ...job.requestBody, agent: job.agentId, extra_instructions: job.extraInstructions }
   // Keys from request-body are the user's: a table without a prototype, so `constructor` is just a key.
   const fieldInputs: Record<string, string> = Object.assign(Object.create(null), {
@@ -181,10 +213,12 @@ async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput:
     body.current_instructions = job.currentInstructions
     fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
   }
-  const progressId = await ports.client.startJob(job.mode, body, deadline, fieldInputs)
-  ports.onStarted?.(progressId)
-  ports.log(`Started the ${job.mode} job: progress id ${progressId}.`)
-  return progressId
+  const started = await ports.client.startJob(job.mode, body, deadline, fieldInputs)
+  ports.onStarted?.(started.progressId)
+  ports.log(
+    `Started the ${job.mode} job: progress id ${started.progressId}${started.projectId !== undefined ? `, project ${started.projectId}` : ''}.`
+  )
+  return started
 }
 
 /** Saves a finished text into the scenario; throws a CekuraFailure when it could not. */

@@ -19,6 +19,7 @@ export const OUTPUT = {
   elapsedSeconds: 'elapsed-seconds',
   mode: 'mode',
   scenarioId: 'scenario-id',
+  projectId: 'project-id',
   applied: 'applied',
   commentId: 'comment-id',
   commentUrl: 'comment-url',
@@ -93,6 +94,12 @@ export function batchResults(batch: BatchReport, fileOf: (scenarioId: number) =>
  * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
  * file and last response) is empty: it is in `results` and the folder instead.
  */
+/** The project the batch's jobs ran in, when they name one and the same one; '' otherwise. */
+function batchProject(batch: BatchReport): string {
+  const projects = new Set(batch.reports.flatMap(report => (report.projectId === undefined ? [] : [report.projectId])))
+  return projects.size === 1 ? String([...projects][0]) : ''
+}
+
 export function batchOutputValues(batch: BatchReport, results: BatchResult[], instructionsDir: string): Record<string, string> {
   return {
     [OUTPUT.status]: batch.status,
@@ -105,6 +112,7 @@ export function batchOutputValues(batch: BatchReport, results: BatchResult[], in
     [OUTPUT.polls]: String(batch.polls),
     [OUTPUT.elapsedSeconds]: (batch.elapsedMs / 1000).toFixed(1),
     [OUTPUT.mode]: 'improve',
+    [OUTPUT.projectId]: batchProject(batch),
     [OUTPUT.scenarioId]: '',
     [OUTPUT.applied]: String(batch.applied),
     [OUTPUT.results]: JSON.stringify(results),

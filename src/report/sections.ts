@@ -53,6 +53,7 @@ export function factsTable(report: Report, apiHost: string | undefined): string 
   if (apiHost !== undefined) rows.push(`| API host | ${cellText(apiHost)} |`)
   if (report.agentId !== undefined) rows.push(`| Agent | ${report.agentId} |`)
   if (report.scenarioId !== undefined) rows.push(`| Scenario | ${report.scenarioId} |`)
+  if (report.projectId !== undefined) rows.push(`| Project | ${report.projectId} |`)
   if (report.applied !== undefined) rows.push(`| Saved to scenario | ${report.applied ? 'yes' : 'no'} |`)
   return `${rows.join('\n')}\n`
 }

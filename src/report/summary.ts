@@ -1,5 +1,5 @@
 import type { Report } from '../base/types.js'
-import { fitEscaped, inlineCode, preBlock, textSection } from './markdown.js'
+import { fitEscaped, inlineCode, preBlock, textSection, cellText } from './markdown.js'
 import { diffSection, factsTable, STATUS_LABEL } from './sections.js'
 
 /** GitHub drops a step summary over 1 MiB; this leaves room for the table and notes. */
@@ -20,6 +20,7 @@ export function renderSummary(report: Report, context: SummaryContext): string {
   const parts: string[] = []
   parts.push(`## Cekura scenario instructions: ${STATUS_LABEL[outcome.status]}\n`)
   parts.push(factsTable(report, context.apiHost))
+  if (outcome.unknownStatuses !== undefined && outcome.unknownStatuses.length > 0) parts.push(unknownStatusNote(outcome.unknownStatuses))
   if (outcome.error !== '') parts.push(`### Error\n\n${preBlock(fitEscaped(outcome.error, SIDE_TEXT_BYTES).text)}\n`)
   if (report.extraInstructions !== undefined) {
     parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }))
@@ -39,4 +40,11 @@ export function renderSummary(report: Report, context: SummaryContext): string {
     )
   }
   return parts.join('\n')
+}
+
+/** Status words the action does not know: it kept waiting through them, and the reader should know. */
+function unknownStatusNote(words: readonly string[]): string {
+  const list = words.map(word => cellText(word)).join(', ')
+  const which = words.length === 1 ? 'a status word' : 'status words'
+  return `> [!NOTE]\n> Cekura sent ${which} this action does not know: ${list}. The action took the job to be still running.\n`
 }
