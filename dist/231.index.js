@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   COMMENT_TARGET_BYTES: () => (/* binding */ COMMENT_TARGET_BYTES),
 /* harmony export */   MARKER_NAME: () => (/* binding */ MARKER_NAME),
 /* harmony export */   commentFingerprint: () => (/* binding */ commentFingerprint),
+/* harmony export */   commentHead: () => (/* binding */ commentHead),
 /* harmony export */   commentKey: () => (/* binding */ commentKey),
 /* harmony export */   commentMarker: () => (/* binding */ commentMarker),
 /* harmony export */   defang: () => (/* binding */ defang),
@@ -177,28 +178,34 @@ function renderComment(report, context) {
     const [marker, ...rest] = renderBody(report, context).split('\n');
     return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n');
 }
+/**
+ * The parts every comment starts with, a single job's or a batch's: the key's marker, the heading with
+ * the key's label, the facts table with a row for the run, and the error when there is one.
+ */
+function commentHead(context, statusLine, facts, error) {
+    const key = context.key ?? commentKey({ header: context.header });
+    const label = key.label.trim().replace(/\s+/g, ' ');
+    const shown = label.length > MAX_SHOWN_HEADER ? `${label.slice(0, MAX_SHOWN_HEADER)}…` : label;
+    const runRow = context.runUrl === undefined
+        ? ''
+        : `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
+    const head = [
+        key.marker,
+        `## Cekura scenario instructions${shown === '' ? '' : ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .headingText */ .ky)(shown)})`}: ${statusLine}\n`,
+        facts + runRow
+    ];
+    if (error !== '') {
+        const fitted = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .fitShown */ .dO)(error, ERROR_BYTES, defang);
+        head.push(`### Error\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .preBlock */ .DI)(defang(fitted.text) + (fitted.truncated ? ' …' : ''))}\n`);
+    }
+    return head;
+}
 function renderBody(report, context) {
     const { outcome } = report;
-    const key = context.key ?? commentKey({ header: context.header });
-    const header = key.label.trim();
-    const oneLine = header.replace(/\s+/g, ' ');
-    const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine;
     const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
     const job = context.header.trim() === '' && context.job !== undefined && context.job.trim() !== '' ? context.job.trim() : undefined;
     const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
-    const head = [
-        key.marker,
-        `## Cekura scenario instructions${header === '' ? '' : ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .headingText */ .ky)(shownHeader)})`}: ${_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .STATUS_LABEL */ ._P[outcome.status]}\n`
-    ];
-    let table = (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .factsTable */ .wd)({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined);
-    if (context.runUrl !== undefined) {
-        table += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
-    }
-    head.push(table);
-    if (outcome.error !== '') {
-        const error = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .fitShown */ .dO)(outcome.error, ERROR_BYTES, defang);
-        head.push(`### Error\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .preBlock */ .DI)(defang(error.text) + (error.truncated ? ' …' : ''))}\n`);
-    }
+    const head = commentHead(context, _sections_js__WEBPACK_IMPORTED_MODULE_1__/* .STATUS_LABEL */ ._P[outcome.status], (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .factsTable */ .wd)({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined), outcome.error);
     if (report.extraInstructions !== undefined) {
         head.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .textSection */ .V_)('Request', report.extraInstructions, REQUEST_BYTES, {
             whereWhole: 'the extra-instructions input',

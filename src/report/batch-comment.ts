@@ -1,13 +1,11 @@
 import type { BatchReport } from '../job/batch.js'
 import { batchFacts, batchStatusLine, batchTable, fitSections, OMITTED_NOTE_BYTES, omittedNote } from './batch-sections.js'
-import { COMMENT_TARGET_BYTES, type CommentContext, commentKey, defang } from './comment.js'
-import { fitShown, headingText, preBlock, textSection } from './markdown.js'
+import { COMMENT_TARGET_BYTES, type CommentContext, commentHead, defang } from './comment.js'
+import { textSection } from './markdown.js'
 
-const ERROR_BYTES = 4000
 const REQUEST_BYTES = 4000
 const SECTION_BYTES = 16_000
 const ERROR_CHARS = 100
-const MAX_SHOWN_HEADER = 100
 const LIMIT = 'GitHub limits a comment to 65,536 characters'
 
 /**
@@ -17,25 +15,9 @@ const LIMIT = 'GitHub limits a comment to 65,536 characters'
  * pointer to the job summary and the files. Pure: the caller posts it.
  */
 export function renderBatchComment(batch: BatchReport, context: CommentContext): string {
-  const key = context.key ?? commentKey({ header: context.header })
-  const header = key.label.trim()
-  const folded = header.replace(/\s+/g, ' ')
-  const shownHeader = folded.length > MAX_SHOWN_HEADER ? `${folded.slice(0, MAX_SHOWN_HEADER)}…` : folded
   const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`
 
-  const head: string[] = [
-    key.marker,
-    `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${batchStatusLine(batch)}\n`
-  ]
-  let facts = batchFacts(batch, undefined)
-  if (context.runUrl !== undefined) {
-    facts += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`
-  }
-  head.push(facts)
-  if (batch.error !== '') {
-    const error = fitShown(batch.error, ERROR_BYTES, defang)
-    head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`)
-  }
+  const head = commentHead(context, batchStatusLine(batch), batchFacts(batch, undefined), batch.error)
   head.push(
     textSection('Request', batch.extraInstructions, REQUEST_BYTES, {
       whereWhole: 'the extra-instructions input',

@@ -203,29 +203,42 @@ export function renderComment(report: Report, context: CommentContext): string {
   return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n')
 }
 
+/**
+ * The parts every comment starts with, a single job's or a batch's: the key's marker, the heading with
+ * the key's label, the facts table with a row for the run, and the error when there is one.
+ */
+export function commentHead(context: CommentContext, statusLine: string, facts: string, error: string): string[] {
+  const key = context.key ?? commentKey({ header: context.header })
+  const label = key.label.trim().replace(/\s+/g, ' ')
+  const shown = label.length > MAX_SHOWN_HEADER ? `${label.slice(0, MAX_SHOWN_HEADER)}…` : label
+  const runRow =
+    context.runUrl === undefined
+      ? ''
+      : `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`
+  const head = [
+    key.marker,
+    `## Cekura scenario instructions${shown === '' ? '' : ` (${headingText(shown)})`}: ${statusLine}\n`,
+    facts + runRow
+  ]
+  if (error !== '') {
+    const fitted = fitShown(error, ERROR_BYTES, defang)
+    head.push(`### Error\n\n${preBlock(defang(fitted.text) + (fitted.truncated ? ' …' : ''))}\n`)
+  }
+  return head
+}
+
 function renderBody(report: Report, context: CommentContext): string {
   const { outcome } = report
-  const key = context.key ?? commentKey({ header: context.header })
-  const header = key.label.trim()
-  const oneLine = header.replace(/\s+/g, ' ')
-  const shownHeader = oneLine.length > MAX_SHOWN_HEADER ? `${oneLine.slice(0, MAX_SHOWN_HEADER)}…` : oneLine
   const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`
   const job = context.header.trim() === '' && context.job !== undefined && context.job.trim() !== '' ? context.job.trim() : undefined
   const whereWhole = (output: string): string => `the job summary of ${run} and in the step's \`${output}\` output`
 
-  const head: string[] = [
-    key.marker,
-    `## Cekura scenario instructions${header === '' ? '' : ` (${headingText(shownHeader)})`}: ${STATUS_LABEL[outcome.status]}\n`
-  ]
-  let table = factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined)
-  if (context.runUrl !== undefined) {
-    table += `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`
-  }
-  head.push(table)
-  if (outcome.error !== '') {
-    const error = fitShown(outcome.error, ERROR_BYTES, defang)
-    head.push(`### Error\n\n${preBlock(defang(error.text) + (error.truncated ? ' …' : ''))}\n`)
-  }
+  const head = commentHead(
+    context,
+    STATUS_LABEL[outcome.status],
+    factsTable({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined),
+    outcome.error
+  )
   if (report.extraInstructions !== undefined) {
     head.push(
       textSection('Request', report.extraInstructions, REQUEST_BYTES, {
