@@ -62,6 +62,7 @@ export function fieldErrors(body: string): Array<[field: string, message: string
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
+    // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and the next line returns undefined too
   } catch {
     return undefined
   }
@@ -84,6 +85,7 @@ export function apiErrorText(body: string): string | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
+    // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and undefined comes out below too
   } catch {
     return undefined
   }
@@ -93,8 +95,8 @@ export function apiErrorText(body: string): string | undefined {
     const messages = parsed.filter((item): item is string => typeof item === 'string')
     return messages.length > 0 ? messages.join(' ') : undefined
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined
-  const detail = (parsed as Record<string, unknown>).detail
+  // Other values than objects have no detail, and no field errors either.
+  const detail = (parsed as { detail?: unknown } | null)?.detail
   if (typeof detail === 'string') return detail
   return fieldErrors(body)
     ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
@@ -130,7 +132,7 @@ export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict 
   if (status >= 300 && status < 400) {
     return { kind: 'fatal', message: `Cekura answered with a redirect (HTTP ${status}) that was not followed.` }
   }
-  if (status >= 400 && status < 500) {
+  if (status >= 400 && status <= 499) {
     return { kind: 'fatal', message: `Cekura rejected the request (HTTP ${status}${said}).` }
   }
   return { kind: 'transient', reason: `HTTP ${status}` }
