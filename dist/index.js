@@ -29051,10 +29051,9 @@ function fieldErrors(body) {
     let parsed;
     try {
         parsed = JSON.parse(body);
-        // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and the next line returns undefined too
     }
     catch {
-        return undefined;
+        // Not JSON: parsed stays undefined, which holds no field errors.
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         return undefined;
@@ -29077,10 +29076,9 @@ function apiErrorText(body) {
     let parsed;
     try {
         parsed = JSON.parse(body);
-        // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and undefined comes out below too
     }
     catch {
-        return undefined;
+        // Not JSON: parsed stays undefined, which holds no error text.
     }
     if (typeof parsed === 'string')
         return parsed;
@@ -30106,9 +30104,9 @@ function commentMarker(header) {
 /** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
 function workflowRunUrl(env) {
     const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    // Stryker disable next-line StringLiteral: a missing variable fails the check below whatever it is replaced with
+    // Stryker disable next-line StringLiteral: a missing repository fails the check below whatever it is replaced with
     const repository = env.GITHUB_REPOSITORY ?? '';
-    // Stryker disable next-line StringLiteral: as above
+    // Stryker disable next-line StringLiteral: a missing run id fails the check below whatever it is replaced with
     const runId = env.GITHUB_RUN_ID ?? '';
     // Only characters that cannot end a Markdown link or a table cell.
     if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))

@@ -62,9 +62,8 @@ export function fieldErrors(body: string): Array<[field: string, message: string
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
-    // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and the next line returns undefined too
   } catch {
-    return undefined
+    // Not JSON: parsed stays undefined, which holds no field errors.
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
   const pairs: Array<[string, string]> = []
@@ -85,9 +84,8 @@ export function apiErrorText(body: string): string | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
-    // Stryker disable next-line BlockStatement: without the return, parsed stays undefined and undefined comes out below too
   } catch {
-    return undefined
+    // Not JSON: parsed stays undefined, which holds no error text.
   }
   if (typeof parsed === 'string') return parsed
   // DRF sends errors that belong to no field as a bare list of messages.

@@ -48,9 +48,9 @@ export function commentMarker(header: string): string {
 /** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
 export function workflowRunUrl(env: Record<string, string | undefined>): string | undefined {
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
-  // Stryker disable next-line StringLiteral: a missing variable fails the check below whatever it is replaced with
+  // Stryker disable next-line StringLiteral: a missing repository fails the check below whatever it is replaced with
   const repository = env.GITHUB_REPOSITORY ?? ''
-  // Stryker disable next-line StringLiteral: as above
+  // Stryker disable next-line StringLiteral: a missing run id fails the check below whatever it is replaced with
   const runId = env.GITHUB_RUN_ID ?? ''
   // Only characters that cannot end a Markdown link or a table cell.
   if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server)) return undefined
