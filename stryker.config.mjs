@@ -39,7 +39,8 @@ export default {
   tsconfigFile: 'tsconfig.json',
   // Other work shares the machine: one test runner at a time (CI may raise it with --concurrency).
   concurrency: 1,
-  // Results are kept in reports/ (not committed) and reused for mutants whose code and tests did not change.
+  // Results are kept in reports/ (not committed) and reused for mutants whose code and tests did not change;
+  // --force runs every mutant (docs/development.md says when that is needed).
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['json', 'html', 'progress'],
