@@ -26,9 +26,8 @@ export function parseDuration(text: string): number | undefined {
     if (!match) return undefined
     const [whole, amount, unit] = match as unknown as [string, string, string]
     // Each unit once and from largest to smallest, so `1s1m` or `5m5m` are rejected as typos.
-    if (seen.has(unit)) return undefined
     for (const earlier of seen) {
-      if ((UNIT_MS[earlier] as number) < (UNIT_MS[unit] as number)) return undefined
+      if ((UNIT_MS[earlier] as number) <= (UNIT_MS[unit] as number)) return undefined
     }
     seen.add(unit)
     total += Number(amount) * (UNIT_MS[unit] as number)

@@ -94,7 +94,7 @@ export function fieldErrors(body: string): Array<[field: string, message: string
   try {
     parsed = JSON.parse(body)
   } catch {
-    return undefined
+    // Not JSON: parsed stays undefined, which holds no field errors.
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
   const pairs: Array<[string, string]> = []
@@ -116,7 +116,7 @@ export function apiErrorText(body: string): string | undefined {
   try {
     parsed = JSON.parse(body)
   } catch {
-    return undefined
+    // Not JSON: parsed stays undefined, which holds no error text.
   }
   if (typeof parsed === 'string') return parsed
   // DRF sends errors that belong to no field as a bare list of messages.
@@ -124,8 +124,8 @@ export function apiErrorText(body: string): string | undefined {
     const messages = parsed.filter((item): item is string => typeof item === 'string')
     return messages.length > 0 ? messages.join(' ') : undefined
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined
-  const detail = (parsed as Record<string, unknown>).detail
+  // Other values than objects have no detail, and no field errors either.
+  const detail = (parsed as { detail?: unknown } | null)?.detail
   if (typeof detail === 'string') return detail
   return fieldErrors(body)
     ?.map(([field, text]) => (field === 'non_field_errors' ? text : `${field}: ${text}`))
@@ -163,7 +163,7 @@ export function classifyAnswer(answer: HttpAnswer, nowEpochMs: number): Verdict 
   if (status >= 300 && status < 400) {
     return { kind: 'fatal', message: `Cekura answered with a redirect (HTTP ${status}) that was not followed.` }
   }
-  if (status >= 400 && status < 500) {
+  if (status >= 400 && status <= 499) {
     return { kind: 'fatal', message: `Cekura rejected the request (HTTP ${status}${said}).` }
   }
   return { kind: 'transient', reason: `HTTP ${status}` }

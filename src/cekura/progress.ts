@@ -92,7 +92,7 @@ function percentOf(body: Json): number | undefined {
     const number = typeof value === 'string' && value.trim() !== '' ? Number(value.replace('%', '')) : value
     if (typeof number === 'number' && Number.isFinite(number) && number >= 0) {
       // A fraction (0.4) and a percentage (40) both occur in sibling endpoints.
-      return number <= 1 && key === 'progress' && !Number.isInteger(number) ? number * 100 : Math.min(number, 100)
+      return key === 'progress' && number < 1 ? number * 100 : Math.min(number, 100)
     }
   }
   return undefined

@@ -8,8 +8,9 @@ const MAX_CELLS = 4_000_000
 export function lineDiff(before: string, after: string): DiffLine[] | undefined {
   const a = before.split('\n')
   const b = after.split('\n')
-  let start = 0
-  while (start < a.length && start < b.length && a[start] === b[start]) start++
+  // The first line that differs (past the end of `after`, a line reads as undefined, which differs).
+  const firstDifference = a.findIndex((line, k) => line !== b[k])
+  const start = firstDifference === -1 ? a.length : firstDifference
   let endA = a.length
   let endB = b.length
   while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
@@ -24,6 +25,7 @@ export function lineDiff(before: string, after: string): DiffLine[] | undefined 
   // walk removes before it adds, so a changed line reads old then new, as in `diff -u`.
   const width = midB.length + 1
   const lcs = new Uint32Array((midA.length + 1) * width)
+  // Stryker disable next-line ArithmeticOperator: starting a row later only adds rows outside the table, which read as 0 anyway
   for (let i = midA.length - 1; i >= 0; i--) {
     for (let j = midB.length - 1; j >= 0; j--) {
       lcs[i * width + j] =
@@ -36,7 +38,8 @@ export function lineDiff(before: string, after: string): DiffLine[] | undefined 
   let i = 0
   let j = 0
   while (i < midA.length || j < midB.length) {
-    if (i < midA.length && j < midB.length && midA[i] === midB[j]) {
+    // Past the end of one side a line is undefined, which equals no line of the other (the loop ends before both are).
+    if (midA[i] === midB[j]) {
       lines.push({ op: ' ', text: midA[i++] as string })
       j++
     } else if (j < midB.length && (i === midA.length || (lcs[i * width + j + 1] as number) > (lcs[(i + 1) * width + j] as number))) {
@@ -53,8 +56,7 @@ export function lineDiff(before: string, after: string): DiffLine[] | undefined 
 export function unifiedDiff(lines: DiffLine[], context = 3): string {
   const keep = new Array<boolean>(lines.length).fill(false)
   lines.forEach((line, index) => {
-    if (line.op === ' ') return
-    for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k++) keep[k] = true
+    if (line.op !== ' ') keep.fill(true, Math.max(0, index - context), index + context + 1)
   })
   const out: string[] = []
   let oldLine = 1

@@ -15,6 +15,8 @@
  * no renderer shows) as U+FFFD. Property tests render each one with a GFM parser and check that.
  */
 
+import { plural } from '../base/text.js'
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 
 export function escapeHtml(text: string): string {
@@ -154,7 +156,7 @@ export function textSection(title: string, text: string, maxBytes: number, optio
   const show = options.show ?? (same => same)
   const fitted = options.show ? fitShown(text, maxBytes, show) : fitEscaped(text, maxBytes)
   const lines = countLines(text)
-  const label = `${title} (${lines} ${lines === 1 ? 'line' : 'lines'}, ${text.length} ${text.length === 1 ? 'character' : 'characters'})`
+  const label = `${title} (${plural(lines, 'line')}, ${plural(text.length, 'character')})`
   const block = preBlock(show(fitted.text))
   // The note stays outside the collapsed block, where a reader sees it without opening the text.
   const note = fitted.truncated

@@ -26,6 +26,7 @@ export function renderSummary(report: Report, context: SummaryContext): string {
     parts.push(textSection('Request', report.extraInstructions, SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit }))
   }
 
+  // Stryker disable next-line StringLiteral: the few separator bytes are well inside the 8 KiB margin
   const reserved = Buffer.byteLength(parts.join('\n')) + SIDE_TEXT_BYTES + DIFF_BYTES + 8192
   if (outcome.status === 'completed') {
     const whereWhole = `the \`instructions\` output and in the file named by the \`instructions-file\` output (${inlineCode(context.instructionsFile)})`

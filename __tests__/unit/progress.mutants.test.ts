@@ -1,0 +1,70 @@
+// Reading a progress answer, at the edges mutation testing found unpinned: which key may hold a
+// fraction, blank percentages, and that the result holds only what the answer said (no key left
+// present but undefined, which a reader iterating the keys would see).
+
+import { readProgress } from '../../src/cekura/progress.js'
+
+describe('percentages', () => {
+  it.each([
+    [{ percentage: 0.5 }, 0.5],
+    [{ percent: 0.4 }, 0.4],
+    [{ progress_percentage: 0.25 }, 0.25],
+    [{ progress: 40.5 }, 40.5],
+    [{ progress: 1 }, 1],
+    [{ progress: 0.4 }, 40]
+  ])('only a fraction under `progress` is read as a share of one: %j is %d%%', (fields, percent) => {
+    expect(readProgress({ status: 'processing', ...fields }).percent).toBeCloseTo(percent, 9)
+  })
+
+  it.each(['   ', '\t'])('a blank text (%j) is no percentage', value => {
+    expect(readProgress({ status: 'processing', progress: value }).percent).toBeUndefined()
+  })
+
+  it('takes the first key that holds a number, in order', () => {
+    expect(readProgress({ status: 'processing', progress: 'soon', percentage: '30%', percent: 90 }).percent).toBe(30)
+  })
+})
+
+describe('the result holds only what the answer said', () => {
+  it('a bare running answer', () => {
+    expect(readProgress({ status: 'processing' })).toStrictEqual({ state: 'running', rawStatus: 'processing' })
+    expect(readProgress({})).toStrictEqual({ state: 'running' })
+  })
+
+  it('a running answer with a stage and a percentage', () => {
+    expect(readProgress({ status: 'processing', stage: ' drafting ', progress: 40 })).toStrictEqual({
+      state: 'running',
+      rawStatus: 'processing',
+      stage: 'drafting',
+      percent: 40
+    })
+  })
+
+  it('a finished answer without an expected outcome', () => {
+    expect(readProgress({ status: 'completed', instructions: 'Call and complain.' })).toStrictEqual({
+      state: 'completed',
+      rawStatus: 'completed',
+      instructions: 'Call and complain.'
+    })
+  })
+
+  it('a finished answer without text', () => {
+    expect(readProgress({ status: 'completed', expected_outcome_prompt: 'Agent apologises.' })).toStrictEqual({
+      state: 'completed',
+      rawStatus: 'completed',
+      expectedOutcome: 'Agent apologises.'
+    })
+  })
+
+  it('a failed answer without an error', () => {
+    expect(readProgress({ status: 'failed' })).toStrictEqual({ state: 'failed', rawStatus: 'failed' })
+  })
+
+  it('a failed answer with an error', () => {
+    expect(readProgress({ status: 'failed', error: { message: 'LLM down' } })).toStrictEqual({
+      state: 'failed',
+      rawStatus: 'failed',
+      error: 'LLM down'
+    })
+  })
+})
