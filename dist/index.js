@@ -31020,7 +31020,7 @@ async function publish(report, context) {
     if (settings.summary) {
         await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }));
     }
-    await comment(context, outcome.status, setOutput, async (about) => (await __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231))).renderComment(report, about));
+    await comment(context, outcome.status, setOutput, (kit, about) => kit.renderComment(report, about));
     return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report;
 }
 /**
@@ -31054,7 +31054,7 @@ async function publishBatch(batch, context) {
     if (settings.summary) {
         await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }));
     }
-    await comment(context, batch.status, setOutput, async (about) => (await __nccwpck_require__.e(/* import() */ 718).then(__nccwpck_require__.bind(__nccwpck_require__, 3718))).renderBatchComment(batch, about));
+    await comment(context, batch.status, setOutput, (kit, about) => kit.renderBatchComment(batch, about));
 }
 async function writeSummary(render) {
     try {
@@ -31072,10 +31072,8 @@ async function comment({ settings, deadline, cancel }, status, setOutput, render
         // written, its requests are aborted at once.
         const cancelledBefore = cancel?.aborted === true;
         // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
-        const [{ postComment }, { commentKey, workflowRunUrl }] = await Promise.all([
-            __nccwpck_require__.e(/* import() */ 358).then(__nccwpck_require__.bind(__nccwpck_require__, 358)),
-            __nccwpck_require__.e(/* import() */ 231).then(__nccwpck_require__.bind(__nccwpck_require__, 4231))
-        ]);
+        const kit = await __nccwpck_require__.e(/* import() */ 467).then(__nccwpck_require__.bind(__nccwpck_require__, 4848));
+        const { postComment, commentKey, workflowRunUrl } = kit;
         const job = process.env.GITHUB_JOB;
         const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix });
         posted = await postComment({
@@ -31083,7 +31081,7 @@ async function comment({ settings, deadline, cancel }, status, setOutput, render
             key,
             mode: settings.commentMode,
             prNumber: settings.prNumber,
-            body: await render({ header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
+            body: render(kit, { header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
             // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
             // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
             // keep to the same budget.

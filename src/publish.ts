@@ -7,9 +7,13 @@ import type { Mode, Report, Status } from './base/types.js'
 import type { Settings } from './inputs.js'
 import type { BatchReport } from './job/batch.js'
 import type { CommentContext } from './report/comment.js'
+
 import { batchOutputValues, batchResults, instructionsDirParent, instructionsFilePath, OUTPUT, outputValues } from './report/outputs.js'
 import { renderBatchSummary } from './report/batch-summary.js'
 import { renderSummary } from './report/summary.js'
+
+/** The module a run loads only when it comments. */
+type Commenting = typeof import('./github/commenting.js')
 
 /** The comment may take this long past the timeout, or after a cancel. */
 const COMMENT_GRACE_MS = 2500
@@ -55,7 +59,7 @@ export async function publish(report: Report, context: PublishContext): Promise<
   if (settings.summary) {
     await writeSummary(() => renderSummary(report, { apiHost: new URL(settings.apiUrl).host, instructionsFile: file }))
   }
-  await comment(context, outcome.status, setOutput, async about => (await import('./report/comment.js')).renderComment(report, about))
+  await comment(context, outcome.status, setOutput, (kit, about) => kit.renderComment(report, about))
   return cancel?.aborted && outcome.status !== 'cancelled' ? await cancelledLate(report, settings, setOutput) : report
 }
 
@@ -88,9 +92,7 @@ export async function publishBatch(batch: BatchReport, context: PublishContext):
   if (settings.summary) {
     await writeSummary(() => renderBatchSummary(batch, { apiHost: new URL(settings.apiUrl).host, instructionsDir: dir }))
   }
-  await comment(context, batch.status, setOutput, async about =>
-    (await import('./report/batch-comment.js')).renderBatchComment(batch, about)
-  )
+  await comment(context, batch.status, setOutput, (kit, about) => kit.renderBatchComment(batch, about))
 }
 
 async function writeSummary(render: () => string): Promise<void> {
@@ -106,7 +108,7 @@ async function comment(
   { settings, deadline, cancel }: PublishContext,
   status: Status,
   setOutput: SetOutput,
-  render: (context: CommentContext) => Promise<string>
+  render: (kit: Commenting, context: CommentContext) => string
 ): Promise<void> {
   let posted: { id: number; url: string } | undefined
   if (settings.prComment) {
@@ -114,10 +116,8 @@ async function comment(
     // written, its requests are aborted at once.
     const cancelledBefore = cancel?.aborted === true
     // Loaded only for a comment, like @actions/github, so that runs without one never parse it.
-    const [{ postComment }, { commentKey, workflowRunUrl }] = await Promise.all([
-      import('./github/pr-comment.js'),
-      import('./report/comment.js')
-    ])
+    const kit = await import('./github/commenting.js')
+    const { postComment, commentKey, workflowRunUrl } = kit
     const job = process.env.GITHUB_JOB
     const key = commentKey({ header: settings.commentHeader, job, matrix: settings.matrix })
     posted = await postComment({
@@ -125,7 +125,7 @@ async function comment(
       key,
       mode: settings.commentMode,
       prNumber: settings.prNumber,
-      body: await render({ header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
+      body: render(kit, { header: settings.commentHeader, key, mode: settings.commentMode, job, runUrl: workflowRunUrl(process.env) }),
       // Within the timeout, or a short grace after it (and after a cancel, before the runner kills the
       // step): the result is worth posting, but not worth holding up the exit for. Rate-limit waits
       // keep to the same budget.

@@ -1,8 +1,8 @@
-export const id = 358;
-export const ids = [358,231];
+export const id = 467;
+export const ids = [467];
 export const modules = {
 
-/***/ 358:
+/***/ 4848:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,13 +10,264 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  ACTIONS_BOT: () => (/* binding */ ACTIONS_BOT),
-  commentDestination: () => (/* binding */ commentDestination),
-  planComment: () => (/* binding */ planComment),
-  postComment: () => (/* binding */ postComment),
-  pullRequestFromEvent: () => (/* binding */ pullRequestFromEvent),
-  writtenBy: () => (/* binding */ writtenBy)
+  commentKey: () => (/* reexport */ commentKey),
+  postComment: () => (/* reexport */ postComment),
+  renderBatchComment: () => (/* reexport */ renderBatchComment),
+  renderComment: () => (/* reexport */ renderComment),
+  workflowRunUrl: () => (/* reexport */ workflowRunUrl)
 });
+
+// EXTERNAL MODULE: ./src/report/batch-sections.ts
+var batch_sections = __webpack_require__(6259);
+// EXTERNAL MODULE: ./src/report/markdown.ts
+var markdown = __webpack_require__(4285);
+// EXTERNAL MODULE: ./src/report/sections.ts
+var sections = __webpack_require__(3844);
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+/** GitHub rejects a comment body longer than this. */
+const COMMENT_LIMIT_CHARS = 65_536;
+/**
+ * What a rendered comment stays under, in UTF-8 bytes (never fewer than characters, however GitHub
+ * counts them). The margin absorbs the little text added around the budgeted parts.
+ */
+const COMMENT_TARGET_BYTES = 60_000;
+/** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
+const ERROR_BYTES = 4000;
+const REQUEST_BYTES = 4000;
+const EXPECTED_BYTES = 8000;
+const DIFF_BYTES = 16_000;
+/** Room for the instructions heading, its collapsible wrapper and its truncation note. */
+const FRAME_RESERVE_BYTES = 1500;
+const MAX_SHOWN_HEADER = 100;
+// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
+const LIMIT = 'GitHub limits a comment to 65,536 characters';
+const MARKER_NAME = 'cekura-instructions-action';
+/** Percent-encodes what could end the HTML comment early (`>`, `!`, line breaks) and what the default key uses (`;`). */
+function encodeKey(key) {
+    return Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
+        ? char
+        : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
+}
+/**
+ * The hidden first line that lets a later run find a comment with this header again. No header can
+ * break out of it, and none can spell a default key (those use `;`, which a header's encoding never leaves bare).
+ */
+function commentMarker(header) {
+    const key = header.trim() === '' ? 'default' : header.trim();
+    return `<!-- ${MARKER_NAME}:${encodeKey(key)} -->`;
+}
+/**
+ * A 64-bit digest of a text as 16 hex digits: two 32-bit lanes of FNV-1a over the UTF-16 code units,
+ * the second seeded differently and stirred with the first. Not for secrecy: it only tells texts apart,
+ * without loading node:crypto into every run.
+ */
+function digest(text) {
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        a = Math.imul(a ^ code, 0x01000193);
+        b = Math.imul(b ^ code, 0x01000193) ^ (a >>> 15);
+    }
+    return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+/** Object keys sorted at every level, so that the same matrix leg always reads the same. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (typeof value === 'object' && value !== null) {
+        const entries = Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+/**
+ * The leg of a matrix this run is, from the matrix input: its identity (stable while the leg's values
+ * stay the same) and how the heading names it. Undefined outside a matrix, and when a runner left the
+ * default's expression unevaluated.
+ */
+function matrixLeg(matrix) {
+    const text = (matrix ?? '').trim();
+    if (text === '' || text === 'null' || text.startsWith('${{'))
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Not JSON: a value the workflow chose, such as `${{ matrix.os }}`; it is its own name.
+        return { id: digest(text), label: text };
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        const entries = Object.entries(parsed);
+        if (entries.length === 0)
+            return undefined;
+        const label = entries.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : canonicalJson(value)}`).join(', ');
+        return { id: digest(canonicalJson(parsed)), label };
+    }
+    return parsed === null ? undefined : { id: digest(canonicalJson(parsed)), label: typeof parsed === 'string' ? parsed : text };
+}
+/**
+ * The key of this run's comment. A comment-header is the whole key, as it always was. Without one the
+ * key is the job's, and each leg of a matrix has its own, so that jobs and legs keep separate comments
+ * without anyone setting a header; the default comment of earlier versions (one per pull request) is
+ * named as the legacy marker, so that it can be found and taken over.
+ */
+function commentKey(source) {
+    const header = source.header.trim();
+    if (header !== '')
+        return { marker: commentMarker(header), legacyMarkers: [], label: header, matrixLeg: false };
+    const job = (source.job ?? '').trim();
+    const leg = matrixLeg(source.matrix);
+    const legacy = commentMarker('');
+    if (job === '' && leg === undefined)
+        return { marker: legacy, legacyMarkers: [], label: '', matrixLeg: false };
+    const parts = ['default', ...(job === '' ? [] : [`job=${encodeKey(job)}`]), ...(leg === undefined ? [] : [`leg=${leg.id}`])];
+    return {
+        marker: `<!-- ${MARKER_NAME}:${parts.join(';')} -->`,
+        legacyMarkers: [legacy],
+        label: leg?.label ?? '',
+        matrixLeg: leg !== undefined
+    };
+}
+const FINGERPRINT = new RegExp(`^<!-- ${MARKER_NAME} content=([0-9a-f]{16}) -->$`);
+/**
+ * The content fingerprint a comment we wrote carries on its second line: a digest of everything but
+ * the run's own facts (elapsed time, polls, the run's link). Undefined for other comments, and for
+ * ours from versions that wrote none.
+ */
+function commentFingerprint(body) {
+    const lines = body.split('\n', 3);
+    return FINGERPRINT.exec(lines[1] ?? '')?.[1];
+}
+/** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
+function workflowRunUrl(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    // Only characters that cannot end a Markdown link or a table cell.
+    if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))
+        return undefined;
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId))
+        return undefined;
+    return `${server}/${repository}/actions/runs/${runId}`;
+}
+/**
+ * GitHub ignores `@mentions` and `#123` / `GH-123` references inside `<pre>` and code blocks, which
+ * is where the texts go. This is a second line of defence, in the comment's copy only (the outputs,
+ * the file and the job summary keep the exact text): a zero-width joiner after `@`, `#` and `GH-`
+ * means that even a renderer that did scan the text would notify no one and add no cross-reference
+ * to any issue. The text still reads the same.
+ */
+function defang(text) {
+    return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
+}
+const LATER_RUNS = {
+    update: 'later runs update this comment in place',
+    recreate: 'later runs replace this comment with a new one',
+    'hide-and-recreate': 'later runs hide this comment as outdated and post a new one',
+    delete: 'later runs delete this comment'
+};
+/**
+ * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
+ * hidden marker that finds it again and the fingerprint of its content. Pure: the caller posts it.
+ */
+function renderComment(report, context) {
+    // The same comment without the run's own facts: what a re-run compares to decide whether anything changed.
+    const { outcome } = report;
+    const neutral = renderBody({ ...report, outcome: { ...outcome, elapsedMs: 0, polls: 0 } }, { ...context, runUrl: undefined });
+    const [marker, ...rest] = renderBody(report, context).split('\n');
+    return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n');
+}
+/**
+ * The parts every comment starts with, a single job's or a batch's: the key's marker, the heading with
+ * the key's label, the facts table with a row for the run, and the error when there is one.
+ */
+function commentHead(context, statusLine, facts, error) {
+    const key = context.key ?? commentKey({ header: context.header });
+    const label = key.label.trim().replace(/\s+/g, ' ');
+    const shown = label.length > MAX_SHOWN_HEADER ? `${label.slice(0, MAX_SHOWN_HEADER)}…` : label;
+    const runRow = context.runUrl === undefined
+        ? ''
+        : `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
+    const head = [
+        key.marker,
+        `## Cekura scenario instructions${shown === '' ? '' : ` (${(0,markdown/* headingText */.ky)(shown)})`}: ${statusLine}\n`,
+        facts + runRow
+    ];
+    if (error !== '') {
+        const fitted = (0,markdown/* fitShown */.dO)(error, ERROR_BYTES, defang);
+        head.push(`### Error\n\n${(0,markdown/* preBlock */.DI)(defang(fitted.text) + (fitted.truncated ? ' …' : ''))}\n`);
+    }
+    return head;
+}
+function renderBody(report, context) {
+    const { outcome } = report;
+    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
+    const job = context.header.trim() === '' && context.job !== undefined && context.job.trim() !== '' ? context.job.trim() : undefined;
+    const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
+    const head = commentHead(context, sections/* STATUS_LABEL */._P[outcome.status], (0,sections/* factsTable */.wd)({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined), outcome.error);
+    if (report.extraInstructions !== undefined) {
+        head.push((0,markdown/* textSection */.V_)('Request', report.extraInstructions, REQUEST_BYTES, {
+            whereWhole: 'the extra-instructions input',
+            limit: LIMIT,
+            show: defang
+        }));
+    }
+    // The parts after the instructions are made first, so the instructions get whatever room is left.
+    const tail = [];
+    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
+        // Defanging line by line keeps equal lines equal, so the diff is the same diff.
+        tail.push((0,sections/* diffSection */.Zs)(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
+    }
+    if (outcome.expectedOutcome !== '') {
+        tail.push((0,markdown/* textSection */.V_)('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
+            whereWhole: whereWhole('expected-outcome'),
+            limit: LIMIT,
+            show: defang
+        }));
+    }
+    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${(0,markdown/* cellText */.Ie)(job)} of `}${run}; ${LATER_RUNS[context.mode ?? 'update']}.</sub>\n`);
+    const body = [...head];
+    if (outcome.status === 'completed') {
+        const used = Buffer.byteLength([...head, ...tail].join('\n'));
+        const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
+        body.push((0,markdown/* textSection */.V_)('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }));
+    }
+    return [...body, ...tail].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-comment.ts
+
+
+
+const batch_comment_REQUEST_BYTES = 4000;
+const SECTION_BYTES = 16_000;
+const ERROR_CHARS = 100;
+const batch_comment_LIMIT = 'GitHub limits a comment to 65,536 characters';
+/**
+ * The pull-request comment for a batch, as Markdown: one comment for every scenario, led by the same
+ * hidden marker as a single job's (so the comment-header rules are the same), with the table and one
+ * collapsed diff per scenario, within GitHub's limit. Sections that do not fit are named, with a
+ * pointer to the job summary and the files. Pure: the caller posts it.
+ */
+function renderBatchComment(batch, context) {
+    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
+    const head = commentHead(context, (0,batch_sections/* batchStatusLine */.V1)(batch), (0,batch_sections/* batchFacts */.wy)(batch, undefined), batch.error);
+    head.push((0,markdown/* textSection */.V_)('Request', batch.extraInstructions, batch_comment_REQUEST_BYTES, {
+        whereWhole: 'the extra-instructions input',
+        limit: batch_comment_LIMIT,
+        show: defang
+    }));
+    head.push(`### Scenarios\n\n${(0,batch_sections/* batchTable */.Fu)(batch, ERROR_CHARS, defang)}`);
+    const footer = `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`;
+    const used = Buffer.byteLength([...head, footer].join('\n'));
+    const { sections, omitted } = (0,batch_sections/* fitSections */.WK)(batch.reports, COMMENT_TARGET_BYTES - used - batch_sections/* OMITTED_NOTE_BYTES */.sO, SECTION_BYTES, defang);
+    const where = `Every scenario's diff is in the job summary of ${run}, and the new texts in the files of the step's \`instructions-dir\` output.`;
+    return [...head, ...sections, (0,batch_sections/* omittedNote */.Vg)(omitted, batch_comment_LIMIT, where), footer].filter(part => part !== '').join('\n');
+}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -26,8 +277,6 @@ var core = __webpack_require__(3340);
 var base_text = __webpack_require__(766);
 // EXTERNAL MODULE: ./src/base/version.ts
 var version = __webpack_require__(2301);
-// EXTERNAL MODULE: ./src/report/comment.ts
-var comment = __webpack_require__(4231);
 // EXTERNAL MODULE: ./src/base/duration.ts
 var duration = __webpack_require__(5937);
 // EXTERNAL MODULE: ./src/base/sleep.ts
@@ -247,7 +496,7 @@ function planComment(mode, ours, fingerprint, matrixLeg) {
     const legacy = ours.filter(comment => comment.legacy);
     const newest = current.at(-1);
     if (newest !== undefined) {
-        const unchanged = fingerprint !== undefined && (0,comment.commentFingerprint)(newest.body) === fingerprint;
+        const unchanged = fingerprint !== undefined && commentFingerprint(newest.body) === fingerprint;
         return unchanged ? { kind: 'keep', comment: newest } : { kind: 'edit', comment: newest, takeover: false };
     }
     const old = legacy.at(-1);
@@ -345,7 +594,7 @@ async function publishComment(destination, options, log) {
     const where = { owner: target.owner, repo: target.repo };
     const pr = `${target.owner}/${target.repo}#${target.number}`;
     const ours = await findOurs(octokit, target, key, options.token, request, log);
-    const plan = planComment(mode, ours, (0,comment.commentFingerprint)(body), key.matrixLeg);
+    const plan = planComment(mode, ours, commentFingerprint(body), key.matrixLeg);
     const create = async () => {
         const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: target.number, body, request });
         log.info(`Commented on ${pr}: ${data.html_url}`);
@@ -559,246 +808,16 @@ async function hideComments(octokit, comments, request, log, pr) {
     }
 }
 
-
-/***/ }),
-
-/***/ 4231:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   COMMENT_LIMIT_CHARS: () => (/* binding */ COMMENT_LIMIT_CHARS),
-/* harmony export */   COMMENT_TARGET_BYTES: () => (/* binding */ COMMENT_TARGET_BYTES),
-/* harmony export */   MARKER_NAME: () => (/* binding */ MARKER_NAME),
-/* harmony export */   commentFingerprint: () => (/* binding */ commentFingerprint),
-/* harmony export */   commentHead: () => (/* binding */ commentHead),
-/* harmony export */   commentKey: () => (/* binding */ commentKey),
-/* harmony export */   commentMarker: () => (/* binding */ commentMarker),
-/* harmony export */   defang: () => (/* binding */ defang),
-/* harmony export */   digest: () => (/* binding */ digest),
-/* harmony export */   renderComment: () => (/* binding */ renderComment),
-/* harmony export */   workflowRunUrl: () => (/* binding */ workflowRunUrl)
-/* harmony export */ });
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4285);
-/* harmony import */ var _sections_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3844);
+;// CONCATENATED MODULE: ./src/github/commenting.ts
+// Everything a run that comments needs, as one module: the bundle loads it as one chunk, and only when
+// commenting (runs without a comment never parse it), with the comment text written once in it.
 
 
-/** GitHub rejects a comment body longer than this. */
-const COMMENT_LIMIT_CHARS = 65_536;
-/**
- * What a rendered comment stays under, in UTF-8 bytes (never fewer than characters, however GitHub
- * counts them). The margin absorbs the little text added around the budgeted parts.
- */
-const COMMENT_TARGET_BYTES = 60_000;
-/** Caps for the parts other than the instructions, so that a huge one cannot crowd them out. */
-const ERROR_BYTES = 4000;
-const REQUEST_BYTES = 4000;
-const EXPECTED_BYTES = 8000;
-const DIFF_BYTES = 16_000;
-/** Room for the instructions heading, its collapsible wrapper and its truncation note. */
-const FRAME_RESERVE_BYTES = 1500;
-const MAX_SHOWN_HEADER = 100;
-// Written out rather than formatted with toLocaleString, which would start ICU on every run (~20 ms).
-const LIMIT = 'GitHub limits a comment to 65,536 characters';
-const MARKER_NAME = 'cekura-instructions-action';
-/** Percent-encodes what could end the HTML comment early (`>`, `!`, line breaks) and what the default key uses (`;`). */
-function encodeKey(key) {
-    return Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
-        ? char
-        : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
-}
-/**
- * The hidden first line that lets a later run find a comment with this header again. No header can
- * break out of it, and none can spell a default key (those use `;`, which a header's encoding never leaves bare).
- */
-function commentMarker(header) {
-    const key = header.trim() === '' ? 'default' : header.trim();
-    return `<!-- ${MARKER_NAME}:${encodeKey(key)} -->`;
-}
-/**
- * A 64-bit digest of a text as 16 hex digits: two 32-bit lanes of FNV-1a over the UTF-16 code units,
- * the second seeded differently and stirred with the first. Not for secrecy: it only tells texts apart,
- * without loading node:crypto into every run.
- */
-function digest(text) {
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ 0x5bd1e995;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        a = Math.imul(a ^ code, 0x01000193);
-        b = Math.imul(b ^ code, 0x01000193) ^ (a >>> 15);
-    }
-    return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
-/** Object keys sorted at every level, so that the same matrix leg always reads the same. */
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (typeof value === 'object' && value !== null) {
-        const entries = Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value) ?? 'null';
-}
-/**
- * The leg of a matrix this run is, from the matrix input: its identity (stable while the leg's values
- * stay the same) and how the heading names it. Undefined outside a matrix, and when a runner left the
- * default's expression unevaluated.
- */
-function matrixLeg(matrix) {
-    const text = (matrix ?? '').trim();
-    if (text === '' || text === 'null' || text.startsWith('${{'))
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Not JSON: a value the workflow chose, such as `${{ matrix.os }}`; it is its own name.
-        return { id: digest(text), label: text };
-    }
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        const entries = Object.entries(parsed);
-        if (entries.length === 0)
-            return undefined;
-        const label = entries.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : canonicalJson(value)}`).join(', ');
-        return { id: digest(canonicalJson(parsed)), label };
-    }
-    return parsed === null ? undefined : { id: digest(canonicalJson(parsed)), label: typeof parsed === 'string' ? parsed : text };
-}
-/**
- * The key of this run's comment. A comment-header is the whole key, as it always was. Without one the
- * key is the job's, and each leg of a matrix has its own, so that jobs and legs keep separate comments
- * without anyone setting a header; the default comment of earlier versions (one per pull request) is
- * named as the legacy marker, so that it can be found and taken over.
- */
-function commentKey(source) {
-    const header = source.header.trim();
-    if (header !== '')
-        return { marker: commentMarker(header), legacyMarkers: [], label: header, matrixLeg: false };
-    const job = (source.job ?? '').trim();
-    const leg = matrixLeg(source.matrix);
-    const legacy = commentMarker('');
-    if (job === '' && leg === undefined)
-        return { marker: legacy, legacyMarkers: [], label: '', matrixLeg: false };
-    const parts = ['default', ...(job === '' ? [] : [`job=${encodeKey(job)}`]), ...(leg === undefined ? [] : [`leg=${leg.id}`])];
-    return {
-        marker: `<!-- ${MARKER_NAME}:${parts.join(';')} -->`,
-        legacyMarkers: [legacy],
-        label: leg?.label ?? '',
-        matrixLeg: leg !== undefined
-    };
-}
-const FINGERPRINT = new RegExp(`^<!-- ${MARKER_NAME} content=([0-9a-f]{16}) -->$`);
-/**
- * The content fingerprint a comment we wrote carries on its second line: a digest of everything but
- * the run's own facts (elapsed time, polls, the run's link). Undefined for other comments, and for
- * ours from versions that wrote none.
- */
-function commentFingerprint(body) {
-    const lines = body.split('\n', 3);
-    return FINGERPRINT.exec(lines[1] ?? '')?.[1];
-}
-/** The run's page, from the variables the runner sets; undefined when they are missing or odd. */
-function workflowRunUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    // Only characters that cannot end a Markdown link or a table cell.
-    if (!/^https?:\/\/[A-Za-z0-9.:[\]-]+(\/[A-Za-z0-9._~%/-]*)?$/.test(server))
-        return undefined;
-    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return undefined;
-    return `${server}/${repository}/actions/runs/${runId}`;
-}
-/**
- * GitHub ignores `@mentions` and `#123` / `GH-123` references inside `<pre>` and code blocks, which
- * is where the texts go. This is a second line of defence, in the comment's copy only (the outputs,
- * the file and the job summary keep the exact text): a zero-width joiner after `@`, `#` and `GH-`
- * means that even a renderer that did scan the text would notify no one and add no cross-reference
- * to any issue. The text still reads the same.
- */
-function defang(text) {
-    return text.replace(/[@#]/g, '$&\u200D').replace(/\b(GH)-(?=\d)/gi, '$1-\u200D');
-}
-const LATER_RUNS = {
-    update: 'later runs update this comment in place',
-    recreate: 'later runs replace this comment with a new one',
-    'hide-and-recreate': 'later runs hide this comment as outdated and post a new one',
-    delete: 'later runs delete this comment'
-};
-/**
- * The pull-request comment for one ending, as Markdown: a sibling of the job summary, led by the
- * hidden marker that finds it again and the fingerprint of its content. Pure: the caller posts it.
- */
-function renderComment(report, context) {
-    // The same comment without the run's own facts: what a re-run compares to decide whether anything changed.
-    const { outcome } = report;
-    const neutral = renderBody({ ...report, outcome: { ...outcome, elapsedMs: 0, polls: 0 } }, { ...context, runUrl: undefined });
-    const [marker, ...rest] = renderBody(report, context).split('\n');
-    return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n');
-}
-/**
- * The parts every comment starts with, a single job's or a batch's: the key's marker, the heading with
- * the key's label, the facts table with a row for the run, and the error when there is one.
- */
-function commentHead(context, statusLine, facts, error) {
-    const key = context.key ?? commentKey({ header: context.header });
-    const label = key.label.trim().replace(/\s+/g, ' ');
-    const shown = label.length > MAX_SHOWN_HEADER ? `${label.slice(0, MAX_SHOWN_HEADER)}…` : label;
-    const runRow = context.runUrl === undefined
-        ? ''
-        : `| Workflow run | [run ${context.runUrl.slice(context.runUrl.lastIndexOf('/') + 1)}](${context.runUrl}) |\n`;
-    const head = [
-        key.marker,
-        `## Cekura scenario instructions${shown === '' ? '' : ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .headingText */ .ky)(shown)})`}: ${statusLine}\n`,
-        facts + runRow
-    ];
-    if (error !== '') {
-        const fitted = (0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .fitShown */ .dO)(error, ERROR_BYTES, defang);
-        head.push(`### Error\n\n${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .preBlock */ .DI)(defang(fitted.text) + (fitted.truncated ? ' …' : ''))}\n`);
-    }
-    return head;
-}
-function renderBody(report, context) {
-    const { outcome } = report;
-    const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
-    const job = context.header.trim() === '' && context.job !== undefined && context.job.trim() !== '' ? context.job.trim() : undefined;
-    const whereWhole = (output) => `the job summary of ${run} and in the step's \`${output}\` output`;
-    const head = commentHead(context, _sections_js__WEBPACK_IMPORTED_MODULE_1__/* .STATUS_LABEL */ ._P[outcome.status], (0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .factsTable */ .wd)({ ...report, outcome: { ...outcome, progressId: defang(outcome.progressId) } }, undefined), outcome.error);
-    if (report.extraInstructions !== undefined) {
-        head.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .textSection */ .V_)('Request', report.extraInstructions, REQUEST_BYTES, {
-            whereWhole: 'the extra-instructions input',
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    // The parts after the instructions are made first, so the instructions get whatever room is left.
-    const tail = [];
-    if (outcome.status === 'completed' && report.currentInstructions !== undefined) {
-        // Defanging line by line keeps equal lines equal, so the diff is the same diff.
-        tail.push((0,_sections_js__WEBPACK_IMPORTED_MODULE_1__/* .diffSection */ .Zs)(defang(report.currentInstructions), defang(outcome.instructions), DIFF_BYTES));
-    }
-    if (outcome.expectedOutcome !== '') {
-        tail.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .textSection */ .V_)('Expected outcome', outcome.expectedOutcome, EXPECTED_BYTES, {
-            whereWhole: whereWhole('expected-outcome'),
-            limit: LIMIT,
-            show: defang
-        }));
-    }
-    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .cellText */ .Ie)(job)} of `}${run}; ${LATER_RUNS[context.mode ?? 'update']}.</sub>\n`);
-    const body = [...head];
-    if (outcome.status === 'completed') {
-        const used = Buffer.byteLength([...head, ...tail].join('\n'));
-        const room = COMMENT_TARGET_BYTES - FRAME_RESERVE_BYTES - used;
-        body.push((0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .textSection */ .V_)('Instructions', outcome.instructions, room, { whereWhole: whereWhole('instructions'), limit: LIMIT, show: defang }));
-    }
-    return [...body, ...tail].join('\n');
-}
+
 
 
 /***/ })
 
 };
 
-//# sourceMappingURL=358.index.js.map
+//# sourceMappingURL=467.index.js.map
