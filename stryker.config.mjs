@@ -4,21 +4,30 @@
 /** The modules without effects of their own: every ending, text and number the user sees is decided here. */
 const PURE_LAYER = [
   'src/base/duration.ts',
+  'src/base/json.ts',
+  'src/base/log.ts',
   'src/base/redact.ts',
   'src/base/text.ts',
   'src/inputs.ts',
   'src/cekura/answers.ts',
+  'src/cekura/fault-budget.ts',
+  'src/cekura/gate.ts',
   'src/cekura/progress.ts',
   'src/cekura/retry.ts',
+  'src/wait/pace.ts',
   'src/wait/poll.ts',
   'src/wait/schedule.ts',
+  'src/job/batch.ts',
   'src/job/runner.ts',
   'src/report/markdown.ts',
   'src/report/diff.ts',
   'src/report/sections.ts',
   'src/report/summary.ts',
   'src/report/comment.ts',
-  'src/report/outputs.ts'
+  'src/report/outputs.ts',
+  'src/report/batch-sections.ts',
+  'src/report/batch-summary.ts',
+  'src/report/batch-comment.ts'
 ]
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

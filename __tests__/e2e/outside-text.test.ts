@@ -121,6 +121,34 @@ describe('1. workflow commands: outside text never starts one', () => {
     }
   })
 
+  test("GitHub's deprecation headers, which Octokit quotes, reach neither stderr nor a command", async () => {
+    const github = await startFakeGitHub()
+    github.extraHeaders = {
+      deprecation: 'true',
+      // A header cannot hold a line break, so `##[`, which the runner reads anywhere in a line.
+      sunset: `Wed, 01 Jan 2027 ##[error]${CANARY} sunset`,
+      link: `<https://docs.github.test/##[warning]${CANARY}>; rel="deprecation"`
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cekura-event-'))
+    try {
+      const result = await run({
+        inputs: fastInputs(ctx.fake, 'complete-after-1', { 'pr-comment': 'true', 'github-token': DEFAULT_TOKEN }),
+        env: pullRequestEnv(github, dir)
+      })
+      expect(result.code).toBe(0)
+      expect(github.comments(OWNER, REPO, PR)).toHaveLength(1)
+      expect(injected(result)).toEqual([])
+      expect(result.stderr).not.toContain(CANARY)
+      // Shown once per request, on one line of the log, with the command forms defused.
+      const notices = result.stdout.split('\n').filter(line => line.includes('is deprecated'))
+      expect(notices.length).toBeGreaterThan(0)
+      for (const line of notices) expect(line).toMatch(/## \[error\]PWNED sunset\. See https:\/\/docs\.github\.test\/## \[warning\]PWNED/)
+    } finally {
+      await github.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   test('a 5 MB stage does not make 5 MB log lines', async () => {
     ctx.fake.setJob('huge-stage', jobs.first(json({ status: 'in_progress', stage: 'S'.repeat(5_000_000) }), 2, jobs.completeAfterPolls(1)))
     const result = await run({ inputs: fastInputs(ctx.fake, 'huge-stage') })

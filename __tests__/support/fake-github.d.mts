@@ -99,6 +99,8 @@ export interface FakeGitHub {
   failWith: number | undefined
   /** when true, every request is recorded (response undefined) and never answered */
   hang: boolean
+  /** Added to every answer. */
+  extraHeaders: Record<string, string>
   /** the next requests answer with this rate limit */
   rateLimit: RateLimitSpec | undefined
   /** 'forbidden': GraphQL's viewer is an error for app tokens */

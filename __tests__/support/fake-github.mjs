@@ -31,6 +31,7 @@
 // by integration" (the read-only token of a fork pull request), and GraphQL mutations with a FORBIDDEN
 // error; 'edits' does it for PATCH and DELETE only (an edit GitHub refuses); 'hides' for GraphQL
 // mutations only; 'all' answers every request with 403.
+// `fake.extraHeaders = { ... }` adds those headers to every answer (a `deprecation` and `sunset`, say).
 // `fake.failWith = 500` answers every request with that status. `fake.hang = true` accepts every
 // request and never answers it (an API that is down behind a load balancer); close() drops them.
 // `fake.rateLimit = { kind, count, ... }` answers the next `count` requests (all when omitted) with a
@@ -216,6 +217,8 @@ export async function startFakeGitHub(options = {}) {
     failWith: undefined,
     /** when true, every request is recorded and never answered */
     hang: false,
+    /** @type {Record<string, string>} added to every answer */
+    extraHeaders: {},
     /** @type {RateLimitSpec | undefined} */
     rateLimit: undefined,
     /** @type {'login' | 'forbidden'} */
@@ -260,6 +263,7 @@ export async function startFakeGitHub(options = {}) {
       fake.forbid = 'none'
       fake.failWith = undefined
       fake.hang = false
+      fake.extraHeaders = {}
     },
     close() {
       return new Promise(resolve => {
@@ -299,7 +303,7 @@ export async function startFakeGitHub(options = {}) {
       requests.push(record)
       /** @param {number} status @param {unknown} json @param {Record<string, string>} [extra] */
       const reply = (status, json, extra) => {
-        record.response = { status, body: send(res, status, json, extra) }
+        record.response = { status, body: send(res, status, json, { ...fake.extraHeaders, ...extra }) }
       }
       const apiBase = `${url.origin}${prefix}`
 

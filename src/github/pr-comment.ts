@@ -225,7 +225,8 @@ function hasNextPage(link: string | undefined): boolean {
 }
 
 type Octokit = ReturnType<typeof getOctokit>
-type RequestOptions = { signal: AbortSignal }
+type OctokitLog = Record<'debug' | 'info' | 'warn' | 'error', (message: string) => void>
+type RequestOptions = { signal: AbortSignal; log: OctokitLog }
 
 /**
  * Writes, updates, replaces, hides or deletes our comment on the run's pull request, as the mode says.
@@ -285,9 +286,14 @@ async function publishComment(
   // that goes through HTTPS_PROXY unless NO_PROXY exempts the host. The options here are merged over
   // those defaults shallowly, so they must not set `baseUrl` or `request`: the signal goes with each
   // call instead, where it is merged deeply.
-  const octokit: Octokit = github.getOctokit(options.token, { userAgent: USER_AGENT })
+  // Octokit's own messages (a deprecation notice quotes GitHub's Sunset and Link headers) go through the
+  // log sink like all outside text, not to the console, whose stderr the runner reads for commands too.
+  // They are about the API, not the user's run: shown in the log, never as annotations. The request
+  // layer reads its logger from each call's `request` options, the rest of Octokit from `log`.
+  const octokitLog = { debug: log.debug, info: log.debug, warn: log.info, error: log.info }
+  const octokit: Octokit = github.getOctokit(options.token, { userAgent: USER_AGENT, log: octokitLog })
   retryRateLimits(octokit, { deadline, signal, info: log.info })
-  const request: RequestOptions = { signal }
+  const request: RequestOptions = { signal, log: octokitLog }
 
   const target = destination.kind === 'commit' ? await pullRequestOfCommit(octokit, destination, request, log) : destination
   if (target === undefined) return undefined
