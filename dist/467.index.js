@@ -175,11 +175,28 @@ const LATER_RUNS = {
  * hidden marker that finds it again and the fingerprint of its content. Pure: the caller posts it.
  */
 function renderComment(report, context) {
-    // The same comment without the run's own facts: what a re-run compares to decide whether anything changed.
-    const { outcome } = report;
-    const neutral = renderBody({ ...report, outcome: { ...outcome, elapsedMs: 0, polls: 0 } }, { ...context, runUrl: undefined });
-    const [marker, ...rest] = renderBody(report, context).split('\n');
+    return fingerprinted(renderBody(report, context), renderBody(withoutRunFacts(report), { ...context, runUrl: undefined }));
+}
+/**
+ * A report as every run of the same request would report it: no time taken, no polls, and no progress
+ * id when the run started the job (each run starts its own; in poll mode the id is the input).
+ */
+function withoutRunFacts(report) {
+    const progressId = report.mode === 'poll' ? report.outcome.progressId : '';
+    return { ...report, outcome: { ...report.outcome, elapsedMs: 0, polls: 0, progressId } };
+}
+/**
+ * A comment with the fingerprint on its second line, after the marker. `neutral` is the same comment
+ * rendered without the run's own facts (withoutRunFacts, no run link): what a re-run compares to decide
+ * whether anything changed.
+ */
+function fingerprinted(body, neutral) {
+    const [marker, ...rest] = body.split('\n');
     return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n');
+}
+/** The comment's last line: who posted it, from which run, and what later runs do to it. */
+function commentFooter(run, mode, job) {
+    return `<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${(0,markdown/* cellText */.Ie)(job)} of `}${run}; ${LATER_RUNS[mode ?? 'update']}.</sub>\n`;
 }
 /**
  * The parts every comment starts with, a single job's or a batch's: the key's marker, the heading with
@@ -229,7 +246,7 @@ function renderBody(report, context) {
             show: defang
         }));
     }
-    tail.push(`<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${(0,markdown/* cellText */.Ie)(job)} of `}${run}; ${LATER_RUNS[context.mode ?? 'update']}.</sub>\n`);
+    tail.push(commentFooter(run, context.mode, job));
     const body = [...head];
     if (outcome.status === 'completed') {
         const used = Buffer.byteLength([...head, ...tail].join('\n'));
@@ -249,11 +266,16 @@ const ERROR_CHARS = 100;
 const batch_comment_LIMIT = 'GitHub limits a comment to 65,536 characters';
 /**
  * The pull-request comment for a batch, as Markdown: one comment for every scenario, led by the same
- * hidden marker as a single job's (so the comment-header rules are the same), with the table and one
+ * hidden marker and fingerprint line as a single job's (so the comment-header rules are the same, and an
+ * unchanged batch is not rewritten by comment-mode update), with the table and one
  * collapsed diff per scenario, within GitHub's limit. Sections that do not fit are named, with a
  * pointer to the job summary and the files. Pure: the caller posts it.
  */
 function renderBatchComment(batch, context) {
+    const neutral = { ...batch, elapsedMs: 0, polls: 0, reports: batch.reports.map(withoutRunFacts) };
+    return fingerprinted(batch_comment_renderBody(batch, context), batch_comment_renderBody(neutral, { ...context, runUrl: undefined }));
+}
+function batch_comment_renderBody(batch, context) {
     const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`;
     const head = commentHead(context, (0,batch_sections/* batchStatusLine */.V1)(batch), (0,batch_sections/* batchFacts */.wy)(batch, undefined), batch.error);
     head.push((0,markdown/* textSection */.V_)('Request', batch.extraInstructions, batch_comment_REQUEST_BYTES, {
@@ -262,7 +284,7 @@ function renderBatchComment(batch, context) {
         show: defang
     }));
     head.push(`### Scenarios\n\n${(0,batch_sections/* batchTable */.Fu)(batch, ERROR_CHARS, defang)}`);
-    const footer = `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`;
+    const footer = commentFooter(run, context.mode);
     const used = Buffer.byteLength([...head, footer].join('\n'));
     const { sections, omitted } = (0,batch_sections/* fitSections */.WK)(batch.reports, COMMENT_TARGET_BYTES - used - batch_sections/* OMITTED_NOTE_BYTES */.sO, SECTION_BYTES, defang);
     const where = `Every scenario's diff is in the job summary of ${run}, and the new texts in the files of the step's \`instructions-dir\` output.`;

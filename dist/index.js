@@ -29481,12 +29481,17 @@ const TLS_CERTIFICATE_CODES = new Set([
     'CERT_REVOKED'
 ]);
 /** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d\d:\d\d:\d\d\b/;
 function parseRetryAfter(value, nowEpochMs) {
     if (value === undefined)
         return undefined;
     const text = value.trim();
     if (/^\d+(\.\d+)?$/.test(text))
         return Math.round(Number(text) * 1000);
+    // Else an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`, or its two obsolete forms): a day's name and a
+    // time of day. Date.parse alone would read almost anything as some date (`abc 12` is in 2001).
+    if (!HTTP_DATE.test(text))
+        return undefined;
     const date = Date.parse(text);
     if (Number.isNaN(date))
         return undefined;
@@ -30178,10 +30183,16 @@ function describeError(value, depth = 0) {
     }
     return stringifyJson(value);
 }
+/** A number as JSON gives it, or as text: `40`, `0.4`, `40%`, `40 %`. Anything else is no number. */
+function numberOf(value) {
+    if (typeof value !== 'string')
+        return value;
+    const text = value.trim().replace(/\s*%$/, '');
+    return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
+}
 function percentOf(body) {
     for (const key of ['progress', 'percentage', 'percent', 'progress_percentage']) {
-        const value = body[key];
-        const number = typeof value === 'string' && value.trim() !== '' ? Number(value.replace('%', '')) : value;
+        const number = numberOf(body[key]);
         if (typeof number === 'number' && Number.isFinite(number) && number >= 0) {
             // A fraction (0.4) and a percentage (40) both occur in sibling endpoints.
             return key === 'progress' && number < 1 ? number * 100 : Math.min(number, 100);
@@ -30297,6 +30308,14 @@ function describe(progress) {
         parts.push(`${Math.round(progress.percent)}%`);
     return parts.join(', ');
 }
+/** How long the job was given, as its time-out message says it: `10s`, or the batch's timeout and this job's share. */
+function timeoutWords(timeoutMs, wholeTimeoutMs) {
+    const share = (0,duration/* formatDuration */.a)(timeoutMs);
+    // The first jobs of a batch start a few milliseconds in: their share reads as the whole.
+    if (wholeTimeoutMs === undefined || (0,duration/* formatDuration */.a)(wholeTimeoutMs) === share)
+        return share;
+    return `the batch's timeout of ${(0,duration/* formatDuration */.a)(wholeTimeoutMs)}, of which it had the last ${share}`;
+}
 /**
  * Follows one job until it finishes, the deadline passes or the wait is cancelled. Never throws for
  * API or network trouble: every ending is an Outcome.
@@ -30332,7 +30351,7 @@ async function pollUntilDone(settings, deps) {
             const what = faults.active
                 ? `Cekura or the network to it kept failing ${faults.describe(deps.now())}; the last: ${lastSeen}`
                 : `last seen: ${lastSeen}, after ${(0,base_text/* plural */.LS)(polls, 'poll')}`;
-            return end('timed-out', `The job did not finish within ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (${what}). Raise the timeout input if the job needs longer.`);
+            return end('timed-out', `The job did not finish within ${timeoutWords(settings.timeoutMs, settings.wholeTimeoutMs)} (${what}). Raise the timeout input if the job needs longer.`);
         }
         return undefined;
     };
@@ -30462,7 +30481,6 @@ function waitsForPerson(progressId, progress, body, redact) {
 
 
 
-
 /** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
 const APPLY_MIN_MS = 3000;
 /**
@@ -30494,6 +30512,7 @@ async function runJob(spec, ports) {
             progressId: started.progressId,
             startedAt,
             timeoutMs: spec.timeoutMs,
+            wholeTimeoutMs: spec.wholeTimeoutMs,
             pollIntervalMs: spec.pollIntervalMs,
             maxPollIntervalMs: spec.maxPollIntervalMs,
             scope
@@ -30548,7 +30567,7 @@ async function runJob(spec, ports) {
             return finish({
                 ...before,
                 status: 'timed-out',
-                error: `The timeout (${(0,duration/* formatDuration */.a)(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+                error: `The timeout (${timeoutWords(spec.timeoutMs, spec.wholeTimeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
             }, applied);
         }
         return finish(before, applied);
@@ -30696,6 +30715,7 @@ async function runBatch(spec, ports) {
                 // The job's own clock starts now (its polls are paced from its own start); the deadline is the batch's.
                 startedAt: jobStart,
                 timeoutMs: deadline - jobStart,
+                wholeTimeoutMs: spec.timeoutMs,
                 pollIntervalMs: spec.pollIntervalMs,
                 maxPollIntervalMs: spec.maxPollIntervalMs
             }, {

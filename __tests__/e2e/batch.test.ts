@@ -291,7 +291,13 @@ describe('batch', () => {
         'fail-on-error': 'false'
       })
       const first = await run({ inputs, env })
-      const second = await run({ inputs, env })
+      const writesOf = () => github.requests.filter(r => r.method !== 'GET' && r.path !== '/graphql').map(r => `${r.method} ${r.path}`)
+      expect(writesOf()).toEqual(['POST /repos/example-org/example-repo/issues/7/comments'])
+      github.requests.length = 0
+      // The same batch again: only the run's own facts differ, so the comment is left as it is.
+      const second = await run({ inputs, env: { ...env, GITHUB_RUN_ID: '2' } })
+      expect(writesOf()).toEqual([])
+      expect(second.stdout).toMatch(/The comment on example-org\/example-repo#7 is unchanged \(only the run's own facts differ\)/)
 
       const comments = github.comments('example-org', 'example-repo', 7)
       expect(comments).toHaveLength(1)
@@ -306,7 +312,17 @@ describe('batch', () => {
       expect(body.match(/<details><summary>Scenario \d+: /g)).toHaveLength(3)
       expect(first.outputs['comment-id']).toBe(String(comments[0]?.id))
       expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
+      expect(body).toContain('actions/runs/1)')
+      expect(body).toMatch(/later runs update this comment in place\.<\/sub>\n$/)
       expectKeySafe(second)
+
+      // A different result is written over it.
+      github.requests.length = 0
+      startJobs(ctx.fake, {}, 'answer-after-2')
+      const third = await run({ inputs, env: { ...env, GITHUB_RUN_ID: '3' } })
+      expect(third.outputs.status).toBe('completed')
+      expect(writesOf()).toEqual([`PATCH /repos/example-org/example-repo/issues/comments/${comments[0]?.id}`])
+      expect(github.comments('example-org', 'example-repo', 7)[0]?.body).toContain('actions/runs/3)')
     } finally {
       await github.close()
       rmSync(eventDir, { recursive: true, force: true })

@@ -265,6 +265,26 @@ describe('quiet updates', () => {
     expect(marked(github)[0]?.body).toContain('❌ failed')
     expect(marked(github)[0]?.body).toContain('actions/runs/3')
   })
+
+  test('a generate job gets a new progress id each run; the same text is still unchanged', async () => {
+    const inputs = fastInputs(
+      ctx.fake,
+      '',
+      commentInputs({ 'progress-id': undefined, 'agent-id': '1234', 'extra-instructions': 'A caller in a hurry.' })
+    )
+    const first = await run({ inputs, env: eventEnv('pull_request') })
+    expect(first.outputs.status).toBe('completed')
+    const [comment] = marked(github) as [Comment]
+    expect(comment.body).toContain(first.outputs['progress-id'])
+    github.requests.length = 0
+
+    const second = await run({ inputs, env: eventEnv('pull_request', { GITHUB_RUN_ID: '2' }) })
+    expect(second.outputs.status).toBe('completed')
+    expect(second.outputs['progress-id']).not.toBe(first.outputs['progress-id'])
+    expect(writes(github)).toEqual([])
+    expect(log(second)).toMatch(/is unchanged \(only the run's own facts differ\)/)
+    expect(second.outputs['comment-id']).toBe(String(comment.id))
+  })
 })
 
 describe('which pull request', () => {

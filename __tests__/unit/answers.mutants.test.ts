@@ -110,8 +110,19 @@ describe('parseRetryAfter: only a whole value is read as seconds', () => {
     expect(parseRetryAfter('1.25', NOW)).toBe(1250)
   })
 
-  it.each(['12abc', 'x12', '3 seconds'])('reads %j as nothing', value => {
-    expect(parseRetryAfter(value, NOW)).toBeUndefined()
+  it.each(['12abc', 'x12', '3 seconds', 'abc 12', '12 May', 'Monday', 'Mon, 12 May 2026', 'soon 10:00:00'])(
+    'reads %j as nothing (not seconds, not an HTTP date)',
+    value => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined()
+    }
+  )
+
+  it.each([
+    ['Fri, 01 Jan 2027 00:00:05 GMT', 'IMF-fixdate'],
+    ['Friday, 01-Jan-27 00:00:05 GMT', 'RFC 850'],
+    ['Fri Jan  1 00:00:05 2027', 'asctime']
+  ])('reads %j (%s) as the time until then', value => {
+    expect(parseRetryAfter(value, Date.UTC(2027, 0, 1, 0, 0, 0))).toBe(5000)
   })
 })
 

@@ -5,7 +5,7 @@ import { type BatchReport, summarise } from '../../src/job/batch.js'
 import { renderBatchComment } from '../../src/report/batch-comment.js'
 import { fitSections, inertText, omittedNote, scenarioSection } from '../../src/report/batch-sections.js'
 import { renderBatchSummary } from '../../src/report/batch-summary.js'
-import { COMMENT_LIMIT_CHARS, COMMENT_TARGET_BYTES, commentMarker } from '../../src/report/comment.js'
+import { COMMENT_LIMIT_CHARS, COMMENT_TARGET_BYTES, commentFingerprint, commentMarker } from '../../src/report/comment.js'
 import { SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
 import { outcome } from './fixtures.js'
 import { count, unescapeHtml } from './html-helpers.js'
@@ -123,6 +123,62 @@ describe('renderBatchComment', () => {
 
   it('pings no one and links no issue', () => {
     expect(comment).not.toMatch(/@octocat|#12\b/)
+  })
+
+  describe('its fingerprint, on the second line', () => {
+    const fingerprintOf = (batch: BatchReport, runUrl?: string): string | undefined =>
+      commentFingerprint(renderBatchComment(batch, { header: 'voice agent', runUrl }))
+    const slower: BatchReport = {
+      ...small,
+      elapsedMs: small.elapsedMs + 61_000,
+      polls: small.polls + 9,
+      reports: small.reports.map(r => ({
+        ...r,
+        outcome: {
+          ...r.outcome,
+          elapsedMs: r.outcome.elapsedMs + 5000,
+          polls: r.outcome.polls + 3,
+          progressId: `${r.outcome.progressId}-again`
+        }
+      }))
+    }
+
+    it('is there', () => {
+      expect(comment.split('\n')[1]).toMatch(/^<!-- cekura-instructions-action content=[0-9a-f]{16} -->$/)
+      expect(fingerprintOf(small, RUN_URL)).toBeDefined()
+    })
+
+    it('is the same for another run of the same batch: other times, polls, progress ids and run', () => {
+      expect(renderBatchComment(slower, { header: 'voice agent', runUrl: `${RUN_URL}7` })).not.toBe(comment)
+      expect(fingerprintOf(slower, `${RUN_URL}7`)).toBe(fingerprintOf(small, RUN_URL))
+    })
+
+    it.each([
+      [
+        'a text',
+        {
+          reports: small.reports.map((r, i) =>
+            i === 0 ? { ...r, outcome: { ...r.outcome, instructions: `${r.outcome.instructions} More.` } } : r
+          )
+        }
+      ],
+      ['a status', { reports: small.reports.map(r => ({ ...r, outcome: { ...r.outcome, status: 'completed' as const, error: '' } })) }],
+      ['the request', { extraInstructions: 'Another request.' }],
+      ['the error', { error: 'Something else.' }]
+    ])('changes with %s', (_, change) => {
+      expect(fingerprintOf({ ...small, ...change }, RUN_URL)).not.toBe(fingerprintOf(small, RUN_URL))
+    })
+  })
+
+  it.each([
+    [undefined, 'later runs update this comment in place'],
+    ['update', 'later runs update this comment in place'],
+    ['recreate', 'later runs replace this comment with a new one'],
+    ['hide-and-recreate', 'later runs hide this comment as outdated and post a new one'],
+    ['delete', 'later runs delete this comment']
+  ] as const)('ends by saying what later runs do (comment-mode %s)', (mode, words) => {
+    const rendered = renderBatchComment(small, { header: '', runUrl: RUN_URL, ...(mode === undefined ? {} : { mode }) })
+    expect(rendered.endsWith(`; ${words}.</sub>\n`)).toBe(true)
   })
 
   it.each([

@@ -132,6 +132,12 @@ describe('runBatch', () => {
     ])
     expect(w.sim.stats.reads).toBe(4)
     expect(w.sim.stats.startOrder).toEqual([11, 12, 13, 14])
+    // A job started 40 s in had about the last 20 s of the step's minute, and says both.
+    for (const report of batch.reports.slice(2, 4)) {
+      expect(report.outcome.error).toMatch(
+        /^The job did not finish within the batch's timeout of 1m, of which it had the last 1\d(\.\d)?s \(last seen: /
+      )
+    }
     for (const report of batch.reports.slice(4)) {
       expect(report.outcome.progressId).toBe('')
       expect(report.outcome.polls).toBe(0)

@@ -334,6 +334,32 @@ describe('renderComment: texts', () => {
     expect(count(markdown, '<!--')).toBe(2)
   })
 
+  describe('the content fingerprint', () => {
+    const fingerprint = (outcomeOverrides: Partial<Outcome>, extra: Partial<Report> = {}, runUrl = RUN_URL) =>
+      commentFingerprint(renderComment(report(outcomeOverrides, extra), { ...CONTEXT, runUrl }))
+
+    it('ignores the time, the polls and the run link', () => {
+      expect(fingerprint({ elapsedMs: 5, polls: 1 })).toBe(fingerprint({ elapsedMs: 500_000, polls: 90 }, {}, `${RUN_URL}9`))
+    })
+
+    it('ignores the progress id of a job the run started, each run starting its own', () => {
+      const generate = { mode: 'generate' as const, agentId: 1, extraInstructions: 'Be brief.' }
+      expect(fingerprint({ progressId: 'first' }, generate)).toBe(fingerprint({ progressId: 'second' }, generate))
+    })
+
+    it('keeps the progress id in poll mode, where it is the input', () => {
+      expect(fingerprint({ progressId: 'first' }, { mode: 'poll' })).not.toBe(fingerprint({ progressId: 'second' }, { mode: 'poll' }))
+    })
+
+    it.each([
+      ['the text', { instructions: 'Another text.' }],
+      ['the status', { status: 'failed' as const, error: 'Boom.' }],
+      ['the expected outcome', { expectedOutcome: 'Another outcome.' }]
+    ])('changes with %s', (_, change) => {
+      expect(fingerprint(change)).not.toBe(fingerprint({}))
+    })
+  })
+
   it('shows the error of a failed run and no instructions', () => {
     const markdown = renderComment(
       report({ status: 'failed', instructions: '', error: 'Cekura reported the job as failed: @bot quota #5' }),

@@ -5,7 +5,7 @@
 import type { Verdict } from '../../src/cekura/answers.js'
 import type { CallOptions } from '../../src/cekura/client.js'
 import type { Outcome } from '../../src/base/types.js'
-import { pollUntilDone, preview, type PollSettings } from '../../src/wait/poll.js'
+import { pollUntilDone, preview, timeoutWords, type PollSettings } from '../../src/wait/poll.js'
 
 const START = 5_000_000
 
@@ -165,5 +165,17 @@ describe('lengths at the cut-off', () => {
     const exact = 'E'.repeat(2000)
     expect((await follow([{ kind: 'fatal', message: exact }])).outcome.error).toBe(exact)
     expect((await follow([{ kind: 'fatal', message: `${exact}F` }])).outcome.error).toBe(`${exact}… (2001 characters)`)
+  })
+})
+
+describe('timeoutWords: how long a job was given', () => {
+  it.each([
+    [10_000, undefined, '10s'],
+    [600_000, 600_000, '10m'],
+    // The first jobs of a batch start a few milliseconds into the step's timeout.
+    [599_996, 600_000, '10m'],
+    [252_000, 600_000, "the batch's timeout of 10m, of which it had the last 4m 12s"]
+  ])('%d ms of a whole %s reads %j', (timeoutMs, wholeTimeoutMs, words) => {
+    expect(timeoutWords(timeoutMs, wholeTimeoutMs)).toBe(words)
   })
 })

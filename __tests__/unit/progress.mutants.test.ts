@@ -16,7 +16,16 @@ describe('percentages', () => {
     expect(readProgress({ status: 'processing', ...fields }).percent).toBeCloseTo(percent, 9)
   })
 
-  it.each(['   ', '\t'])('a blank text (%j) is no percentage', value => {
+  it.each([
+    ['40%', 40],
+    [' 40 % ', 40],
+    ['0.4', 40],
+    ['12.5%', 12.5]
+  ])('a text %j is read as %d %%', (value, percent) => {
+    expect(readProgress({ status: 'processing', progress: value }).percent).toBe(percent)
+  })
+
+  it.each(['   ', '\t', ' % ', '%', '0x10', '1e2', 'Infinity', '40%%', '% 40'])('the text %j is no percentage', value => {
     expect(readProgress({ status: 'processing', progress: value }).percent).toBeUndefined()
   })
 

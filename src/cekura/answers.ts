@@ -55,10 +55,15 @@ const TLS_CERTIFICATE_CODES = new Set([
 ])
 
 /** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d\d:\d\d:\d\d\b/
+
 export function parseRetryAfter(value: string | undefined, nowEpochMs: number): number | undefined {
   if (value === undefined) return undefined
   const text = value.trim()
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  // Else an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`, or its two obsolete forms): a day's name and a
+  // time of day. Date.parse alone would read almost anything as some date (`abc 12` is in 2001).
+  if (!HTTP_DATE.test(text)) return undefined
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - nowEpochMs)

@@ -86,10 +86,16 @@ export function describeError(value: unknown, depth = 0): string | undefined {
   return stringifyJson(value)
 }
 
+/** A number as JSON gives it, or as text: `40`, `0.4`, `40%`, `40 %`. Anything else is no number. */
+function numberOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  const text = value.trim().replace(/\s*%$/, '')
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined
+}
+
 function percentOf(body: Json): number | undefined {
   for (const key of ['progress', 'percentage', 'percent', 'progress_percentage']) {
-    const value = body[key]
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value.replace('%', '')) : value
+    const number = numberOf(body[key])
     if (typeof number === 'number' && Number.isFinite(number) && number >= 0) {
       // A fraction (0.4) and a percentage (40) both occur in sibling endpoints.
       return key === 'progress' && number < 1 ? number * 100 : Math.min(number, 100)

@@ -109,6 +109,7 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
           // The job's own clock starts now (its polls are paced from its own start); the deadline is the batch's.
           startedAt: jobStart,
           timeoutMs: deadline - jobStart,
+          wholeTimeoutMs: spec.timeoutMs,
           pollIntervalMs: spec.pollIntervalMs,
           maxPollIntervalMs: spec.maxPollIntervalMs
         },

@@ -1,9 +1,8 @@
-import { formatDuration } from '../base/duration.js'
 import type { Job, Outcome, Report } from '../base/types.js'
 import type { CekuraApi, Scenario, StartedJob, TenantScope } from '../cekura/client.js'
 import { CekuraFailure } from '../cekura/failure.js'
 import { INPUT } from '../inputs.js'
-import { pollUntilDone } from '../wait/poll.js'
+import { pollUntilDone, timeoutWords } from '../wait/poll.js'
 
 /** Saving the text may run this far past the timeout: the job is done by then and its text is worth keeping. */
 export const APPLY_MIN_MS = 3000
@@ -21,6 +20,8 @@ export interface JobSpec {
   maxPollIntervalMs: number
   /** When the timeout started to run, on the `now` clock; the call's start by default. */
   startedAt?: number
+  /** The step's whole timeout, when this job has only the end of it (see PollSettings.wholeTimeoutMs). */
+  wholeTimeoutMs?: number | undefined
 }
 
 /** Everything runJob reaches outside itself. */
@@ -73,6 +74,7 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
         progressId: started.progressId,
         startedAt,
         timeoutMs: spec.timeoutMs,
+        wholeTimeoutMs: spec.wholeTimeoutMs,
         pollIntervalMs: spec.pollIntervalMs,
         maxPollIntervalMs: spec.maxPollIntervalMs,
         scope
@@ -130,7 +132,7 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
         {
           ...before,
           status: 'timed-out',
-          error: `The timeout (${formatDuration(spec.timeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
+          error: `The timeout (${timeoutWords(spec.timeoutMs, spec.wholeTimeoutMs)}) ran out before the job could be followed. ${failure.message} Raise the timeout input if Cekura needs longer.`
         },
         applied
       )

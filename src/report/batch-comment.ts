@@ -1,6 +1,6 @@
 import type { BatchReport } from '../job/batch.js'
 import { batchFacts, batchStatusLine, batchTable, fitSections, OMITTED_NOTE_BYTES, omittedNote } from './batch-sections.js'
-import { COMMENT_TARGET_BYTES, type CommentContext, commentHead, defang } from './comment.js'
+import { COMMENT_TARGET_BYTES, type CommentContext, commentFooter, commentHead, defang, fingerprinted, withoutRunFacts } from './comment.js'
 import { textSection } from './markdown.js'
 
 const REQUEST_BYTES = 4000
@@ -10,11 +10,17 @@ const LIMIT = 'GitHub limits a comment to 65,536 characters'
 
 /**
  * The pull-request comment for a batch, as Markdown: one comment for every scenario, led by the same
- * hidden marker as a single job's (so the comment-header rules are the same), with the table and one
+ * hidden marker and fingerprint line as a single job's (so the comment-header rules are the same, and an
+ * unchanged batch is not rewritten by comment-mode update), with the table and one
  * collapsed diff per scenario, within GitHub's limit. Sections that do not fit are named, with a
  * pointer to the job summary and the files. Pure: the caller posts it.
  */
 export function renderBatchComment(batch: BatchReport, context: CommentContext): string {
+  const neutral: BatchReport = { ...batch, elapsedMs: 0, polls: 0, reports: batch.reports.map(withoutRunFacts) }
+  return fingerprinted(renderBody(batch, context), renderBody(neutral, { ...context, runUrl: undefined }))
+}
+
+function renderBody(batch: BatchReport, context: CommentContext): string {
   const run = context.runUrl === undefined ? 'the workflow run' : `[the workflow run](${context.runUrl})`
 
   const head = commentHead(context, batchStatusLine(batch), batchFacts(batch, undefined), batch.error)
@@ -26,7 +32,7 @@ export function renderBatchComment(batch: BatchReport, context: CommentContext):
     })
   )
   head.push(`### Scenarios\n\n${batchTable(batch, ERROR_CHARS, defang)}`)
-  const footer = `<sub>Posted by the Cekura Scenario Instructions action from ${run}; later runs update this comment in place.</sub>\n`
+  const footer = commentFooter(run, context.mode)
 
   const used = Buffer.byteLength([...head, footer].join('\n'))
   const { sections, omitted } = fitSections(batch.reports, COMMENT_TARGET_BYTES - used - OMITTED_NOTE_BYTES, SECTION_BYTES, defang)

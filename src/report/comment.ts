@@ -196,11 +196,31 @@ const LATER_RUNS: Record<CommentMode, string> = {
  * hidden marker that finds it again and the fingerprint of its content. Pure: the caller posts it.
  */
 export function renderComment(report: Report, context: CommentContext): string {
-  // The same comment without the run's own facts: what a re-run compares to decide whether anything changed.
-  const { outcome } = report
-  const neutral = renderBody({ ...report, outcome: { ...outcome, elapsedMs: 0, polls: 0 } }, { ...context, runUrl: undefined })
-  const [marker, ...rest] = renderBody(report, context).split('\n')
+  return fingerprinted(renderBody(report, context), renderBody(withoutRunFacts(report), { ...context, runUrl: undefined }))
+}
+
+/**
+ * A report as every run of the same request would report it: no time taken, no polls, and no progress
+ * id when the run started the job (each run starts its own; in poll mode the id is the input).
+ */
+export function withoutRunFacts<T extends Report>(report: T): T {
+  const progressId = report.mode === 'poll' ? report.outcome.progressId : ''
+  return { ...report, outcome: { ...report.outcome, elapsedMs: 0, polls: 0, progressId } }
+}
+
+/**
+ * A comment with the fingerprint on its second line, after the marker. `neutral` is the same comment
+ * rendered without the run's own facts (withoutRunFacts, no run link): what a re-run compares to decide
+ * whether anything changed.
+ */
+export function fingerprinted(body: string, neutral: string): string {
+  const [marker, ...rest] = body.split('\n')
   return [marker, `<!-- ${MARKER_NAME} content=${digest(neutral)} -->`, ...rest].join('\n')
+}
+
+/** The comment's last line: who posted it, from which run, and what later runs do to it. */
+export function commentFooter(run: string, mode: CommentMode | undefined, job?: string): string {
+  return `<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${cellText(job)} of `}${run}; ${LATER_RUNS[mode ?? 'update']}.</sub>\n`
 }
 
 /**
@@ -264,9 +284,7 @@ function renderBody(report: Report, context: CommentContext): string {
       })
     )
   }
-  tail.push(
-    `<sub>Posted by the Cekura Scenario Instructions action from ${job === undefined ? '' : `job ${cellText(job)} of `}${run}; ${LATER_RUNS[context.mode ?? 'update']}.</sub>\n`
-  )
+  tail.push(commentFooter(run, context.mode, job))
 
   const body: string[] = [...head]
   if (outcome.status === 'completed') {

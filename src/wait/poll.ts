@@ -34,6 +34,11 @@ export interface PollSettings extends PollSchedule {
   startedAt?: number
   /** The tenant every progress request names, when one is known. */
   scope?: TenantScope | undefined
+  /**
+   * The step's whole timeout, when this job had only the end of it (a job of a batch started after
+   * others): the messages name both, so that neither reads as the timeout input.
+   */
+  wholeTimeoutMs?: number | undefined
 }
 /**
  * No request is sent with less time than this left: no answer could come back in time, and a timer that
@@ -71,6 +76,14 @@ function describe(progress: JobProgress): string {
   }
   if (progress.percent !== undefined) parts.push(`${Math.round(progress.percent)}%`)
   return parts.join(', ')
+}
+
+/** How long the job was given, as its time-out message says it: `10s`, or the batch's timeout and this job's share. */
+export function timeoutWords(timeoutMs: number, wholeTimeoutMs?: number): string {
+  const share = formatDuration(timeoutMs)
+  // The first jobs of a batch start a few milliseconds in: their share reads as the whole.
+  if (wholeTimeoutMs === undefined || formatDuration(wholeTimeoutMs) === share) return share
+  return `the batch's timeout of ${formatDuration(wholeTimeoutMs)}, of which it had the last ${share}`
 }
 
 /**
@@ -111,7 +124,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
         : `last seen: ${lastSeen}, after ${plural(polls, 'poll')}`
       return end(
         'timed-out',
-        `The job did not finish within ${formatDuration(settings.timeoutMs)} (${what}). Raise the timeout input if the job needs longer.`
+        `The job did not finish within ${timeoutWords(settings.timeoutMs, settings.wholeTimeoutMs)} (${what}). Raise the timeout input if the job needs longer.`
       )
     }
     return undefined
