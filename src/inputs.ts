@@ -45,13 +45,8 @@ const DECLARATIONS = {
   currentInstructions: { name: 'current-instructions', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
   currentInstructionsFile: { name: 'current-instructions-file', refused: { poll: STARTS_NOTHING, generate: NOT_IN_GENERATE } },
   scenarioId: { name: 'scenario-id' },
-  scenarioIds: {
-    name: 'scenario-ids',
-    refused: {
-      poll: STARTS_NOTHING,
-      generate: 'a batch improves the stored instructions of each scenario listed; it runs in mode improve only.'
-    }
-  },
+  // Other modes and the inputs a batch sets itself are refused by checkBatch, before the mode is chosen.
+  scenarioIds: { name: 'scenario-ids' },
   concurrency: { name: 'concurrency', default: '3' },
   requestBody: { name: 'request-body', refused: { poll: STARTS_NOTHING } },
   apply: { name: 'apply', default: 'false' },

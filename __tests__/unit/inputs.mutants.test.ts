@@ -222,3 +222,26 @@ describe('comment-header', () => {
     expect(parse({ ...key, 'progress-id': 'p', 'comment-header': 'staging run' }).commentHeader).toBe('staging run')
   })
 })
+
+describe('inputs a mode cannot run without: the whole message, which says what to give', () => {
+  it.each([
+    [
+      { ...key, mode: 'poll' },
+      "Input 'progress-id' is required in mode poll: the progress_id returned by the generate-instructions or improve_instructions call."
+    ],
+    [
+      { ...key, mode: 'generate', 'extra-instructions': 'x' },
+      "Input 'agent-id' is required in mode generate: the Cekura agent id (a whole number)."
+    ],
+    [
+      { ...key, mode: 'generate', 'agent-id': '1' },
+      "Input 'extra-instructions' is required in mode generate: what the new instructions should do, in plain words."
+    ],
+    [
+      { ...key, mode: 'improve', 'agent-id': '1', 'current-instructions': 'a' },
+      "Input 'extra-instructions' is required in mode improve: what the new instructions should do, in plain words."
+    ]
+  ])('%j', (inputs, message) => {
+    expect(failure(inputs)).toBe(message)
+  })
+})
