@@ -18,6 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REPORT = join(root, 'reports', 'mutation', 'mutation.json')
 const MIN_TOTAL = 90
 const MIN_MODULE = 80
+const PROPERTY_RUNS = '50'
 
 /** Found by a test: killed, or the test run hung (which a real change would make a test do too). */
 const DETECTED = new Set(['Killed', 'Timeout'])
@@ -45,7 +46,8 @@ function strykerNode() {
 if (!scoreOnly) {
   const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js')
   // Only unit tests run, so Jest's globalSetup need not build the bundle before each of Stryker's runs.
-  const env = { ...process.env, CEKURA_SKIP_BUNDLE: '1' }
+  // Property tests try at most PROPERTY_RUNS cases each (__tests__/support/property-runs.ts says why).
+  const env = { ...process.env, CEKURA_SKIP_BUNDLE: '1', CEKURA_PROPERTY_RUNS: PROPERTY_RUNS }
   const run = spawnSync(strykerNode(), [stryker, 'run', ...args], { cwd: root, stdio: 'inherit', env })
   if (run.status !== 0) {
     console.error(`mutate: stryker run ended with ${run.status ?? run.signal}`)

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { log, logLine, MAX_LINE_CHARS, maskSecret, useRedaction } from '../../src/base/log.js'
+import { runs } from '../support/property-runs.js'
 import { commandOf } from '../support/runner-commands.mjs'
 
 describe('logLine', () => {
@@ -77,7 +78,7 @@ describe('logLine', () => {
         expect(line).not.toMatch(/[\r\n]/)
         expect(commandOf(line)).toBeUndefined()
       }),
-      { numRuns: 2000 }
+      runs(2000)
     )
   })
 })

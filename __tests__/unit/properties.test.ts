@@ -18,6 +18,7 @@ import { renderSummary } from '../../src/report/summary.js'
 import { type Element, elements, renderTree, textOf, textOutside } from '../support/gfm.js'
 import { parseOutputFile } from '../support/run-action.mjs'
 import { secretFormIn } from '../support/leaks.mjs'
+import { runs } from '../support/property-runs.js'
 
 /** Pieces of Markdown, HTML and GitHub syntax that a renderer must keep inert. */
 const TOKENS = [
@@ -92,7 +93,7 @@ const hostile = fc.string({
   maxLength: 40
 })
 
-const RUNS = { numRuns: 400 }
+const RUNS = runs(400)
 
 /** The only elements in the tree, by tag name, in document order. */
 function tags(root: Parameters<typeof elements>[0]): string[] {
@@ -227,7 +228,7 @@ describe('the summary and the comment, with outside text everywhere', () => {
       fc.property(reports, fields => {
         expectInert(renderSummary(reportOf(fields), { apiHost: 'api.cekura.ai', instructionsFile: '/tmp/x.txt' }), [])
       }),
-      { numRuns: 200 }
+      runs(200)
     )
   })
 
@@ -236,7 +237,7 @@ describe('the summary and the comment, with outside text everywhere', () => {
       fc.property(reports, fields => {
         expectInert(renderComment(reportOf(fields), { header: fields.header, runUrl: RUN_URL }), [RUN_URL])
       }),
-      { numRuns: 200 }
+      runs(200)
     )
   })
 })
@@ -254,7 +255,7 @@ describe('durations', () => {
         const error = ms < 999.5 ? 0.5 : ms < 59_950 ? 50 : ms < 3_599_500 ? 550 : 60_000
         expect(Math.abs((parsed as number) - ms)).toBeLessThanOrEqual(error + 0.001)
       }),
-      { numRuns: 3000 }
+      runs(3000)
     )
   })
 })
@@ -282,7 +283,7 @@ describe('the progress reader and the answer classifier are total', () => {
       fc.property(bodies, body => {
         expect(['running', 'completed', 'failed', 'cancelled']).toContain(readProgress(body).state)
       }),
-      { numRuns: 500 }
+      runs(500)
     )
   })
 
@@ -306,7 +307,7 @@ describe('the progress reader and the answer classifier are total', () => {
           expect(['ok', 'transient', 'not-found', 'fatal']).toContain(verdict.kind)
         }
       ),
-      { numRuns: 500 }
+      runs(500)
     )
   })
 
@@ -325,7 +326,7 @@ describe('JSON of any depth', () => {
       fc.property(fc.jsonValue(), value => {
         expect(stringifyJson(value)).toBe(JSON.stringify(value))
       }),
-      { numRuns: 1000 }
+      runs(1000)
     )
   })
 
@@ -349,7 +350,7 @@ describe('JSON of any depth', () => {
         }) as unknown
         expect(stringifyJson(mapped)).toBe(JSON.stringify(expected))
       }),
-      { numRuns: 500 }
+      runs(500)
     )
     const mapped = mapJsonStrings(JSON.parse('{"__proto__": {"polluted": 1}, "constructor": "x"}'), text => text) as Record<string, unknown>
     expect(Object.getPrototypeOf(mapped)).toBeNull()
@@ -380,7 +381,7 @@ describe('redaction', () => {
         const shown = redactor(secret)(text)
         expect(secretFormIn(shown, secret)).toBeUndefined()
       }),
-      { numRuns: 2000 }
+      runs(2000)
     )
   })
 })
@@ -416,7 +417,7 @@ describe('GITHUB_OUTPUT', () => {
         // The file is UTF-8: a lone surrogate can only be written as U+FFFD.
         expect(read).toEqual(Object.fromEntries(list.map((value, index) => [`out-${index}`, Buffer.from(value).toString('utf8')])))
       }),
-      { numRuns: 500 }
+      runs(500)
     )
   })
 })
