@@ -2,7 +2,7 @@
 // fraction, blank percentages, and that the result holds only what the answer said (no key left
 // present but undefined, which a reader iterating the keys would see).
 
-import { readProgress } from '../../src/cekura/progress.js'
+import { describeError, MAX_WORD_CHARS, readProgress } from '../../src/cekura/progress.js'
 
 describe('percentages', () => {
   it.each([
@@ -75,5 +75,31 @@ describe('the result holds only what the answer said', () => {
       rawStatus: 'failed',
       error: 'LLM down'
     })
+  })
+})
+
+describe('status and stage words are cut at MAX_WORD_CHARS', () => {
+  it('keeps a word of exactly the limit, and cuts one character more with an ellipsis', () => {
+    const exact = 's'.repeat(MAX_WORD_CHARS)
+    expect(readProgress({ status: 'processing', stage: exact }).stage).toBe(exact)
+    expect(readProgress({ status: 'processing', stage: `${exact}t` }).stage).toBe(`${exact}…`)
+    expect(readProgress({ status: `${exact}t` }).rawStatus).toBe(`${exact}…`)
+  })
+})
+
+describe('describeError', () => {
+  it('shows numbers and booleans as text', () => {
+    expect(describeError(42)).toBe('42')
+    expect(describeError(false)).toBe('false')
+  })
+
+  it('looks four levels deep, then shows the rest as JSON', () => {
+    expect(describeError([[[['deep']]]])).toBe('deep')
+    expect(describeError([[[[['deeper']]]]])).toBe('["deeper"]')
+  })
+
+  it('reads a status with spaces or dashes as one with underscores', () => {
+    expect(readProgress({ status: 'In Progress' }).state).toBe('running')
+    expect(readProgress({ status: 'timed-out' }).state).toBe('failed')
   })
 })

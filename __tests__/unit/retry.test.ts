@@ -1,6 +1,7 @@
 import { FAULT_BUDGET_MS } from '../../src/cekura/fault-budget.js'
 import { CekuraFailure } from '../../src/cekura/failure.js'
-import { MIN_RETRY_TIME_MS, withRetries, type RetryContext, type Try } from '../../src/cekura/retry.js'
+import { REQUEST_TIMEOUT_MS } from '../../src/cekura/answers.js'
+import { MIN_RETRY_TIME_MS, requestTimeout, withRetries, type RetryContext, type Try } from '../../src/cekura/retry.js'
 
 // withRetries on a fake clock: sleeping moves the clock; each try takes `tryMs`.
 function harness(results: Array<Try<string>>, options: { deadlineMs?: number; tryMs?: number; random?: number } = {}) {
@@ -95,5 +96,32 @@ describe('withRetries', () => {
     const error = await failure(running)
     expect(error.kind).toBe('cancelled')
     expect(h.tries).toHaveLength(1)
+  })
+})
+
+describe('withRetries: the edges mutation testing found unpinned', () => {
+  it('gives each try what is left before the deadline, at most REQUEST_TIMEOUT_MS, and at least 1 ms', () => {
+    expect(requestTimeout({ deadline: 1_000_000, now: () => 0 })).toBe(REQUEST_TIMEOUT_MS)
+    expect(requestTimeout({ deadline: 10_000, now: () => 4000 })).toBe(6000)
+    expect(requestTimeout({ deadline: 10_000, now: () => 10_000 })).toBe(1)
+    expect(requestTimeout({ deadline: 10_000, now: () => 12_000 })).toBe(1)
+  })
+
+  it('ends a message with one full stop, whether the failure had one or not', async () => {
+    const withStop = harness([{ retry: new CekuraFailure('unavailable', 'Down.', 503) }], { deadlineMs: 500 })
+    expect((await failure(withStop.run())).message).toMatch(/^Down; it kept failing for 0ms \(1 try in a row\)\.$/)
+    const without = harness([{ retry: new CekuraFailure('unavailable', 'Down', 503) }], { deadlineMs: 500 })
+    expect((await failure(without.run())).message).toMatch(/^Down; it kept failing for 0ms \(1 try in a row\)\.$/)
+  })
+
+  it('starts no retry with exactly MIN_RETRY_TIME_MS left, and one with a millisecond more', async () => {
+    const exactly = harness([unavailable()], { deadlineMs: MIN_RETRY_TIME_MS })
+    const ended = await failure(exactly.run())
+    expect(ended.kind).toBe('timed-out')
+    expect(exactly.tries).toEqual([0])
+
+    const more = harness([unavailable(), { ok: 'done' }], { deadlineMs: MIN_RETRY_TIME_MS + 1 })
+    await expect(more.run()).resolves.toBe('done')
+    expect(more.tries).toHaveLength(2)
   })
 })
