@@ -28411,6 +28411,7 @@ function parseDuration(text) {
         total += Number(amount) * UNIT_MS[unit];
         index += whole.length;
         // Parts may stand apart, as formatDuration writes them (`1m 05s`).
+        // Stryker disable next-line EqualityOperator: the text is trimmed, so a space is never its last character
         if (value[index] === ' ' && index + 1 < value.length)
             index++;
     }
@@ -28774,6 +28775,7 @@ function mapJsonStrings(value, map) {
             copy = map(source);
         }
         else if (Array.isArray(source)) {
+            // Stryker disable next-line ArrayDeclaration: every index is filled in below, so the array's first length does not show
             const array = new Array(source.length);
             for (let i = source.length - 1; i >= 0; i--)
                 work.push({ source: source[i], target: array, key: i });
@@ -29680,6 +29682,7 @@ function createGate(clock) {
         },
         heard(answer) {
             const ms = holdFor(answer, epochNow());
+            // Stryker disable next-line EqualityOperator: a hold of 0 ms would end now, as no hold does
             if (ms !== undefined && ms > 0)
                 until = Math.max(until, clock.now() + ms);
         },

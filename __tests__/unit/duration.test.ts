@@ -99,3 +99,18 @@ describe('formatDuration at the edge of a second', () => {
     expect(formatDuration(999.6)).toBe('1s')
   })
 })
+
+describe('parts of a duration, together or apart', () => {
+  it.each([
+    ['1m30s', 90_000],
+    ['1m 30s', 90_000],
+    ['1h 02m', 3_720_000],
+    ['2m 0.5s', 120_500]
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  it('takes one space between parts, not two', () => {
+    expect(parseDuration('1m  30s')).toBeUndefined()
+  })
+})

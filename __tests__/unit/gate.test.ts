@@ -18,13 +18,25 @@ describe('holdFor', () => {
     ['503 with Retry-After as an HTTP date', answer(503, { 'retry-after': new Date(NOW + 4000).toUTCString() }), 4000],
     ['503 without Retry-After', answer(503), undefined],
     ['200 with Retry-After (pacing is not a limit)', answer(200, { 'retry-after': '5' }), undefined],
-    ['500', answer(500), undefined]
+    ['500', answer(500), undefined],
+    ['300 with Retry-After: 2 (not a 2xx)', answer(300, { 'retry-after': '2' }), 2000],
+    ['299 with Retry-After: 2', answer(299, { 'retry-after': '2' }), undefined],
+    ['199 with Retry-After: 2', answer(199, { 'retry-after': '2' }), 2000]
   ])('%s', (_name, given, expected) => {
     expect(holdFor(given, NOW)).toBe(expected)
   })
 })
 
 describe('createGate', () => {
+  it('is not held back by an answer that asks for no hold, or for none at all', () => {
+    const clock = virtualClock()
+    const gate = createGate({ now: clock.now, sleep: clock.sleep, epochNow: () => NOW })
+    gate.heard({ status: 200, headers: {}, body: '' })
+    gate.heard({ status: 503, headers: {}, body: '' })
+    gate.heard({ status: 503, headers: { 'retry-after': '0' }, body: '' })
+    expect(gate.heldFor()).toBe(0)
+  })
+
   it('lets requests go at once until an answer holds them back, then until that time', async () => {
     const clock = virtualClock()
     const gate = createGate({ now: clock.now, sleep: clock.sleep, epochNow: () => NOW })

@@ -21,7 +21,8 @@ describe('logLine', () => {
     ['x ##[error]y ##[set-output name=a]b', 'x ## [error]y ## [set-output name=a]b'],
     ['###[x]', '### [x]'],
     ['\u001b[2Kfake line', '\uFFFD[2Kfake line'],
-    ['plain text: kept as it is', 'plain text: kept as it is']
+    ['plain text: kept as it is', 'plain text: kept as it is'],
+    ['a::b only at the start', 'a::b only at the start']
   ])('shows %j as %j', (text, shown) => {
     expect(logLine(text)).toBe(shown)
   })
@@ -44,6 +45,19 @@ describe('logLine', () => {
     expect(logLine(`${'x'.repeat(MAX_LINE_CHARS - 2)}😀😀`)).toBe(
       `${'x'.repeat(MAX_LINE_CHARS - 2)}😀… (${MAX_LINE_CHARS + 2} characters in all)`
     )
+  })
+
+  it.each([
+    ['\ud800\udc00', 'the first'],
+    ['\udbff\udfff', 'the last']
+  ])('cuts before a pair of %s high surrogate (%s)', pair => {
+    const line = logLine(`${'x'.repeat(MAX_LINE_CHARS - 1)}${pair}`)
+    expect(line.startsWith(`${'x'.repeat(MAX_LINE_CHARS - 1)}…`)).toBe(true)
+  })
+
+  it('keeps a pair that ends exactly at the cap', () => {
+    const line = logLine(`${'x'.repeat(MAX_LINE_CHARS - 2)}😀y`)
+    expect(line.startsWith(`${'x'.repeat(MAX_LINE_CHARS - 2)}😀…`)).toBe(true)
   })
 
   it('never cuts a character in two', () => {

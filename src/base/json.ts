@@ -100,6 +100,7 @@ export function mapJsonStrings(value: unknown, map: (text: string) => string): u
     if (typeof source === 'string') {
       copy = map(source)
     } else if (Array.isArray(source)) {
+      // Stryker disable next-line ArrayDeclaration: every index is filled in below, so the array's first length does not show
       const array: unknown[] = new Array(source.length)
       for (let i = source.length - 1; i >= 0; i--) work.push({ source: source[i], target: array, key: i })
       copy = array
