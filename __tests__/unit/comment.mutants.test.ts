@@ -4,7 +4,7 @@
 
 import type { Report } from '../../src/base/types.js'
 import { commentMarker, renderComment, workflowRunUrl, type CommentContext } from '../../src/report/comment.js'
-import { outcome } from './fixtures.js'
+import { improveReport, outcome } from './fixtures.js'
 
 const RUN = 'https://github.com/o/r/actions/runs/9'
 
@@ -74,15 +74,7 @@ describe('the title', () => {
 })
 
 describe('the comment of an improve job', () => {
-  const report: Report = {
-    outcome: outcome({ instructions: 'Greet.\nAsk for a refund.\nHang up.', expectedOutcome: 'Agent refunds.' }),
-    mode: 'improve',
-    agentId: 12,
-    scenarioId: 34,
-    extraInstructions: 'Be angrier.',
-    currentInstructions: 'Greet.\nAsk for help.\nHang up.',
-    applied: true
-  }
+  const report = improveReport
   const context: CommentContext = { header: 'staging', runUrl: RUN }
 
   it('shows the table, the request, the instructions, what changed and the expected outcome, then the footer', () => {

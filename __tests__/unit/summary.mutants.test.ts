@@ -3,7 +3,7 @@
 
 import type { Report } from '../../src/base/types.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES, type SummaryContext } from '../../src/report/summary.js'
-import { outcome } from './fixtures.js'
+import { improveReport, outcome } from './fixtures.js'
 
 const CONTEXT: SummaryContext = { apiHost: 'api.cekura.ai', instructionsFile: '/tmp/cekura-instructions/p-1.txt' }
 /** GitHub drops a step summary over 1 MiB; ours stays 16 KiB under that. */
@@ -15,15 +15,7 @@ function parts(markdown: string): string[] {
 }
 
 describe('the summary of an improve job', () => {
-  const report: Report = {
-    outcome: outcome({ instructions: 'Greet.\nAsk for a refund.\nHang up.', expectedOutcome: 'Agent refunds.' }),
-    mode: 'improve',
-    agentId: 12,
-    scenarioId: 34,
-    extraInstructions: 'Be angrier.',
-    currentInstructions: 'Greet.\nAsk for help.\nHang up.',
-    applied: true
-  }
+  const report = improveReport
 
   it('shows the table, the request, the instructions, what changed and the expected outcome, in that order', () => {
     expect(parts(renderSummary(report, CONTEXT))).toEqual([
