@@ -52,8 +52,21 @@ describe('pacing on a 2xx answer', () => {
     expect(pacingOf(answer(200, running, { 'retry-after': '3', 'x-poll-interval': '9' }), NOW)).toEqual({ ms: 3000, header: 'Retry-After' })
   })
 
+  it.each([
+    ['3', 3000],
+    [' 12 ', 12_000],
+    ['0.25', 250]
+  ])('reads X-Poll-Interval %j as %d ms', (text, ms) => {
+    expect(parsePollInterval(text)).toBe(ms)
+  })
+
+  it.each(['3s', '1.', '.5', '2.5.1', '1e3', ''])('reads X-Poll-Interval %j as no pacing', text => {
+    expect(parsePollInterval(text)).toBeUndefined()
+  })
+
   it('has no pacing without a readable header', () => {
-    expect(classifyAnswer(answer(200, running), NOW)).toEqual({ kind: 'ok', body: { status: 'processing' } })
+    // No pacing key at all, not one that is undefined: the verdict is what the poll loop logs and keeps.
+    expect(classifyAnswer(answer(200, running), NOW)).toStrictEqual({ kind: 'ok', body: { status: 'processing' } })
     expect(pacingOf(answer(200, running, { 'x-poll-interval': 'soon', 'retry-after': 'later' }), NOW)).toBeUndefined()
     expect(parsePollInterval('-1')).toBeUndefined()
     expect(parsePollInterval(undefined)).toBeUndefined()
@@ -187,7 +200,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 01 Mar 2026 11:00:00 GMT', NOW)).toBe(0)
   })
 
-  it.each([undefined, '', 'soon', 'five'])('returns undefined for %j', text => {
+  it('reads a day name and time of day that make no date as no wait, not as NaN', () => {
+    expect(parseRetryAfter('Sun, 99 Foo 2026 12:00:30 GMT', NOW)).toBeUndefined()
+  })
+
+  it.each([undefined, '', 'soon', 'five', '5s', '.5'])('returns undefined for %j', text => {
     expect(parseRetryAfter(text, NOW)).toBeUndefined()
   })
 })

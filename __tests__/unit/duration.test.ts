@@ -113,4 +113,10 @@ describe('parts of a duration, together or apart', () => {
   it('takes one space between parts, not two', () => {
     expect(parseDuration('1m  30s')).toBeUndefined()
   })
+
+  it('reads spaces around the whole as nothing, and a space followed by no part as no duration', () => {
+    expect(parseDuration(' 1m 30s ')).toBe(90_000)
+    expect(parseDuration('1m ')).toBe(60_000)
+    expect(parseDuration('1m x')).toBeUndefined()
+  })
 })

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { formatDuration } from '../../src/base/duration.js'
 import { redactReport, redactor } from '../../src/base/redact.js'
-import { plural } from '../../src/base/text.js'
+import { errorMessage, oneLine, plural } from '../../src/base/text.js'
 import type { Report } from '../../src/base/types.js'
 import { instructionsFilePath } from '../../src/report/outputs.js'
 import { outcome } from './fixtures.js'
@@ -16,6 +16,22 @@ describe('plural', () => {
     expect(plural(0, 'poll')).toBe('0 polls')
     expect(plural(2, 'poll')).toBe('2 polls')
     expect(plural(2, 'try', 'tries')).toBe('2 tries')
+  })
+})
+
+describe('oneLine', () => {
+  it('folds each run of line breaks, with the space around it, into one space', () => {
+    expect(oneLine('first\r\n\n  second \n\tthird')).toBe('first second third')
+    expect(oneLine('no  break\there')).toBe('no  break\there')
+    expect(oneLine('\nedge\n')).toBe(' edge ')
+  })
+})
+
+describe('errorMessage', () => {
+  it('reads an Error, anything else, and what cannot be made text at all', () => {
+    expect(errorMessage(new Error('boom'))).toBe('boom')
+    expect(errorMessage('plain')).toBe('plain')
+    expect(errorMessage(Object.create(null))).toBe('[object Object]')
   })
 })
 

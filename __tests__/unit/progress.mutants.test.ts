@@ -20,12 +20,13 @@ describe('percentages', () => {
     ['40%', 40],
     [' 40 % ', 40],
     ['0.4', 40],
+    ['0.25', 25],
     ['12.5%', 12.5]
   ])('a text %j is read as %d %%', (value, percent) => {
     expect(readProgress({ status: 'processing', progress: value }).percent).toBe(percent)
   })
 
-  it.each(['   ', '\t', ' % ', '%', '0x10', '1e2', 'Infinity', '40%%', '% 40'])('the text %j is no percentage', value => {
+  it.each(['   ', '\t', ' % ', '%', '0x10', '1e2', 'Infinity', '40%%', '% 40', '4%0'])('the text %j is no percentage', value => {
     expect(readProgress({ status: 'processing', progress: value }).percent).toBeUndefined()
   })
 
@@ -69,6 +70,18 @@ describe('the result holds only what the answer said', () => {
     expect(readProgress({ status: 'failed' })).toStrictEqual({ state: 'failed', rawStatus: 'failed' })
   })
 
+  it('a job that waits for a person and says nothing', () => {
+    expect(readProgress({ status: 'needs_clarification' })).toStrictEqual({
+      state: 'failed',
+      rawStatus: 'needs_clarification',
+      waitsForPerson: true
+    })
+  })
+
+  it('a blank status is no unknown status', () => {
+    expect(readProgress({ status: '  ' })).toStrictEqual({ state: 'running', rawStatus: '  ' })
+  })
+
   it('a failed answer with an error', () => {
     expect(readProgress({ status: 'failed', error: { message: 'LLM down' } })).toStrictEqual({
       state: 'failed',
@@ -101,5 +114,8 @@ describe('describeError', () => {
   it('reads a status with spaces or dashes as one with underscores', () => {
     expect(readProgress({ status: 'In Progress' }).state).toBe('running')
     expect(readProgress({ status: 'timed-out' }).state).toBe('failed')
+    // A run of spaces and dashes is one underscore: `in_progress`, a running word, not an unknown one.
+    expect(readProgress({ status: 'In  Progress' })).toStrictEqual({ state: 'running', rawStatus: 'In  Progress' })
+    expect(readProgress({ status: 'in - progress' })).toStrictEqual({ state: 'running', rawStatus: 'in - progress' })
   })
 })

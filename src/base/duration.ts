@@ -32,9 +32,9 @@ export function parseDuration(text: string): number | undefined {
     seen.add(unit)
     total += Number(amount) * (UNIT_MS[unit] as number)
     index += whole.length
-    // Parts may stand apart, as formatDuration writes them (`1m 05s`).
-    // Stryker disable next-line EqualityOperator: the text is trimmed, so a space is never its last character
-    if (value[index] === ' ' && index + 1 < value.length) index++
+    // Parts may stand apart, as formatDuration writes them (`1m 05s`). The text is trimmed, so a space is
+    // never its last character: one is always followed by the next part (or by text that is no part).
+    if (value[index] === ' ') index++
   }
   return Math.round(total)
 }

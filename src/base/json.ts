@@ -20,7 +20,6 @@ function leaf(value: unknown): string | undefined {
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null'
     case 'boolean':
-      return value ? 'true' : 'false'
     case 'bigint':
       return String(value)
     case 'undefined':

@@ -82,6 +82,9 @@ export interface Redactor {
 export function redactor(...secrets: string[]): Redactor {
   const distinct = [...new Set(secrets.filter(secret => secret.length > 0))].sort((a, b) => b.length - a.length)
   if (distinct.length === 0) return Object.assign((text: string) => text, { maxFormLength: 0 })
+  // Longest form first, so a longer form is never cut short by a shorter one that begins it. Belt and braces:
+  // each secret's forms already follow the longer secrets', and a search found no pair where this changes the result.
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: see above
   const base64 = distinct.flatMap(base64Forms).sort((a, b) => b.length - a.length)
   const spelled = distinct.map(secret => Array.from(secret, characterPattern).join(''))
   const pattern = new RegExp([...base64.map(escapeRegExp), ...spelled].join('|'), 'g')
@@ -97,6 +100,7 @@ export function redactor(...secrets: string[]): Redactor {
  * the cut comes after the redaction, so no piece of a secret is left at the edge.
  */
 export function redactedHead(text: string, length: number, redact: Redactor): string {
+  // Stryker disable next-line MethodExpression: searching the head alone is the speed-up; the result is the same
   return redact(text.slice(0, length + redact.maxFormLength)).slice(0, length)
 }
 

@@ -11,7 +11,7 @@ export function errorMessage(error: unknown): string {
 
 /** Folds line breaks (and the space around them) into single spaces: for outputs and messages that must be one line. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ')
+  return text.replace(/\s*[\r\n]\s*/g, ' ')
 }
 
 /** `1 poll`, `2 polls`. */

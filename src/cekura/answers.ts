@@ -54,13 +54,19 @@ const TLS_CERTIFICATE_CODES = new Set([
   'CERT_REVOKED'
 ])
 
-/** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+/** A number of seconds as both pacing headers write it (`3`, `2.5`), in ms; undefined for anything else. */
+function secondsOf(text: string): number | undefined {
+  return /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : undefined
+}
+
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d\d:\d\d:\d\d\b/
 
+/** Reads Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, nowEpochMs: number): number | undefined {
   if (value === undefined) return undefined
   const text = value.trim()
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  const seconds = secondsOf(text)
+  if (seconds !== undefined) return seconds
   // Else an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`, or its two obsolete forms): a day's name and a
   // time of day. Date.parse alone would read almost anything as some date (`abc 12` is in 2001).
   if (!HTTP_DATE.test(text)) return undefined
@@ -71,8 +77,7 @@ export function parseRetryAfter(value: string | undefined, nowEpochMs: number): 
 
 /** X-Poll-Interval: a number of seconds; undefined when absent or unreadable. */
 export function parsePollInterval(value: string | undefined): number | undefined {
-  const text = value?.trim()
-  return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : undefined
+  return value === undefined ? undefined : secondsOf(value.trim())
 }
 
 /** The pacing a 2xx answer asks for: Retry-After first, then X-Poll-Interval. */

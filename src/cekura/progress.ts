@@ -72,6 +72,7 @@ function clipWord(text: string): string {
 export function describeError(value: unknown, depth = 0): string | undefined {
   if (value === null || value === undefined || value === '') return undefined
   if (typeof value === 'string') return value
+  // Stryker disable next-line ConditionalExpression: without it a number or boolean reaches stringifyJson, which writes it the same
   if (typeof value !== 'object') return String(value)
   if (depth >= MAX_ERROR_DEPTH) return stringifyJson(value)
   if (Array.isArray(value)) {

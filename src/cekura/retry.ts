@@ -29,7 +29,7 @@ export function requestTimeout(context: Pick<RetryContext, 'deadline' | 'now'>):
 
 /** The failure, saying how long the faults lasted and how many tries they took. */
 function withRun(failure: CekuraFailure, run: FaultRun, now: number): CekuraFailure {
-  const message = failure.message.replace(/\.?$/, '')
+  const message = failure.message.replace(/\.$/, '')
   return new CekuraFailure(failure.kind, `${message}; it kept failing ${run.describe(now)}.`, failure.status)
 }
 
