@@ -66,11 +66,15 @@ const clis: Cli[] = [
   }
 ]
 
-/** The options the parser compares arguments with, read from the source's CLI section. */
+/**
+ * The options the parser knows: the keys of the option tables in the fake's parseArgs, and the --help
+ * and -h that the shared parser (fake-cli.mjs) reads for every fake.
+ */
 function parsedOptions(file: string): string[] {
   const source = readFileSync(join(repoRoot, file), 'utf8')
-  const cli = source.slice(source.indexOf('function parseArgs'))
-  return [...new Set([...cli.matchAll(/\barg === '(-{1,2}[\w-]+)'/g)].map(m => m[1] ?? ''))].sort()
+  const cli = source.slice(source.indexOf('function parseArgs'), source.indexOf('await runFakeCli'))
+  const tabled = [...cli.matchAll(/'(--[\w-]+)': '\w+'/g)].map(m => m[1] ?? '')
+  return [...new Set([...tabled, '--help', '-h'])].sort()
 }
 
 /** The options --help lists, each with whether it takes a value. */

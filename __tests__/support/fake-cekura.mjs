@@ -123,8 +123,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
-import { realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { parseOptions, runFakeCli } from './fake-cli.mjs'
 
 /**
  * @typedef {object} RecordedRequest
@@ -1396,64 +1395,26 @@ options:
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ port: number, host: string, apiKey: string, startJob: string, organizationKey: boolean, verbose: boolean, help: boolean }} */
-  const args = {
-    port: 8787,
-    host: '127.0.0.1',
-    apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
-    startJob: CLI_START_JOB,
-    organizationKey: false,
-    verbose: false,
-    help: false
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    const value = () => {
-      const next = argv[++i]
-      if (next === undefined) throw new Error(`${arg} needs a value (--help lists the options)`)
-      return next
-    }
-    if (arg === '--port') args.port = Number(value())
-    else if (arg === '--host') args.host = value()
-    else if (arg === '--api-key') args.apiKey = value()
-    else if (arg === '--start-job') args.startJob = value()
-    else if (arg === '--verbose') args.verbose = true
-    else if (arg === '--organization-key') args.organizationKey = true
-    else if (arg === '--help' || arg === '-h') args.help = true
-    else
-      throw new Error(
-        `unknown argument ${arg}; usage: fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--organization-key] [--verbose] (--help lists the options)`
-      )
-  }
-  if (args.help) return args
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
-  return args
+  return parseOptions(argv, {
+    defaults: {
+      port: 8787,
+      host: '127.0.0.1',
+      apiKey: process.env.FAKE_CEKURA_API_KEY || DEFAULT_API_KEY,
+      startJob: CLI_START_JOB,
+      organizationKey: false,
+      verbose: false
+    },
+    values: { '--port': 'port', '--host': 'host', '--api-key': 'apiKey', '--start-job': 'startJob' },
+    flags: { '--organization-key': 'organizationKey', '--verbose': 'verbose' },
+    usage: `fake-cekura.mjs [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--start-job ${CLI_START_JOB}] [--organization-key] [--verbose]`
+  })
 }
 
-function isMain() {
-  if (!process.argv[1]) return false
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
-  let args
-  try {
-    args = parseArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error(String(error instanceof Error ? error.message : error))
-    process.exit(2)
-  }
-  if (args.help) {
-    process.stdout.write(CLI_USAGE)
-    process.exit(0)
-  }
-  let fake
-  try {
-    fake = await startFakeCekura({
+await runFakeCli(import.meta.url, {
+  parse: parseArgs,
+  help: CLI_USAGE,
+  async start(args) {
+    const fake = await startFakeCekura({
       port: args.port,
       host: args.host,
       apiKey: args.apiKey,
@@ -1461,21 +1422,11 @@ if (isMain()) {
       startJob: args.startJob,
       log: args.verbose ? line => console.error(`fake Cekura: ${line}`) : undefined
     })
-  } catch (error) {
-    console.error(String(error instanceof Error ? error.message : error))
-    process.exit(2)
+    console.log(`fake Cekura listening on ${fake.url}`)
+    for (const scenario of Object.values(DEMO_SCENARIOS)) {
+      console.log(`  scenario ${scenario.id} (agent ${String(scenario.agent)}): ${scenario.name}`)
+    }
+    console.log(`  jobs started by POST: ${args.startJob}`)
+    return fake
   }
-  console.log(`fake Cekura listening on ${fake.url}`)
-  for (const scenario of Object.values(DEMO_SCENARIOS)) {
-    console.log(`  scenario ${scenario.id} (agent ${String(scenario.agent)}): ${scenario.name}`)
-  }
-  console.log(`  jobs started by POST: ${args.startJob}`)
-  const stop = () => {
-    fake.close().then(
-      () => process.exit(0),
-      () => process.exit(1)
-    )
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-}
+})

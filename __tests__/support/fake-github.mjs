@@ -45,9 +45,10 @@
 // that came through a tunnel are recorded with `via: 'proxy'`.
 
 import { createServer } from 'node:http'
-import { readFileSync, realpathSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { TLSSocket } from 'node:tls'
 import { fileURLToPath } from 'node:url'
+import { parseOptions, runFakeCli } from './fake-cli.mjs'
 
 export const DEFAULT_TOKEN = 'ghs_fakeGitHubTokenForTests0123456789'
 export const BOT_LOGIN = 'github-actions[bot]'
@@ -617,80 +618,28 @@ options:
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ port: number, host: string, token: string, serverUrl: string, tls: boolean, forbid: string, help: boolean }} */
-  const args = {
-    port: 8788,
-    host: '127.0.0.1',
-    token: DEFAULT_TOKEN,
-    serverUrl: 'https://github.com',
-    tls: false,
-    forbid: 'none',
-    help: false
+  const args = parseOptions(argv, {
+    defaults: { port: 8788, host: '127.0.0.1', token: DEFAULT_TOKEN, serverUrl: 'https://github.com', tls: false, forbid: 'none' },
+    values: { '--port': 'port', '--host': 'host', '--token': 'token', '--server-url': 'serverUrl', '--forbid': 'forbid' },
+    flags: { '--tls': 'tls' },
+    usage: 'fake-github.mjs [--port 8788] [--host 127.0.0.1] [--token TOKEN] [--server-url URL] [--tls] [--forbid none|writes|all]'
+  })
+  if (!args.help && !['none', 'writes', 'all'].includes(args.forbid)) {
+    throw new Error(`--forbid must be none, writes or all, got '${args.forbid}'`)
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    const value = () => {
-      const next = argv[++i]
-      if (next === undefined) throw new Error(`${arg} needs a value (--help lists the options)`)
-      return next
-    }
-    if (arg === '--port') args.port = Number(value())
-    else if (arg === '--host') args.host = value()
-    else if (arg === '--token') args.token = value()
-    else if (arg === '--server-url') args.serverUrl = value()
-    else if (arg === '--tls') args.tls = true
-    else if (arg === '--forbid') args.forbid = value()
-    else if (arg === '--help' || arg === '-h') args.help = true
-    else
-      throw new Error(
-        `unknown argument ${arg}; usage: fake-github.mjs [--port 8788] [--host 127.0.0.1] [--token TOKEN] [--server-url URL] [--tls] [--forbid none|writes|all] (--help lists the options)`
-      )
-  }
-  if (args.help) return args
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535')
-  if (!['none', 'writes', 'all'].includes(args.forbid)) throw new Error(`--forbid must be none, writes or all, got '${args.forbid}'`)
   return args
 }
 
-function isMain() {
-  if (!process.argv[1]) return false
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
-  let args
-  try {
-    args = parseArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error(String(error instanceof Error ? error.message : error))
-    process.exit(2)
-  }
-  if (args.help) {
-    process.stdout.write(CLI_USAGE)
-    process.exit(0)
-  }
-  let fake
-  try {
-    fake = await startFakeGitHub({ port: args.port, host: args.host, token: args.token, serverUrl: args.serverUrl, tls: args.tls })
-  } catch (error) {
-    console.error(String(error instanceof Error ? error.message : error))
-    process.exit(2)
-  }
-  fake.forbid = /** @type {'none' | 'writes' | 'all'} */ (args.forbid)
-  console.log(`fake GitHub listening on ${fake.url}`)
-  console.log(
-    `  accepts the token ${args.token}${args.forbid === 'none' ? '' : `; answers 403 to ${args.forbid === 'all' ? 'every request' : 'POST and PATCH'}`}`
-  )
-  const stop = () => {
-    fake.close().then(
-      () => process.exit(0),
-      () => process.exit(1)
+await runFakeCli(import.meta.url, {
+  parse: parseArgs,
+  help: CLI_USAGE,
+  async start(args) {
+    const fake = await startFakeGitHub({ port: args.port, host: args.host, token: args.token, serverUrl: args.serverUrl, tls: args.tls })
+    fake.forbid = /** @type {'none' | 'writes' | 'all'} */ (args.forbid)
+    console.log(`fake GitHub listening on ${fake.url}`)
+    console.log(
+      `  accepts the token ${args.token}${args.forbid === 'none' ? '' : `; answers 403 to ${args.forbid === 'all' ? 'every request' : 'POST and PATCH'}`}`
     )
+    return fake
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-}
+})
