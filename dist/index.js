@@ -30902,15 +30902,15 @@ function batchResults(batch, fileOf) {
         };
     });
 }
-/**
- * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
- * file and last response) is empty: it is in `results` and the folder instead.
- */
 /** The project the batch's jobs ran in, when they name one and the same one; '' otherwise. */
 function batchProject(batch) {
     const projects = new Set(batch.reports.flatMap(report => (report.projectId === undefined ? [] : [report.projectId])));
     return projects.size === 1 ? String([...projects][0]) : '';
 }
+/**
+ * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
+ * file and last response) is empty: it is in `results` and the folder instead.
+ */
 function batchOutputValues(batch, results, instructionsDir) {
     return {
         [OUTPUT.status]: batch.status,
@@ -30928,6 +30928,28 @@ function batchOutputValues(batch, results, instructionsDir) {
         [OUTPUT.applied]: String(batch.applied),
         [OUTPUT.results]: JSON.stringify(results),
         [OUTPUT.instructionsDir]: instructionsDir
+    };
+}
+/** GitHub's most for one output: an expression that reads a larger one fails the step that uses it. */
+const OUTPUT_LIMIT_BYTES = 1_000_000;
+/** Where the whole of a value can be found when its output is too large to hold it. */
+const ELSEWHERE = {
+    [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`,
+    [OUTPUT.results]: `the folder the ${OUTPUT.instructionsDir} output names holds each scenario's text`
+};
+/**
+ * The value an output is set to: the value itself, or '' with a warning when it is over GitHub's limit
+ * for one output. Never a cut value: half a JSON text or half the instructions would pass for the whole.
+ */
+function fitOutput(name, value) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes <= OUTPUT_LIMIT_BYTES)
+        return { value };
+    const elsewhere = ELSEWHERE[name];
+    return {
+        value: '',
+        warning: `The ${name} output is left empty: it would hold ${bytes.toLocaleString('en-US')} bytes, more than ` +
+            `GitHub's ${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} for one output${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
     };
 }
 
@@ -31017,6 +31039,15 @@ function renderBatchSummary(batch, context) {
 
 /** The comment may take this long past the timeout, or after a cancel. */
 const COMMENT_GRACE_MS = 2500;
+/** Sets outputs with the secrets hidden, each within GitHub's size for one output (a warning says when one is not). */
+function outputSetter(redact) {
+    return (name, value) => {
+        const fitted = fitOutput(name, redact(value));
+        if (fitted.warning !== undefined)
+            log/* log */.Rm.warning(fitted.warning);
+        core.setOutput(name, fitted.value);
+    };
+}
 /**
  * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
  * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
@@ -31025,7 +31056,7 @@ const COMMENT_GRACE_MS = 2500;
 async function publish(report, context) {
     const { settings, redact, cancel } = context;
     const { outcome } = report;
-    const setOutput = (name, value) => core.setOutput(name, redact(value));
+    const setOutput = outputSetter(redact);
     const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION);
     try {
         (0,external_node_fs_.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
@@ -31056,7 +31087,7 @@ async function publish(report, context) {
  */
 async function publishBatch(batch, context) {
     const { settings, redact } = context;
-    const setOutput = (name, value) => core.setOutput(name, redact(value));
+    const setOutput = outputSetter(redact);
     const files = new Map();
     let dir = '';
     try {
@@ -31216,7 +31247,7 @@ async function follow(settings, redact, startedAt, cancel) {
             log: log/* log */.Rm.info,
             redact,
             // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-            onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
+            onStarted: id => outputSetter(redact)(OUTPUT.progressId, id)
         });
     }
     finally {

@@ -11,7 +11,7 @@ import { createGate } from './cekura/gate.js'
 import { INPUT, InputError, modeFromInputs, parseInputs, type Settings } from './inputs.js'
 import { type BatchReport, redactBatch, runBatch } from './job/batch.js'
 import { runJob } from './job/runner.js'
-import { publish, publishBatch, publishInputFailure } from './publish.js'
+import { outputSetter, publish, publishBatch, publishInputFailure } from './publish.js'
 import { OUTPUT } from './report/outputs.js'
 import { watchForCancel } from './wait/signals.js'
 
@@ -64,7 +64,7 @@ async function follow(settings: Settings, redact: Redactor, startedAt: number, c
         log: log.info,
         redact,
         // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-        onStarted: id => core.setOutput(OUTPUT.progressId, redact(id))
+        onStarted: id => outputSetter(redact)(OUTPUT.progressId, id)
       }
     )
   } finally {

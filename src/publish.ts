@@ -8,7 +8,15 @@ import type { Settings } from './inputs.js'
 import type { BatchReport } from './job/batch.js'
 import type { CommentContext } from './report/comment.js'
 
-import { batchOutputValues, batchResults, instructionsDirParent, instructionsFilePath, OUTPUT, outputValues } from './report/outputs.js'
+import {
+  batchOutputValues,
+  batchResults,
+  fitOutput,
+  instructionsDirParent,
+  instructionsFilePath,
+  OUTPUT,
+  outputValues
+} from './report/outputs.js'
 import { renderBatchSummary } from './report/batch-summary.js'
 import { renderSummary } from './report/summary.js'
 
@@ -30,6 +38,15 @@ export interface PublishContext {
 
 type SetOutput = (name: string, value: string) => void
 
+/** Sets outputs with the secrets hidden, each within GitHub's size for one output (a warning says when one is not). */
+export function outputSetter(redact: (text: string) => string): SetOutput {
+  return (name, value) => {
+    const fitted = fitOutput(name, redact(value))
+    if (fitted.warning !== undefined) log.warning(fitted.warning)
+    core.setOutput(name, fitted.value)
+  }
+}
+
 /**
  * Writes everything a (redacted) report leaves behind: outputs, the instructions file, the summary and
  * the comment. Returns the report the step ends with: the same one, or a cancelled one when the run
@@ -38,7 +55,7 @@ type SetOutput = (name: string, value: string) => void
 export async function publish(report: Report, context: PublishContext): Promise<Report> {
   const { settings, redact, cancel } = context
   const { outcome } = report
-  const setOutput: SetOutput = (name, value) => core.setOutput(name, redact(value))
+  const setOutput = outputSetter(redact)
   const file = instructionsFilePath(outcome.progressId || report.mode, process.env.RUNNER_TEMP, process.env.GITHUB_ACTION)
   try {
     mkdirSync(dirname(file), { recursive: true })
@@ -69,7 +86,7 @@ export async function publish(report: Report, context: PublishContext): Promise<
  */
 export async function publishBatch(batch: BatchReport, context: PublishContext): Promise<void> {
   const { settings, redact } = context
-  const setOutput: SetOutput = (name, value) => core.setOutput(name, redact(value))
+  const setOutput = outputSetter(redact)
   const files = new Map<number, string>()
   let dir = ''
   try {

@@ -213,6 +213,16 @@ describe('the job summary', () => {
     expect(result.code).toBe(0)
     expect(result.outputs.status).toBe('completed')
     expect(readFileSync(result.outputs['instructions-file'] ?? '', 'utf8')).toBe(HUGE_INSTRUCTIONS)
+    // Over GitHub's 1 MB for one output, the text and the last answer are left out whole (never cut),
+    // and the log says so, naming the file that holds the text.
+    expect(result.outputs.instructions).toBe('')
+    expect(result.outputs.result).toBe('')
+    const warnings = visibleLog(result).filter(line => /output is left empty/.test(line))
+    expect(warnings).toHaveLength(2)
+    expect(warnings.join('\n')).toMatch(/The instructions output is left empty: it would hold [\d,]+ bytes.*instructions-file/)
+    expect(warnings.join('\n')).toMatch(/The result output is left empty/)
+    expect(result.outputs['expected-outcome']).toBe('')
+    expect(result.outputs.polls).toBe('2')
     expect(Buffer.byteLength(result.summary)).toBeLessThan(1024 * 1024)
     // Visibly cut: a note says so (in whatever words) and names the file; what is shown is the text's start.
     const blocks = preBlocks(result.summary)

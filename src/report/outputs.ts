@@ -90,16 +90,16 @@ export function batchResults(batch: BatchReport, fileOf: (scenarioId: number) =>
   })
 }
 
-/**
- * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
- * file and last response) is empty: it is in `results` and the folder instead.
- */
 /** The project the batch's jobs ran in, when they name one and the same one; '' otherwise. */
 function batchProject(batch: BatchReport): string {
   const projects = new Set(batch.reports.flatMap(report => (report.projectId === undefined ? [] : [report.projectId])))
   return projects.size === 1 ? String([...projects][0]) : ''
 }
 
+/**
+ * Every output of a batch. What belongs to one job (its progress id, scenario, text, expected outcome,
+ * file and last response) is empty: it is in `results` and the folder instead.
+ */
 export function batchOutputValues(batch: BatchReport, results: BatchResult[], instructionsDir: string): Record<string, string> {
   return {
     [OUTPUT.status]: batch.status,
@@ -117,5 +117,30 @@ export function batchOutputValues(batch: BatchReport, results: BatchResult[], in
     [OUTPUT.applied]: String(batch.applied),
     [OUTPUT.results]: JSON.stringify(results),
     [OUTPUT.instructionsDir]: instructionsDir
+  }
+}
+
+/** GitHub's most for one output: an expression that reads a larger one fails the step that uses it. */
+export const OUTPUT_LIMIT_BYTES = 1_000_000
+
+/** Where the whole of a value can be found when its output is too large to hold it. */
+const ELSEWHERE: Partial<Record<string, string>> = {
+  [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`,
+  [OUTPUT.results]: `the folder the ${OUTPUT.instructionsDir} output names holds each scenario's text`
+}
+
+/**
+ * The value an output is set to: the value itself, or '' with a warning when it is over GitHub's limit
+ * for one output. Never a cut value: half a JSON text or half the instructions would pass for the whole.
+ */
+export function fitOutput(name: string, value: string): { value: string; warning?: string } {
+  const bytes = Buffer.byteLength(value, 'utf8')
+  if (bytes <= OUTPUT_LIMIT_BYTES) return { value }
+  const elsewhere = ELSEWHERE[name]
+  return {
+    value: '',
+    warning:
+      `The ${name} output is left empty: it would hold ${bytes.toLocaleString('en-US')} bytes, more than ` +
+      `GitHub's ${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} for one output${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
   }
 }
