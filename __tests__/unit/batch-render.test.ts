@@ -42,14 +42,20 @@ function batch(reports: Report[], apply = false): BatchReport {
   return summarise(reports, { apply, concurrency: 3, job: JOB }, 61_000)
 }
 
-const small = batch(
-  [
-    report(101, 'completed', { applied: true }),
-    report(102, 'failed', { error: HOSTILE, applied: false }),
-    report(103, 'timed-out', { applied: false })
-  ],
-  true
-)
+// What the tests render is built in each test (a beforeEach is part of it), never while Jest collects the
+// tests: mutation testing counts code run then as static, and runs the whole suite for each of its mutants.
+let small: BatchReport
+
+beforeEach(() => {
+  small = batch(
+    [
+      report(101, 'completed', { applied: true }),
+      report(102, 'failed', { error: HOSTILE, applied: false }),
+      report(103, 'timed-out', { applied: false })
+    ],
+    true
+  )
+})
 
 /** A batch no page can hold: `n` scenarios, each changing every one of its many long lines. */
 function huge(n: number, linesEach: number): BatchReport {
@@ -57,11 +63,12 @@ function huge(n: number, linesEach: number): BatchReport {
     Array.from({ length: n }, (_, i) => report(1000 + i, 'completed', { before: lines('old', linesEach), after: lines('new', linesEach) }))
   )
 }
-/** About 2.8 MB of diffs, made once for the summary and the comment. */
-const HUGE = huge(100, 200)
 
 describe('renderBatchSummary', () => {
-  const summary = renderBatchSummary(small, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/runner/cekura-instructions/batch-abc' })
+  let summary = ''
+  beforeEach(() => {
+    summary = renderBatchSummary(small, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/runner/cekura-instructions/batch-abc' })
+  })
 
   it('leads with the batch ending, the facts and the error, then one table in the order given', () => {
     expect(summary).toMatch(/^## Cekura scenario instructions: batch of 3 scenarios, ❌ failed$/m)
@@ -94,7 +101,7 @@ describe('renderBatchSummary', () => {
   })
 
   it('stays under 1 MiB with 100 scenarios of huge diffs, naming the sections that do not fit and where to look', () => {
-    const rendered = renderBatchSummary(HUGE, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/d' })
+    const rendered = renderBatchSummary(huge(100, 200), { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/d' })
     expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES)
     expect(count(rendered, /^\| 1\d{3} \|/m)).toBe(100)
     const shown = count(rendered, /<details><summary>Scenario/)
@@ -112,7 +119,10 @@ describe('renderBatchSummary', () => {
 })
 
 describe('renderBatchComment', () => {
-  const comment = renderBatchComment(small, { header: 'voice agent', runUrl: RUN_URL })
+  let comment = ''
+  beforeEach(() => {
+    comment = renderBatchComment(small, { header: 'voice agent', runUrl: RUN_URL })
+  })
 
   it('is one comment with the usual marker and header', () => {
     expect(comment.startsWith(commentMarker('voice agent'))).toBe(true)
@@ -128,20 +138,23 @@ describe('renderBatchComment', () => {
   describe('its fingerprint, on the second line', () => {
     const fingerprintOf = (batch: BatchReport, runUrl?: string): string | undefined =>
       commentFingerprint(renderBatchComment(batch, { header: 'voice agent', runUrl }))
-    const slower: BatchReport = {
-      ...small,
-      elapsedMs: small.elapsedMs + 61_000,
-      polls: small.polls + 9,
-      reports: small.reports.map(r => ({
-        ...r,
-        outcome: {
-          ...r.outcome,
-          elapsedMs: r.outcome.elapsedMs + 5000,
-          polls: r.outcome.polls + 3,
-          progressId: `${r.outcome.progressId}-again`
-        }
-      }))
-    }
+    let slower: BatchReport
+    beforeEach(() => {
+      slower = {
+        ...small,
+        elapsedMs: small.elapsedMs + 61_000,
+        polls: small.polls + 9,
+        reports: small.reports.map(r => ({
+          ...r,
+          outcome: {
+            ...r.outcome,
+            elapsedMs: r.outcome.elapsedMs + 5000,
+            polls: r.outcome.polls + 3,
+            progressId: `${r.outcome.progressId}-again`
+          }
+        }))
+      }
+    })
 
     it('is there', () => {
       expect(comment.split('\n')[1]).toMatch(/^<!-- cekura-instructions-action content=[0-9a-f]{16} -->$/)
@@ -153,20 +166,23 @@ describe('renderBatchComment', () => {
       expect(fingerprintOf(slower, `${RUN_URL}7`)).toBe(fingerprintOf(small, RUN_URL))
     })
 
-    it.each([
+    it.each<[string, (batch: BatchReport) => Partial<BatchReport>]>([
       [
         'a text',
-        {
-          reports: small.reports.map((r, i) =>
+        batch => ({
+          reports: batch.reports.map((r, i) =>
             i === 0 ? { ...r, outcome: { ...r.outcome, instructions: `${r.outcome.instructions} More.` } } : r
           )
-        }
+        })
       ],
-      ['a status', { reports: small.reports.map(r => ({ ...r, outcome: { ...r.outcome, status: 'completed' as const, error: '' } })) }],
-      ['the request', { extraInstructions: 'Another request.' }],
-      ['the error', { error: 'Something else.' }]
+      [
+        'a status',
+        batch => ({ reports: batch.reports.map(r => ({ ...r, outcome: { ...r.outcome, status: 'completed' as const, error: '' } })) })
+      ],
+      ['the request', () => ({ extraInstructions: 'Another request.' })],
+      ['the error', () => ({ error: 'Something else.' })]
     ])('changes with %s', (_, change) => {
-      expect(fingerprintOf({ ...small, ...change }, RUN_URL)).not.toBe(fingerprintOf(small, RUN_URL))
+      expect(fingerprintOf({ ...small, ...change(small) }, RUN_URL)).not.toBe(fingerprintOf(small, RUN_URL))
     })
   })
 
@@ -187,7 +203,7 @@ describe('renderBatchComment', () => {
     [12, 2000],
     [1, 20_000]
   ])('stays within the limit with %d scenarios of %d changed lines, naming what does not fit', (n, each) => {
-    const rendered = renderBatchComment(n === 100 && each === 200 ? HUGE : huge(n, each), { header: '', runUrl: RUN_URL })
+    const rendered = renderBatchComment(huge(n, each), { header: '', runUrl: RUN_URL })
     expect(rendered.length).toBeLessThanOrEqual(COMMENT_LIMIT_CHARS)
     expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(COMMENT_TARGET_BYTES)
     expect(count(rendered, /^\| 1\d{3} \|/m)).toBe(n)
@@ -205,11 +221,12 @@ describe('renderBatchComment', () => {
 
 describe('fitSections', () => {
   it('fills the room in order, a fair share each, and returns the ids of what does not fit', () => {
-    const { sections, omitted } = fitSections(HUGE.reports, 5000, 16_000)
+    const { reports } = huge(100, 200)
+    const { sections, omitted } = fitSections(reports, 5000, 16_000)
     const used = sections.reduce((sum, section) => sum + Buffer.byteLength(section) + 1, 0)
     expect(used).toBeLessThanOrEqual(5000)
     expect(sections.length).toBeGreaterThan(5)
-    expect(omitted).toEqual(HUGE.reports.slice(sections.length).map(report => report.scenarioId))
+    expect(omitted).toEqual(reports.slice(sections.length).map(report => report.scenarioId))
     const note = omittedNote(omitted, 'a test limit', 'Look elsewhere.')
     expect(note).toMatch(
       /^> \[!NOTE\]\n> Not shown here for lack of room \(a test limit\): the sections of scenarios 10\d\d, .* Look elsewhere\.\n$/
@@ -217,7 +234,7 @@ describe('fitSections', () => {
   })
 
   it('gives what a small section leaves to the ones after it', () => {
-    const reports = [report(1, 'completed'), ...HUGE.reports.slice(0, 2)]
+    const reports = [report(1, 'completed'), ...huge(2, 200).reports]
     const { sections, omitted } = fitSections(reports, 9000, 16_000)
     expect(omitted).toEqual([])
     // The first needs little of its third; the other two share the rest.
