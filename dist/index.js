@@ -28888,8 +28888,9 @@ function redactor(...secrets) {
  * the cut comes after the redaction, so no piece of a secret is left at the edge.
  */
 function redactedHead(text, length, redact) {
-    // Stryker disable next-line MethodExpression: searching the head alone is the speed-up; the result is the same
-    return redact(text.slice(0, length + redact.maxFormLength)).slice(0, length);
+    // Stryker disable next-line MethodExpression: searching the whole text gives the same head, only slower
+    const searched = text.slice(0, length + redact.maxFormLength);
+    return redact(searched).slice(0, length);
 }
 /** Redacts every string inside a JSON value, keys included, at any depth; objects come back without a prototype. */
 function redactJson(value, redact) {
@@ -29689,10 +29690,8 @@ function createGate(clock) {
             return clock.now() - start;
         },
         heard(answer) {
-            const ms = holdFor(answer, epochNow());
-            // Stryker disable next-line EqualityOperator,ConditionalExpression: a hold of 0 ms would end now, as no hold does; undefined > 0 is false too
-            if (ms !== undefined && ms > 0)
-                until = Math.max(until, clock.now() + ms);
+            // No hold is a hold that ends now: it never moves `until` past a later one.
+            until = Math.max(until, clock.now() + (holdFor(answer, epochNow()) ?? 0));
         },
         heldFor() {
             return Math.max(0, until - clock.now());
@@ -30173,15 +30172,13 @@ function describeError(value, depth = 0) {
         return undefined;
     if (typeof value === 'string')
         return value;
-    // Stryker disable next-line ConditionalExpression: without it a number or boolean reaches stringifyJson, which writes it the same
-    if (typeof value !== 'object')
-        return String(value);
     if (depth >= MAX_ERROR_DEPTH)
         return stringifyJson(value);
     if (Array.isArray(value)) {
         const parts = value.map(item => describeError(item, depth + 1)).filter((part) => part !== undefined);
         return parts.length > 0 ? parts.join('; ') : undefined;
     }
+    // A number or boolean has none of these keys: it ends as JSON writes it (`42`, `false`).
     const record = value;
     for (const key of ['message', 'detail', 'error', 'reason']) {
         const text = describeError(record[key], depth + 1);

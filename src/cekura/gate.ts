@@ -58,9 +58,8 @@ export function createGate(clock: GateClock): RequestGate {
       return clock.now() - start
     },
     heard(answer) {
-      const ms = holdFor(answer, epochNow())
-      // Stryker disable next-line EqualityOperator,ConditionalExpression: a hold of 0 ms would end now, as no hold does; undefined > 0 is false too
-      if (ms !== undefined && ms > 0) until = Math.max(until, clock.now() + ms)
+      // No hold is a hold that ends now: it never moves `until` past a later one.
+      until = Math.max(until, clock.now() + (holdFor(answer, epochNow()) ?? 0))
     },
     heldFor() {
       return Math.max(0, until - clock.now())

@@ -72,13 +72,12 @@ function clipWord(text: string): string {
 export function describeError(value: unknown, depth = 0): string | undefined {
   if (value === null || value === undefined || value === '') return undefined
   if (typeof value === 'string') return value
-  // Stryker disable next-line ConditionalExpression: without it a number or boolean reaches stringifyJson, which writes it the same
-  if (typeof value !== 'object') return String(value)
   if (depth >= MAX_ERROR_DEPTH) return stringifyJson(value)
   if (Array.isArray(value)) {
     const parts = value.map(item => describeError(item, depth + 1)).filter((part): part is string => part !== undefined)
     return parts.length > 0 ? parts.join('; ') : undefined
   }
+  // A number or boolean has none of these keys: it ends as JSON writes it (`42`, `false`).
   const record = value as Json
   for (const key of ['message', 'detail', 'error', 'reason']) {
     const text = describeError(record[key], depth + 1)
