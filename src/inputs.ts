@@ -354,7 +354,7 @@ function parseRequestBody(text: string): Record<string, unknown> {
 /** A list of scenario ids: whole numbers separated by commas, spaces or new lines, each once. */
 function scenarioIds(text: string): number[] {
   const name = INPUT.scenarioIds
-  const parts = text.split(/[\s,]+/).filter(part => part !== '')
+  const parts = text.split(/[\s,]/).filter(part => part !== '')
   const form = 'Cekura scenario ids (whole numbers such as 1234) separated by commas, spaces or new lines'
   if (parts.length === 0) throw new InputError(`Input '${name}' must list ${form}, got '${text}'.`)
   const bad = parts.find(part => !/^\d+$/.test(part) || Number(part) < 1 || !Number.isSafeInteger(Number(part)))

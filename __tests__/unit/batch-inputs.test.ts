@@ -62,6 +62,19 @@ describe('scenario-ids', () => {
     )
   })
 
+  it.each(['1e3', '0x1F', '1_000'])('refuses %j, which a number parser would read, but is not written as a whole number', bad => {
+    expect(failure({ [INPUT.scenarioIds]: `101 ${bad}` })).toMatch(new RegExp(`; '${bad}' is not one\\.$`))
+  })
+
+  it('quotes at most 40 characters of an id it refuses', () => {
+    const bad = `${'x'.repeat(40)}TAIL`
+    expect(failure({ [INPUT.scenarioIds]: bad })).toMatch(new RegExp(`; '${'x'.repeat(40)}' is not one\\.$`))
+  })
+
+  it('takes separators before, after and between, in any number', () => {
+    expect(parse({ [INPUT.scenarioIds]: ', 7,, 8 ,\n' }).scenarioIds).toEqual([7, 8])
+  })
+
   it('refuses a list of only separators', () => {
     expect(failure({ [INPUT.scenarioIds]: ' , ,' })).toMatch(/^Input 'scenario-ids' must list Cekura scenario ids/)
   })
@@ -73,14 +86,16 @@ describe('scenario-ids', () => {
   })
 
   it.each([
-    [INPUT.scenarioId, '9'],
-    [INPUT.progressId, 'p-1'],
-    [INPUT.currentInstructions, 'Old text.'],
-    [INPUT.currentInstructionsFile, 'old.txt']
-  ])('cannot be combined with %s', (input, value) => {
-    expect(failure({ [INPUT.scenarioIds]: '7 8', [input]: value })).toMatch(
-      new RegExp(`^Input 'scenario-ids' cannot be combined with '${input}': `)
-    )
+    [INPUT.scenarioId, '9', "a batch takes its scenarios from 'scenario-ids' only; list this one there too."],
+    [
+      INPUT.progressId,
+      'p-1',
+      "a batch starts one new job per scenario; follow a job started elsewhere in a step of its own, with 'progress-id' alone."
+    ],
+    [INPUT.currentInstructions, 'Old text.', "a batch improves each scenario's own stored instructions, read from Cekura."],
+    [INPUT.currentInstructionsFile, 'old.txt', "a batch improves each scenario's own stored instructions, read from Cekura."]
+  ])('cannot be combined with %s, saying why', (input, value, why) => {
+    expect(failure({ [INPUT.scenarioIds]: '7 8', [input]: value })).toBe(`Input 'scenario-ids' cannot be combined with '${input}': ${why}`)
   })
 
   it.each(['poll', 'generate', 'GENERATE'])('cannot be combined with mode %s', mode => {

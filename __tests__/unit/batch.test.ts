@@ -2,6 +2,7 @@
 // results, one deadline and one cancel for all, and how the batch's ending is summed up.
 import type { Job, Report, Status } from '../../src/base/types.js'
 import { CekuraFailure } from '../../src/cekura/failure.js'
+import { MIN_RETRY_TIME_MS } from '../../src/cekura/retry.js'
 import { type BatchPorts, type BatchSpec, batchError, redactBatch, runBatch, summarise } from '../../src/job/batch.js'
 import { type SimJob, simulatedCekura } from '../support/sim-cekura.mjs'
 import { virtualClock } from '../support/virtual-clock.mjs'
@@ -279,5 +280,140 @@ describe('redactBatch', () => {
     const redacted = redactBatch(batch, text => text.split(secret).join('***'))
     expect(JSON.stringify(redacted)).not.toContain(secret)
     expect(redacted.error).toBe('1 of 1 job failed: 1 (key *** refused)')
+  })
+})
+
+// The edges mutation testing found unpinned: what a job never started reports, the last moment a job
+// may start, what one job's log lines and start look like from outside, and which jobs pace the others.
+describe('runBatch, job by job', () => {
+  it('a job never started reports nothing but why: no time, no polls, no text, and applied false only under apply', async () => {
+    const w = world(() => ({ ms: 3000 }))
+    w.controller.abort()
+    const job = { ...JOB, agentId: 77 }
+    const applied = await w.run(spec([11], { apply: true, job }))
+    expect(applied.reports[0]).toStrictEqual({
+      mode: 'improve',
+      outcome: {
+        status: 'cancelled',
+        progressId: '',
+        instructions: '',
+        expectedOutcome: '',
+        error: 'The run was cancelled before this job was started.',
+        lastResponse: null,
+        polls: 0,
+        elapsedMs: 0
+      },
+      scenarioId: 11,
+      extraInstructions: JOB.extraInstructions,
+      agentId: 77,
+      applied: false
+    })
+    const plain = await w.run(spec([11]))
+    expect(Object.keys(plain.reports[0] ?? {}).sort()).toEqual(['extraInstructions', 'mode', 'outcome', 'scenarioId'])
+  })
+
+  it('starts a job with more than MIN_RETRY_TIME_MS left, and not one with exactly that', async () => {
+    const w = world(() => ({ ms: 500 }))
+    const timeoutMs = 600_000
+    const exactly = await w.run(spec([11], { timeoutMs, startedAt: w.clock.now() - (timeoutMs - MIN_RETRY_TIME_MS) }))
+    expect(exactly.reports[0]?.outcome.status).toBe('timed-out')
+    expect(exactly.reports[0]?.outcome.elapsedMs).toBe(0)
+    expect(w.sim.stats.requests).toBe(0)
+    const more = await w.run(spec([11], { timeoutMs, startedAt: w.clock.now() - (timeoutMs - MIN_RETRY_TIME_MS) + 1 }))
+    expect(more.reports[0]?.outcome.progressId).not.toBe('')
+    expect(w.sim.stats.starts).toBe(1)
+  })
+
+  it("counts the batch's time from the given start, not from when runBatch was called", async () => {
+    const w = world(() => ({ ms: 3000 }))
+    await w.clock.run(w.clock.sleep(10_000))
+    const batch = await w.run(spec([11], { startedAt: w.clock.now() - 4000 }))
+    // The job's own clock starts when it does; the batch's 4 s earlier.
+    expect(batch.elapsedMs).toBe((batch.reports[0]?.outcome.elapsedMs ?? Number.NaN) + 4000)
+  })
+
+  it("prefixes each of a job's log lines with its scenario, and tells onStarted which scenario started which job", async () => {
+    const w = world(() => ({ ms: 3000 }))
+    const lines: string[] = []
+    const started: Array<[number, string]> = []
+    w.ports.log = line => lines.push(line)
+    w.ports.onStarted = (scenarioId, progressId) => started.push([scenarioId, progressId])
+    const batch = await w.run(spec([11, 12]))
+    expect(lines.length).toBeGreaterThan(4)
+    for (const line of lines) expect(line).toMatch(/^Scenario 1[12]: \S/)
+    expect(started).toEqual(batch.reports.map(report => [report.scenarioId, report.outcome.progressId]))
+  })
+
+  it('a bug in one job is logged under its scenario, and its report keeps the time the job took to fail', async () => {
+    const w = world(() => ({ ms: 3000 }))
+    const lines: string[] = []
+    w.ports.log = line => lines.push(line)
+    w.ports.client = {
+      ...w.ports.client,
+      getScenario: async () => {
+        await w.clock.sleep(1500)
+        throw new TypeError('oops')
+      }
+    }
+    const batch = await w.run(spec([12]))
+    expect(lines).toContain('Scenario 12: Unexpected error in the action: oops')
+    expect(batch.reports[0]?.outcome).toMatchObject({ status: 'failed', elapsedMs: 1500, polls: 0 })
+  })
+
+  it('a completed job paces the polls of the jobs after it; a failed one does not', async () => {
+    const alone = await world(() => ({ ms: 20_000 })).run(spec([12], { concurrency: 1 }))
+    const lone = alone.reports[0]?.outcome
+    expect([lone?.polls, lone?.elapsedMs]).toEqual([6, 24_924])
+
+    // The job before ended about 20 s in: the next one waits that long, then polls often, and is seen
+    // done within a poll interval of its end, in two polls.
+    const afterCompleted = await world(() => ({ ms: 20_000 })).run(spec([11, 12], { concurrency: 1 }))
+    const paced = afterCompleted.reports[1]?.outcome
+    expect([paced?.polls, paced?.elapsedMs]).toEqual([2, 20_182])
+
+    const afterFailed = await world(id => (id === 11 ? { ms: 4000, fail: 'x' } : { ms: 20_000 })).run(spec([11, 12], { concurrency: 1 }))
+    const unpaced = afterFailed.reports[1]?.outcome
+    expect([unpaced?.polls, unpaced?.elapsedMs]).toEqual([6, 24_924])
+  })
+})
+
+describe('summarise and batchError, at their edges', () => {
+  const sum = (reports: Report[], apply: boolean) => summarise(reports, { apply, concurrency: 3, job: JOB }, 1234)
+
+  it('applied is false without apply even when every job says saved, and false for no jobs at all', () => {
+    expect(sum([report(1, 'completed', '', { applied: true })], false).applied).toBe(false)
+    expect(sum([], true).applied).toBe(false)
+    expect(sum([report(1, 'completed', '', { applied: true })], true).applied).toBe(true)
+  })
+
+  it('says "was" for one cancelled job and "were" for more', () => {
+    expect(batchError([report(1, 'cancelled', 'stop'), report(2, 'completed')], false)).toBe('1 of 2 jobs was cancelled: 1 (stop)')
+    expect(batchError([report(1, 'cancelled', 'stop'), report(2, 'cancelled', 'stop')], false)).toBe(
+      '2 of 2 jobs were cancelled: 1 (stop), 2 (stop)'
+    )
+  })
+
+  it('counts a completed job as not saved when it has an error, or when apply did not save it', () => {
+    expect(batchError([report(1, 'completed', '', { applied: false })], true)).toBe(
+      '1 of 1 job completed but was not saved: 1 (no error message)'
+    )
+    expect(batchError([report(1, 'completed', '', { applied: false })], false)).toBe('')
+    expect(batchError([report(1, 'completed', '', { applied: true })], true)).toBe('')
+    expect(batchError([report(1, 'completed', 'HTTP 500'), report(2, 'completed', 'HTTP 502')], false)).toBe(
+      '2 of 2 jobs completed but were not saved: 1 (HTTP 500), 2 (HTTP 502)'
+    )
+  })
+
+  it('names a job without a scenario id as ?, trims its error, and cuts it after 120 characters', () => {
+    const unnamed: Report = { mode: 'improve', outcome: outcome({ status: 'failed', error: '  boom  ' }) }
+    expect(batchError([unnamed], false)).toBe('1 of 1 job failed: ? (boom)')
+    const exact = 'e'.repeat(120)
+    expect(batchError([report(1, 'failed', exact)], false)).toBe(`1 of 1 job failed: 1 (${exact})`)
+    expect(batchError([report(1, 'failed', `${exact}f`)], false)).toBe(`1 of 1 job failed: 1 (${'e'.repeat(119)}…)`)
+  })
+
+  it('names exactly ten jobs of an ending without saying "and 0 more"', () => {
+    const reports = Array.from({ length: 10 }, (_, index) => report(index + 1, 'timed-out', 'slow'))
+    expect(batchError(reports, false)).toMatch(/^10 of 10 jobs timed out: 1 \(slow\), .*, 10 \(slow\)$/)
   })
 })

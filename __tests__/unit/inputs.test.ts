@@ -324,6 +324,7 @@ describe('comment-mode, pr-number and matrix', () => {
   it('take a pull request number, with or without #', () => {
     expect(parse({ [INPUT.prNumber]: '42' }).prNumber).toBe(42)
     expect(parse({ [INPUT.prNumber]: '#42' }).prNumber).toBe(42)
+    expect(parse({ [INPUT.prNumber]: '1' }).prNumber).toBe(1)
   })
 
   it.each(['0', '-1', '4.2', 'seven', '#', '1e3', '99999999999999999999'])('refuse pr-number %s', text => {

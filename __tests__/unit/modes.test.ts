@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
-import { InputError, parseInputs, type InputContext } from '../../src/inputs.js'
+import { InputError, modeFromInputs, parseInputs, type InputContext } from '../../src/inputs.js'
 
 const workspace = mkdtempSync(join(tmpdir(), 'modes-ws-'))
 mkdirSync(join(workspace, 'scenarios'))
@@ -51,6 +51,27 @@ describe('mode inference', () => {
     expect(message).toContain("'progress-id'")
     expect(message).toContain("'agent-id'")
     expect(message).toContain("'scenario-id'")
+  })
+})
+
+describe('modeFromInputs, for the outputs of a run whose inputs were refused', () => {
+  const reader = (given: Record<string, string>) => (name: string) => given[name] ?? ''
+
+  it('gives the mode the inputs name or imply, read as parseInputs reads them', () => {
+    expect(modeFromInputs(reader({ mode: ' Generate ' }))).toBe('generate')
+    expect(modeFromInputs(reader({ 'progress-id': 'p1' }))).toBe('poll')
+    expect(modeFromInputs(reader({ 'agent-id': '7' }))).toBe('generate')
+    expect(modeFromInputs(reader({ 'scenario-id': '42' }))).toBe('improve')
+  })
+
+  it('gives none, and throws nothing, when they say nothing or something invalid, or cannot be read', () => {
+    expect(modeFromInputs(reader({}))).toBeUndefined()
+    expect(modeFromInputs(reader({ mode: 'fly' }))).toBeUndefined()
+    expect(
+      modeFromInputs(() => {
+        throw new Error('unreadable')
+      })
+    ).toBeUndefined()
   })
 })
 

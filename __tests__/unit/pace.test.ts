@@ -16,6 +16,12 @@ describe('pacedWait', () => {
     expect(pacedWait(3000, 4321, [], SCHEDULE)).toBe(4321)
   })
 
+  it('at the very moment the window opens, polls on the shortest interval, not on a wait of nothing', () => {
+    const opens = WINDOW_LEAD * 8000
+    expect(pacedWait(opens, 20_000, ENDS, SCHEDULE)).toBe(SCHEDULE.pollIntervalMs)
+    expect(pacedWait(opens - 1, 20_000, ENDS, SCHEDULE)).toBe(Math.round(SCHEDULE.pollIntervalMs * (1 - JITTER)))
+  })
+
   it('before the window the ends foretell, waits once until it opens', () => {
     const opens = WINDOW_LEAD * 8000
     expect(pacedWait(0, 2500, ENDS, SCHEDULE)).toBe(opens)

@@ -179,3 +179,47 @@ describe('timeoutWords: how long a job was given', () => {
     expect(timeoutWords(timeoutMs, wholeTimeoutMs)).toBe(words)
   })
 })
+
+describe('edges found by a second round of mutation testing', () => {
+  it('a timeout before any answer came in time says no answer came yet', async () => {
+    const { outcome } = await follow([{ takesMs: 300, answer: ok({ status: 'processing' }) }], { timeoutMs: 200 })
+    expect(outcome.status).toBe('timed-out')
+    expect(outcome.error).toBe(
+      'The job did not finish within 200ms (last seen: no answer yet, after 1 poll). Raise the timeout input if the job needs longer.'
+    )
+  })
+
+  it('logs the status of a job that waits for a person on its own line before it ends', async () => {
+    const { logs } = await follow([ok({ status: 'needs_input' })])
+    expect(logs).toEqual(['[0ms] needs_input'])
+  })
+
+  it('names at most ten unknown status words, each cut at 80 characters, and each once', async () => {
+    const words = Array.from({ length: 12 }, (_, i) => `mulling-${i}-${'x'.repeat(100)}`)
+    const { outcome, logs } = await follow([
+      ...words.map(status => ok({ status })),
+      ok({ status: words[0] }),
+      ok({ status: 'done', instructions: 'Hi.' })
+    ])
+    const cut = words.slice(0, 10).map(word => word.slice(0, 80))
+    expect(outcome.unknownStatuses).toEqual(cut)
+    const named = logs.filter(line => line.includes('does not know'))
+    expect(named).toHaveLength(10)
+    expect(named[0]).toContain(`the status '${cut[0]}', which`)
+  })
+
+  it('says a server pace under the shortest wait was kept to it', async () => {
+    const paced: Verdict = { kind: 'ok', body: { status: 'processing' }, pacing: { ms: 200, header: 'X-Poll-Interval' } }
+    const { logs } = await follow([paced, ok({ status: 'done', instructions: 'Hi.' })])
+    expect(logs[0]).toBe('[0ms] processing; next poll in 1s; X-Poll-Interval asked for 200ms, kept to the shortest wait')
+  })
+
+  it('says for how long and how many tries the faults have lasted on each retry line', async () => {
+    const fault: Verdict = { kind: 'transient', reason: 'HTTP 503' }
+    const { logs } = await follow([fault, fault, ok({ status: 'done', instructions: 'Hi.' })])
+    expect(logs.slice(0, 2)).toEqual([
+      '[0ms] HTTP 503 (failing for 0ms (1 try in a row)); retry in 500ms',
+      '[500ms] HTTP 503 (failing for 500ms (2 tries in a row)); retry in 1s'
+    ])
+  })
+})

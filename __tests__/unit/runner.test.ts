@@ -1,6 +1,6 @@
 import { redactor } from '../../src/base/redact.js'
 import type { Job, Report } from '../../src/base/types.js'
-import type { CekuraApi, Scenario, StartMode } from '../../src/cekura/client.js'
+import type { CekuraApi, Scenario, StartedJob, StartMode } from '../../src/cekura/client.js'
 import { CekuraFailure, type FailureKind } from '../../src/cekura/failure.js'
 import { APPLY_MIN_MS, runJob, type JobPorts, type JobSpec } from '../../src/job/runner.js'
 import { nextPollDelay } from '../../src/wait/schedule.js'
@@ -94,7 +94,8 @@ function world(
     spec?: Partial<Omit<JobSpec, 'job'>>
     /** The progress answers; after them the job stays running. */
     progress?: Step[]
-    start?: Reply<string>
+    /** A progress id, or the whole answer (with the project the job runs in). */
+    start?: Reply<string | StartedJob>
     scenario?: Reply<Scenario>
     patch?: Reply<void>
     /** Called at each sleep before the clock moves; return true to end it early (as an abort does). */
@@ -143,7 +144,8 @@ function world(
   const client: CekuraApi = {
     async startJob(mode, body, callDeadline, fieldInputs) {
       w.calls.push({ method: 'startJob', at: clock.now(), mode, body: structuredClone(body), deadline: callDeadline, fieldInputs })
-      return { progressId: await answer(options.start ?? { ok: NEW_ID }) }
+      const started = await answer(options.start ?? { ok: NEW_ID })
+      return typeof started === 'string' ? { progressId: started } : started
     },
     async getScenario(id, callDeadline) {
       w.calls.push({ method: 'getScenario', at: clock.now(), id, deadline: callDeadline })
@@ -860,5 +862,97 @@ describe('runJob: the report', () => {
     expect(Object.keys(poll).sort()).toEqual(['mode', 'outcome', 'scenarioId'])
     const generate = await run(world(GENERATE))
     expect(Object.keys(generate).sort()).toEqual(['agentId', 'extraInstructions', 'mode', 'outcome'])
+  })
+})
+
+// The edges mutation testing found unpinned: the project a job runs in, what a cancel before the start
+// sends, the pace a batch gives, and the keys a report holds when a job ends before it was followed.
+describe('runJob: the project the job runs in', () => {
+  it.each<[string, number | undefined, number | undefined, number | undefined, boolean]>([
+    ['the answer names another project than the input: that one, saying so', 9, 3, 9, true],
+    ['the answer names the same project: no remark', 3, 3, 3, false],
+    ['only the answer names one: that one', 9, undefined, 9, false],
+    ['only the input names one: that one', undefined, 3, 3, false],
+    ['neither: none', undefined, undefined, undefined, false]
+  ])('%s', async (_name, answered, given, expected, remarked) => {
+    const w = world(GENERATE, {
+      spec: given === undefined ? {} : { projectId: given },
+      start: { ok: answered === undefined ? { progressId: NEW_ID } : { progressId: NEW_ID, projectId: answered } }
+    })
+    const report = await run(w)
+    expect(report.projectId).toBe(expected)
+    expect('projectId' in report).toBe(expected !== undefined)
+    expect(w.logs[0]).toBe(`Started the generate job: progress id ${NEW_ID}${answered === undefined ? '' : `, project ${answered}`}.`)
+    const remark = `Cekura started the job in project ${answered}, not in project ${given} (project-id); following it there.`
+    expect(w.logs.includes(remark)).toBe(remarked)
+    expect(w.logs).toContain(
+      expected === undefined
+        ? 'Progress requests name agent_id 42 as their tenant.'
+        : `Progress requests name project_id ${expected} as their tenant.`
+    )
+  })
+})
+
+describe('runJob: edges', () => {
+  it('a run cancelled before it starts sends nothing and says so', async () => {
+    const w = world(GENERATE)
+    w.controller.abort()
+    const report = await run(w)
+    expect(w.calls).toEqual([])
+    expect(report.outcome.status).toBe('cancelled')
+    expect(report.outcome.error).toBe('The run was cancelled. Nothing was sent to Cekura.')
+  })
+
+  it("follows the batch's pace between polls when it gives one", async () => {
+    const w = world(POLL, { progress: [RUNNING, RUNNING, completed({ instructions: NEW_TEXT })] })
+    const asked: Array<[number, number]> = []
+    w.ports.pace = (elapsedMs, waitMs) => {
+      asked.push([elapsedMs, waitMs])
+      return 7000
+    }
+    const report = await run(w)
+    expect(asked.length).toBe(2)
+    expect(w.sleeps.map(sleep => sleep.ms)).toEqual([7000, 7000])
+    expect(report.outcome.elapsedMs).toBe(14_000)
+  })
+
+  it('names the agent input by where the agent came from: agent-id when given, scenario-id when read', async () => {
+    const given = world(IMPROVE_GIVEN, { spec: { scenarioId: SCENARIO_ID } })
+    await run(given)
+    expect(only(callsTo(given, 'startJob')).fieldInputs?.agent).toBe('agent-id')
+    const read = world(IMPROVE_FROM_SCENARIO, { spec: { scenarioId: SCENARIO_ID } })
+    await run(read)
+    expect(only(callsTo(read, 'startJob')).fieldInputs?.agent).toBe('scenario-id')
+  })
+
+  it('sends no current_instructions, not even an empty one, for a generate job', async () => {
+    const w = world(GENERATE)
+    await run(w)
+    const start = only(callsTo(w, 'startJob'))
+    expect(Object.keys(start.body).sort()).toEqual(['agent', 'extra_instructions', 'name', 'personality'])
+    expect(Object.keys(start.fieldInputs ?? {})).not.toContain('current_instructions')
+  })
+
+  const refused = new CekuraFailure('fatal', 'Refused.')
+  it.each<[string, Partial<JobSpec>, Options, string[]]>([
+    [
+      'with apply and a scenario: applied false',
+      { apply: true, scenarioId: SCENARIO_ID },
+      { scenario: { fail: refused } },
+      ['applied', 'extraInstructions', 'mode', 'outcome', 'scenarioId']
+    ],
+    ['with apply but no scenario: no applied', { apply: true }, { start: { fail: refused } }, ['extraInstructions', 'mode', 'outcome']],
+    [
+      'with a scenario but no apply: no applied',
+      { scenarioId: SCENARIO_ID },
+      { scenario: { fail: refused } },
+      ['extraInstructions', 'mode', 'outcome', 'scenarioId']
+    ]
+  ])('a job that fails before it is followed: %s, and no text it never had', async (_name, spec, options, keys) => {
+    const report = await run(world(IMPROVE_FROM_SCENARIO, { spec, ...options }))
+    expect(Object.keys(report).sort()).toEqual(keys)
+    expect(report.outcome.status).toBe('failed')
+    expect(report.outcome.error).toBe('Refused.')
+    expect(report.applied).toBe(spec.apply === true && spec.scenarioId !== undefined ? false : undefined)
   })
 })

@@ -65,6 +65,7 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
   const startedAt = spec.startedAt ?? ports.now()
   const deadline = startedAt + spec.timeoutMs
   const ids = spec.scenarioIds
+  // Stryker disable next-line ArrayDeclaration: every index is filled in before the array is read
   const reports: Report[] = new Array(ids.length)
   let next = 0
   // When the completed jobs ended: they pace the polls of the others (pacedWait).
@@ -81,7 +82,7 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
   const one = async (scenarioId: number): Promise<Report> => {
     const jobStart = ports.now()
     if (ports.cancel.aborted) {
-      return notStarted(spec, scenarioId, 'cancelled', 'The run was cancelled before this job was started.', jobStart - startedAt)
+      return notStarted(spec, scenarioId, 'cancelled', 'The run was cancelled before this job was started.')
     }
     // A job started with less time than this left could not be followed: it would only be left running in Cekura.
     if (deadline - jobStart <= MIN_RETRY_TIME_MS) {
@@ -90,8 +91,7 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
         scenarioId,
         'timed-out',
         `The timeout (${formatDuration(spec.timeoutMs)}) ran out before this job was started: the jobs before it took the time. ` +
-          'Raise the timeout input, or the concurrency input to run more jobs at once.',
-        jobStart - startedAt
+          'Raise the timeout input, or the concurrency input to run more jobs at once.'
       )
     }
     const log = (line: string): void => ports.log(`Scenario ${scenarioId}: ${line}`)
@@ -120,7 +120,7 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
           pace
         }
       )
-      if (report.outcome.status === 'completed' && report.outcome.polls > 0) {
+      if (report.outcome.status === 'completed') {
         ends.push({ lowerMs: lastRunningMs, upperMs: report.outcome.elapsedMs })
       }
       return report
@@ -136,8 +136,11 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
   return Object.freeze(summarise(reports, spec, ports.now() - startedAt))
 }
 
-/** A job the batch never started, as a report like any other. */
-function notStarted(spec: BatchSpec, scenarioId: number, status: Status, error: string, elapsedMs: number): Report {
+/**
+ * A job the batch never started (or whose start threw), as a report like any other. Its time is the
+ * time it took to fail; a job never begun took none.
+ */
+function notStarted(spec: BatchSpec, scenarioId: number, status: Status, error: string, elapsedMs = 0): Report {
   const outcome: Outcome = {
     status,
     progressId: '',
@@ -146,7 +149,7 @@ function notStarted(spec: BatchSpec, scenarioId: number, status: Status, error: 
     error,
     lastResponse: null,
     polls: 0,
-    elapsedMs: status === 'failed' ? elapsedMs : 0
+    elapsedMs
   }
   return Object.freeze({
     mode: 'improve',

@@ -42,9 +42,6 @@ export interface JobPorts {
   pace?: (elapsedMs: number, waitMs: number) => number
 }
 
-/** Where in the job a failure happened; each phase ends in its own words. */
-type Phase = 'before-polling' | 'saving'
-
 /**
  * Does one job from start to end: reads the scenario when needed, starts the job, follows it and saves
  * the text. Never touches the runner, the environment or files; every ending, whatever went wrong, is
@@ -55,7 +52,8 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
   const deadline = startedAt + spec.timeoutMs
   let job = spec.job
   let outcome: Outcome | undefined
-  let phase: Phase = 'before-polling'
+  // The finished job being saved, once saving began: a failure then ends in its own words.
+  let saving: Outcome | undefined
   let projectId = spec.projectId
   const finish = (ending: Outcome, applied?: boolean): Report => Object.freeze(reportOf(job, spec, ending, applied, projectId))
 
@@ -64,7 +62,8 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
     if (ports.cancel.aborted) throw new CekuraFailure('cancelled', 'Nothing was sent to Cekura.')
     job = await fillFromScenario(job, spec.scenarioId, ports, deadline)
     // An agent read from the scenario came from scenario-id, like a text read from it.
-    const agentInput = spec.job.mode === 'improve' && spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId
+    // (A generate job always has its agent; a poll job starts nothing.)
+    const agentInput = spec.job.agentId === undefined ? INPUT.scenarioId : INPUT.agentId
     const started = await startJob(job, ports, deadline, agentInput)
     projectId = projectOf(started, spec.projectId, ports.log)
     const scope = tenantScope(projectId, job)
@@ -92,17 +91,17 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
     )
     if (!spec.apply || spec.scenarioId === undefined) return finish(outcome)
     if (outcome.status !== 'completed') return finish(outcome, false)
-    phase = 'saving'
+    saving = outcome
     await save(spec.scenarioId, outcome, ports, deadline)
     return finish(outcome, true)
   } catch (error) {
     if (!(error instanceof CekuraFailure)) throw error
-    return ended(error, phase, outcome)
+    return ended(error, saving)
   }
 
   /** The one place a failure becomes an ending. */
-  function ended(failure: CekuraFailure, at: Phase, followed: Outcome | undefined): Report {
-    if (at === 'saving' && followed !== undefined) {
+  function ended(failure: CekuraFailure, followed: Outcome | undefined): Report {
+    if (followed !== undefined) {
       const problem = `The instructions were produced but not saved: ${failure.message} The text is in the instructions output and the instructions-file.`
       const cancelled = failure.kind === 'cancelled' || ports.cancel.aborted
       return finish(
@@ -211,7 +210,8 @@ async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput:
     extra_instructions: INPUT.extraInstructions
   })
   for (const key of Object.keys(job.requestBody)) fieldInputs[key] = INPUT.requestBody
-  if (job.mode === 'improve' && job.currentInstructions !== undefined) {
+  // An improve job has its text by now: given, or read from the scenario.
+  if (job.mode === 'improve') {
     body.current_instructions = job.currentInstructions
     fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
   }

@@ -229,7 +229,7 @@ export async function pollUntilDone(settings: PollSettings, deps: PollDeps): Pro
       }
       waitMs = next
       deps.log(
-        `${at} ${verdict.reason} (${faults.describe(deps.now()).replace(/^for /, 'failing for ')}); ` +
+        `${at} ${verdict.reason} (failing ${faults.describe(deps.now())}); ` +
           `retry in ${formatDuration(waitMs)}${verdict.retryAfterMs !== undefined ? ' as Retry-After asks' : ''}`
       )
     }
@@ -247,6 +247,7 @@ function paced(pacing: Pacing, settings: PollSettings): number {
 
 function pacingNote(pacing: Pacing, waitMs: number): string {
   if (waitMs === pacing.ms) return `, as ${pacing.header} asks`
+  // Stryker disable next-line EqualityOperator: an equal wait was answered above
   const bound = waitMs < pacing.ms ? 'max-poll-interval' : 'the shortest wait'
   return `; ${pacing.header} asked for ${formatDuration(pacing.ms)}, kept to ${bound}`
 }
@@ -254,8 +255,10 @@ function pacingNote(pacing: Pacing, waitMs: number): string {
 /** The error of a job that waits for a person: what it asks, and what to do. */
 function waitsForPerson(progressId: string, progress: JobProgress, body: unknown, redact?: (text: string) => string): string {
   const said = progress.error !== undefined ? `: "${progress.error}"` : `; response: ${preview(body, redact)}`
+  // Stryker disable next-line LogicalOperator,StringLiteral: a job waiting for a person always comes with its status word; the fallback is defensive
+  const status = progress.rawStatus ?? 'needs_*'
   return (
-    `The Cekura job is waiting for a person (status ${progress.rawStatus ?? 'needs_*'})${said}. ` +
+    `The Cekura job is waiting for a person (status ${status})${said}. ` +
     'It cannot finish on its own: answer it in the Cekura dashboard, then follow it again with ' +
     `progress-id ${progressId} in poll mode, or start a new job with a clearer request.`
   )
