@@ -67,14 +67,16 @@ const clis: Cli[] = [
 ]
 
 /**
- * The options the parser knows: the keys of the option tables in the fake's parseArgs, and the --help
- * and -h that the shared parser (fake-cli.mjs) reads for every fake.
+ * The options the parser knows: the keys of the option tables in the fake's parseArgs, and what the
+ * shared parser (fake-cli.mjs) compares every argument with.
  */
 function parsedOptions(file: string): string[] {
   const source = readFileSync(join(repoRoot, file), 'utf8')
   const cli = source.slice(source.indexOf('function parseArgs'), source.indexOf('await runFakeCli'))
   const tabled = [...cli.matchAll(/'(--[\w-]+)': '\w+'/g)].map(m => m[1] ?? '')
-  return [...new Set([...tabled, '--help', '-h'])].sort()
+  const shared = readFileSync(join(repoRoot, '__tests__', 'support', 'fake-cli.mjs'), 'utf8')
+  const compared = [...shared.matchAll(/\barg === '(-{1,2}[\w-]+)'/g)].map(m => m[1] ?? '')
+  return [...new Set([...tabled, ...compared])].sort()
 }
 
 /** The options --help lists, each with whether it takes a value. */

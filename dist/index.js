@@ -28869,8 +28869,9 @@ function base64Forms(secret) {
  */
 function redactor(...secrets) {
     const distinct = [...new Set(secrets.filter(secret => secret.length > 0))].sort((a, b) => b.length - a.length);
-    if (distinct.length === 0)
-        return Object.assign((text) => text, { maxFormLength: 0 });
+    if (distinct.length === 0) {
+        return Object.assign((text) => text, { maxFormLength: 0, head: (text, length) => text.slice(0, length) });
+    }
     // Longest form first, so a longer form is never cut short by a shorter one that begins it. Belt and braces:
     // each secret's forms already follow the longer secrets', and a search found no pair where this changes the result.
     // Stryker disable next-line MethodExpression,ArithmeticOperator: see above
@@ -28880,17 +28881,21 @@ function redactor(...secrets) {
     // A character spelled the longest way: `\uXXXX` twice (a surrogate pair) or four %XX.
     const maxFormLength = Math.max(...distinct.map(secret => secret.length * 12));
     const redact = (text) => text.replace(pattern, REDACTED);
-    return Object.assign(redact, { maxFormLength });
-}
-/**
- * The start of `text`, at most `length` characters, with every secret hidden: only the start (and
- * room for one secret past it) is searched, so quoting the head of a 16 MiB answer stays cheap, and
- * the cut comes after the redaction, so no piece of a secret is left at the edge.
- */
-function redactedHead(text, length, redact) {
-    // Stryker disable next-line MethodExpression: searching the whole text gives the same head, only slower
-    const searched = text.slice(0, length + redact.maxFormLength);
-    return redact(searched).slice(0, length);
+    const head = (text, length) => {
+        // The text is kept by its own positions: a REDACTED shorter than the secret it hides must not pull
+        // text from past the cut (where a secret may be cut in two, and so not found) into the head.
+        const searched = text.slice(0, length + maxFormLength);
+        let shown = '';
+        let from = 0;
+        for (const match of searched.matchAll(pattern)) {
+            if (match.index >= length)
+                break;
+            shown += `${searched.slice(from, match.index)}${REDACTED}`;
+            from = match.index + match[0].length;
+        }
+        return `${shown}${searched.slice(from, length)}`.slice(0, length);
+    };
+    return Object.assign(redact, { maxFormLength, head });
 }
 /** Redacts every string inside a JSON value, keys included, at any depth; objects come back without a prototype. */
 function redactJson(value, redact) {
@@ -29836,7 +29841,7 @@ class CekuraClient {
         this.random = options.random ?? Math.random;
         this.now = options.now ?? (() => performance.now());
         const redact = options.redact ?? redactor(options.apiKey);
-        this.quote = (body, length) => redactedHead(body, length, redact);
+        this.quote = (body, length) => redact.head(body, length);
     }
     url(path) {
         return new URL(`${this.options.apiUrl}${path}`);
@@ -30499,7 +30504,6 @@ async function runJob(spec, ports) {
     const startedAt = spec.startedAt ?? ports.now();
     const deadline = startedAt + spec.timeoutMs;
     let job = spec.job;
-    let outcome;
     // The finished job being saved, once saving began: a failure then ends in its own words.
     let saving;
     let projectId = spec.projectId;
@@ -30517,7 +30521,7 @@ async function runJob(spec, ports) {
         const scope = tenantScope(projectId, job);
         if (scope)
             ports.log(`Progress requests name ${scope.param} ${scope.id} as their tenant.`);
-        outcome = await pollUntilDone({
+        const outcome = await pollUntilDone({
             progressId: started.progressId,
             startedAt,
             timeoutMs: spec.timeoutMs,
@@ -30650,8 +30654,8 @@ async function startJob(job, ports, deadline, agentInput) {
     });
     for (const key of Object.keys(job.requestBody))
         fieldInputs[key] = INPUT.requestBody;
-    // An improve job has its text by now: given, or read from the scenario.
-    if (job.mode === 'improve') {
+    // The text is optional: an improve job with agent-id alone (no text, no scenario) sends none.
+    if (job.mode === 'improve' && job.currentInstructions !== undefined) {
         body.current_instructions = job.currentInstructions;
         fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId;
     }
@@ -30751,8 +30755,8 @@ async function runBatch(spec, ports) {
     return Object.freeze(summarise(reports, spec, ports.now() - startedAt));
 }
 /**
- * A job the batch never started (or whose start threw), as a report like any other. Its time is the
- * time it took to fail; a job never begun took none.
+ * A job the batch never started (or whose run threw an error of ours), as a report like any other. Its
+ * time is the time it took to fail; a job never begun took none.
  */
 function notStarted(spec, scenarioId, status, error, elapsedMs = 0) {
     const outcome = {
@@ -30937,26 +30941,35 @@ function batchOutputValues(batch, results, instructionsDir) {
         [OUTPUT.instructionsDir]: instructionsDir
     };
 }
-/** GitHub's most for one output: an expression that reads a larger one fails the step that uses it. */
+/**
+ * GitHub's most for outputs (1 MB; a job's outputs together may hold no more): an expression that reads
+ * a larger value fails the step that uses it.
+ */
 const OUTPUT_LIMIT_BYTES = 1_000_000;
+/**
+ * The size GitHub counts: it measures outputs in UTF-16, two bytes a character; UTF-8 takes more for
+ * some text, so the larger of the two.
+ */
+function outputSize(value) {
+    return Math.max(2 * value.length, Buffer.byteLength(value, 'utf8'));
+}
 /** Where the whole of a value can be found when its output is too large to hold it. */
 const ELSEWHERE = {
-    [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`,
-    [OUTPUT.results]: `the folder the ${OUTPUT.instructionsDir} output names holds each scenario's text`
+    [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`
 };
 /**
  * The value an output is set to: the value itself, or '' with a warning when it is over GitHub's limit
  * for one output. Never a cut value: half a JSON text or half the instructions would pass for the whole.
  */
 function fitOutput(name, value) {
-    const bytes = Buffer.byteLength(value, 'utf8');
+    const bytes = outputSize(value);
     if (bytes <= OUTPUT_LIMIT_BYTES)
         return { value };
     const elsewhere = ELSEWHERE[name];
     return {
         value: '',
-        warning: `The ${name} output is left empty: it would hold ${bytes.toLocaleString('en-US')} bytes, more than ` +
-            `GitHub's ${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} for one output${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
+        warning: `The ${name} output is left empty: it would take ${bytes.toLocaleString('en-US')} bytes, more than the ` +
+            `${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} GitHub allows${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
     };
 }
 
@@ -31180,7 +31193,7 @@ async function cancelledLate(report, settings, setOutput) {
  * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
  * when the inputs tell it, applied is false, and the rest are empty.
  */
-function publishInputFailure(message, mode) {
+function publishInputFailure(message, mode, redact) {
     const values = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']));
     values[OUTPUT.status] = 'failed';
     values[OUTPUT.error] = (0,base_text/* oneLine */.TN)(message);
@@ -31188,8 +31201,9 @@ function publishInputFailure(message, mode) {
     values[OUTPUT.elapsedSeconds] = '0.0';
     values[OUTPUT.mode] = mode ?? '';
     values[OUTPUT.applied] = 'false';
+    const setOutput = outputSetter(redact);
     for (const [name, value] of Object.entries(values))
-        core.setOutput(name, value);
+        setOutput(name, value);
     log/* log */.Rm.failed(message);
 }
 
@@ -31244,6 +31258,7 @@ async function follow(settings, redact, startedAt, cancel) {
         ? `Following Cekura job ${job.progressId} at ${host} (${when}).`
         : `Starting a Cekura ${job.mode} job at ${host} (${when}).`);
     const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log/* log */.Rm.debug, cancel, redact });
+    const setOutput = outputSetter(redact);
     try {
         return await runJob({ ...settings, startedAt }, {
             client,
@@ -31254,7 +31269,7 @@ async function follow(settings, redact, startedAt, cancel) {
             log: log/* log */.Rm.info,
             redact,
             // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-            onStarted: id => outputSetter(redact)(OUTPUT.progressId, id)
+            onStarted: id => setOutput(OUTPUT.progressId, id)
         });
     }
     finally {
@@ -31342,11 +31357,11 @@ async function run() {
     catch (error) {
         const mode = modeFromInputs(name => core.getInput(name));
         if (error instanceof InputError) {
-            publishInputFailure(redact(error.message), mode);
+            publishInputFailure(redact(error.message), mode, redact);
         }
         else {
             // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode);
+            publishInputFailure(redact(`Unexpected error in the action: ${(0,base_text/* errorMessage */.gJ)(error)}`), mode, redact);
             if (error instanceof Error && error.stack)
                 log/* log */.Rm.debug(error.stack);
         }

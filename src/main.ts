@@ -52,6 +52,7 @@ async function follow(settings: Settings, redact: Redactor, startedAt: number, c
       : `Starting a Cekura ${job.mode} job at ${host} (${when}).`
   )
   const client = new CekuraClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, debug: log.debug, cancel, redact })
+  const setOutput = outputSetter(redact)
   try {
     return await runJob(
       { ...settings, startedAt },
@@ -64,7 +65,7 @@ async function follow(settings: Settings, redact: Redactor, startedAt: number, c
         log: log.info,
         redact,
         // Set at once, so a later step or a re-run can follow the same job even if this step is cut short.
-        onStarted: id => outputSetter(redact)(OUTPUT.progressId, id)
+        onStarted: id => setOutput(OUTPUT.progressId, id)
       }
     )
   } finally {
@@ -161,10 +162,10 @@ export async function run(): Promise<void> {
   } catch (error) {
     const mode = modeFromInputs(name => core.getInput(name))
     if (error instanceof InputError) {
-      publishInputFailure(redact(error.message), mode)
+      publishInputFailure(redact(error.message), mode, redact)
     } else {
       // Our own bug, not the user's: a clear one-line message rather than a stack trace.
-      publishInputFailure(redact(`Unexpected error in the action: ${errorMessage(error)}`), mode)
+      publishInputFailure(redact(`Unexpected error in the action: ${errorMessage(error)}`), mode, redact)
       if (error instanceof Error && error.stack) log.debug(error.stack)
     }
   }

@@ -180,7 +180,7 @@ async function cancelledLate(report: Report, settings: Settings, setOutput: SetO
  * read a value rather than nothing: status, error, polls and elapsed time say what happened, the mode
  * when the inputs tell it, applied is false, and the rest are empty.
  */
-export function publishInputFailure(message: string, mode: Mode | undefined): void {
+export function publishInputFailure(message: string, mode: Mode | undefined, redact: (text: string) => string): void {
   const values: Record<string, string> = Object.fromEntries(Object.values(OUTPUT).map(name => [name, '']))
   values[OUTPUT.status] = 'failed'
   values[OUTPUT.error] = oneLine(message)
@@ -188,6 +188,7 @@ export function publishInputFailure(message: string, mode: Mode | undefined): vo
   values[OUTPUT.elapsedSeconds] = '0.0'
   values[OUTPUT.mode] = mode ?? ''
   values[OUTPUT.applied] = 'false'
-  for (const [name, value] of Object.entries(values)) core.setOutput(name, value)
+  const setOutput = outputSetter(redact)
+  for (const [name, value] of Object.entries(values)) setOutput(name, value)
   log.failed(message)
 }

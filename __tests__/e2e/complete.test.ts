@@ -219,7 +219,7 @@ describe('the job summary', () => {
     expect(result.outputs.result).toBe('')
     const warnings = visibleLog(result).filter(line => /output is left empty/.test(line))
     expect(warnings).toHaveLength(2)
-    expect(warnings.join('\n')).toMatch(/The instructions output is left empty: it would hold [\d,]+ bytes.*instructions-file/)
+    expect(warnings.join('\n')).toMatch(/The instructions output is left empty: it would take [\d,]+ bytes.*instructions-file/)
     expect(warnings.join('\n')).toMatch(/The result output is left empty/)
     expect(result.outputs['expected-outcome']).toBe('')
     expect(result.outputs.polls).toBe('2')

@@ -1,6 +1,6 @@
 import { isAbsolute, join, sep } from 'node:path'
 import { tmpdir } from 'node:os'
-import { fitOutput, instructionsFilePath, OUTPUT, OUTPUT_LIMIT_BYTES, outputValues } from '../../src/report/outputs.js'
+import { fitOutput, instructionsFilePath, OUTPUT, OUTPUT_LIMIT_BYTES, outputSize, outputValues } from '../../src/report/outputs.js'
 import type { Outcome } from '../../src/base/types.js'
 
 const FILE = '/home/runner/work/_temp/cekura-instructions/p-1.txt'
@@ -149,30 +149,34 @@ describe('instructionsFilePath', () => {
 })
 
 describe('fitOutput', () => {
-  it('keeps a value of up to OUTPUT_LIMIT_BYTES bytes as it is, counting UTF-8 bytes, not characters', () => {
-    const exact = 'a'.repeat(OUTPUT_LIMIT_BYTES)
+  it('keeps a value GitHub counts at up to OUTPUT_LIMIT_BYTES as it is', () => {
+    // GitHub counts two bytes a character: half a million ASCII characters fit, one more does not.
+    const exact = 'a'.repeat(OUTPUT_LIMIT_BYTES / 2)
     expect(fitOutput(OUTPUT.result, exact)).toStrictEqual({ value: exact })
-    // 250,000 four-byte characters: 500,000 UTF-16 units, 1,000,000 bytes.
-    const emoji = '😀'.repeat(OUTPUT_LIMIT_BYTES / 4)
-    expect(fitOutput(OUTPUT.result, emoji)).toStrictEqual({ value: emoji })
+    expect(fitOutput(OUTPUT.result, `${exact}a`).value).toBe('')
     expect(fitOutput(OUTPUT.result, '')).toStrictEqual({ value: '' })
   })
 
-  it('leaves a larger value out whole, never cut, and says why and how large it was', () => {
-    const fitted = fitOutput(OUTPUT.result, `{"text":"${'é'.repeat(OUTPUT_LIMIT_BYTES / 2)}"}`)
-    expect(fitted.value).toBe('')
-    expect(fitted.warning).toBe(
-      "The result output is left empty: it would hold 1,000,011 bytes, more than GitHub's 1,000,000 for one output."
-    )
+  it('counts UTF-8 where it takes more: three bytes for a character of one UTF-16 unit', () => {
+    expect(outputSize('€')).toBe(3)
+    expect(outputSize('a')).toBe(2)
+    expect(outputSize('😀')).toBe(4)
+    const euros = '€'.repeat(OUTPUT_LIMIT_BYTES / 3 + 1)
+    expect(fitOutput(OUTPUT.result, euros).value).toBe('')
   })
 
-  it('names where the whole text is instead, for the outputs that have a file or folder', () => {
-    const big = 'x'.repeat(OUTPUT_LIMIT_BYTES + 1)
+  it('leaves a larger value out whole, never cut, and says why and how large it was', () => {
+    const fitted = fitOutput(OUTPUT.result, `{"text":"${'x'.repeat(OUTPUT_LIMIT_BYTES / 2)}"}`)
+    expect(fitted.value).toBe('')
+    expect(fitted.warning).toBe('The result output is left empty: it would take 1,000,022 bytes, more than the 1,000,000 GitHub allows.')
+  })
+
+  it('names where the whole text is instead, for the instructions', () => {
+    const big = 'x'.repeat(OUTPUT_LIMIT_BYTES)
     expect(fitOutput(OUTPUT.instructions, big).warning).toBe(
-      "The instructions output is left empty: it would hold 1,000,001 bytes, more than GitHub's 1,000,000 for one " +
-        'output; the file the instructions-file output names holds the whole text.'
+      'The instructions output is left empty: it would take 2,000,000 bytes, more than the 1,000,000 GitHub allows; ' +
+        'the file the instructions-file output names holds the whole text.'
     )
-    expect(fitOutput(OUTPUT.results, big).warning).toMatch(/; the folder the instructions-dir output names holds each scenario's text\.$/)
-    expect(fitOutput(OUTPUT.expectedOutcome, big).warning).toMatch(/for one output\.$/)
+    expect(fitOutput(OUTPUT.expectedOutcome, big).warning).toMatch(/GitHub allows\.$/)
   })
 })

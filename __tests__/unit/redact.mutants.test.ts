@@ -1,6 +1,6 @@
 // Redaction at the edges mutation testing found unpinned: each JSON escape, the `+` of a space, short
 // base64 pieces, the URL-safe alphabet, and the head of a long text cut after redaction, not before.
-import { base64Forms, REDACTED, redactedHead, redactor, type Redactor } from '../../src/base/redact.js'
+import { base64Forms, REDACTED, redactor, type Redactor } from '../../src/base/redact.js'
 
 describe('every spelling of each character', () => {
   it.each([
@@ -47,7 +47,7 @@ describe('base64', () => {
   })
 })
 
-describe('redactedHead', () => {
+describe('Redactor.head', () => {
   // Made in each test, not while Jest collects them: mutation testing would count the redactor as static.
   let redact: Redactor
   beforeEach(() => {
@@ -55,23 +55,38 @@ describe('redactedHead', () => {
   })
 
   it('is the whole text, redacted, when it is short', () => {
-    expect(redactedHead('a s3cret-value b', 100, redact)).toBe(`a ${REDACTED} b`)
+    expect(redact.head('a s3cret-value b', 100)).toBe(`a ${REDACTED} b`)
   })
 
   it('cuts after redacting, so no piece of a secret is left at the edge', () => {
-    expect(redactedHead('abc s3cret-value def', 6, redact)).toBe(`abc ${REDACTED.slice(0, 2)}`)
+    expect(redact.head('abc s3cret-value def', 6)).toBe(`abc ${REDACTED.slice(0, 2)}`)
   })
 
   it('searches past the cut for the longest form of the longest secret', () => {
     // Percent-encoded, the secret takes three times its length; it starts inside the head.
     const encoded = Array.from(Buffer.from('s3cret-value'), byte => `%${byte.toString(16)}`).join('')
     const text = `${'x'.repeat(10)}${encoded}${'y'.repeat(100_000)}`
-    expect(redactedHead(text, 12, redact)).toBe(`${'x'.repeat(10)}${REDACTED.slice(0, 2)}`)
+    expect(redact.head(text, 12)).toBe(`${'x'.repeat(10)}${REDACTED.slice(0, 2)}`)
     expect(redact.maxFormLength).toBe('s3cret-value'.length * 12)
   })
 
+  it('never shows a piece of a secret that a shorter REDACTED pulled from past the cut', () => {
+    // Thirty keys in a row: those that begin before the cut are hidden whole; the one cut in two by the
+    // searched window is past the cut, and stays out.
+    const key = 'sk_live_A1b2C3d4E5F6g7H8i9J0k1L2m3N4o5P6'
+    const own = redactor(key)
+    expect(own.head(key.repeat(30), 500)).toBe(REDACTED.repeat(13))
+    expect(own.head(`${'x'.repeat(495)}${key.repeat(30)}`, 500)).toBe(`${'x'.repeat(495)}${REDACTED}`)
+    expect(own.head(`ab${key}cd`, 100)).toBe(`ab${REDACTED}cd`)
+  })
+
+  it('without secrets is the first characters, as they are', () => {
+    expect(redactor().head('abcdef', 4)).toBe('abcd')
+    expect(redactor('').head('abcdef', 10)).toBe('abcdef')
+  })
+
   it('is empty for an empty text', () => {
-    expect(redactedHead('', 10, redact)).toBe('')
+    expect(redact.head('', 10)).toBe('')
     expect(redact('')).toBe('')
   })
 })

@@ -925,11 +925,17 @@ describe('runJob: edges', () => {
     expect(only(callsTo(read, 'startJob')).fieldInputs?.agent).toBe('scenario-id')
   })
 
-  it('sends no current_instructions, not even an empty one, for a generate job', async () => {
-    const w = world(GENERATE)
+  it.each<[string, Job]>([
+    ['a generate job', GENERATE],
+    [
+      'an improve job with an agent and no text or scenario',
+      { mode: 'improve', agentId: 42, extraInstructions: 'Shorter.', requestBody: {} }
+    ]
+  ])('sends no current_instructions, not even an undefined one, for %s', async (_name, job) => {
+    const w = world(job)
     await run(w)
     const start = only(callsTo(w, 'startJob'))
-    expect(Object.keys(start.body).sort()).toEqual(['agent', 'extra_instructions', 'name', 'personality'])
+    expect(Object.keys(start.body).filter(key => key.startsWith('current'))).toEqual([])
     expect(Object.keys(start.fieldInputs ?? {})).not.toContain('current_instructions')
   })
 

@@ -71,6 +71,12 @@ export interface Redactor {
   (text: string): string
   /** The most characters one occurrence of a secret can take in any form it is recognised in. */
   readonly maxFormLength: number
+  /**
+   * The start of `text`, at most `length` characters, with every secret hidden: a secret that begins
+   * before the cut is hidden whole, and nothing from past the cut is shown. Only the start (and room
+   * for one secret past it) is searched, so quoting the head of a 16 MiB answer stays cheap.
+   */
+  head(text: string, length: number): string
 }
 
 /**
@@ -81,7 +87,9 @@ export interface Redactor {
  */
 export function redactor(...secrets: string[]): Redactor {
   const distinct = [...new Set(secrets.filter(secret => secret.length > 0))].sort((a, b) => b.length - a.length)
-  if (distinct.length === 0) return Object.assign((text: string) => text, { maxFormLength: 0 })
+  if (distinct.length === 0) {
+    return Object.assign((text: string) => text, { maxFormLength: 0, head: (text: string, length: number) => text.slice(0, length) })
+  }
   // Longest form first, so a longer form is never cut short by a shorter one that begins it. Belt and braces:
   // each secret's forms already follow the longer secrets', and a search found no pair where this changes the result.
   // Stryker disable next-line MethodExpression,ArithmeticOperator: see above
@@ -91,18 +99,20 @@ export function redactor(...secrets: string[]): Redactor {
   // A character spelled the longest way: `\uXXXX` twice (a surrogate pair) or four %XX.
   const maxFormLength = Math.max(...distinct.map(secret => secret.length * 12))
   const redact = (text: string): string => text.replace(pattern, REDACTED)
-  return Object.assign(redact, { maxFormLength })
-}
-
-/**
- * The start of `text`, at most `length` characters, with every secret hidden: only the start (and
- * room for one secret past it) is searched, so quoting the head of a 16 MiB answer stays cheap, and
- * the cut comes after the redaction, so no piece of a secret is left at the edge.
- */
-export function redactedHead(text: string, length: number, redact: Redactor): string {
-  // Stryker disable next-line MethodExpression: searching the whole text gives the same head, only slower
-  const searched = text.slice(0, length + redact.maxFormLength)
-  return redact(searched).slice(0, length)
+  const head = (text: string, length: number): string => {
+    // The text is kept by its own positions: a REDACTED shorter than the secret it hides must not pull
+    // text from past the cut (where a secret may be cut in two, and so not found) into the head.
+    const searched = text.slice(0, length + maxFormLength)
+    let shown = ''
+    let from = 0
+    for (const match of searched.matchAll(pattern)) {
+      if (match.index >= length) break
+      shown += `${searched.slice(from, match.index)}${REDACTED}`
+      from = match.index + match[0].length
+    }
+    return `${shown}${searched.slice(from, length)}`.slice(0, length)
+  }
+  return Object.assign(redact, { maxFormLength, head })
 }
 
 /** Redacts every string inside a JSON value, keys included, at any depth; objects come back without a prototype. */

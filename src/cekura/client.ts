@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http'
 import { HttpClient } from '@actions/http-client'
 import { stringifyJson } from '../base/json.js'
-import { type Redactor, redactedHead, redactor } from '../base/redact.js'
+import { type Redactor, redactor } from '../base/redact.js'
 import { sleep } from '../base/sleep.js'
 import { errorMessage } from '../base/text.js'
 import { USER_AGENT } from '../base/version.js'
@@ -107,7 +107,7 @@ export class CekuraClient implements CekuraApi {
     this.random = options.random ?? Math.random
     this.now = options.now ?? (() => performance.now())
     const redact = options.redact ?? redactor(options.apiKey)
-    this.quote = (body, length) => redactedHead(body, length, redact)
+    this.quote = (body, length) => redact.head(body, length)
   }
 
   url(path: string): URL {

@@ -137,8 +137,8 @@ export async function runBatch(spec: BatchSpec, ports: BatchPorts): Promise<Batc
 }
 
 /**
- * A job the batch never started (or whose start threw), as a report like any other. Its time is the
- * time it took to fail; a job never begun took none.
+ * A job the batch never started (or whose run threw an error of ours), as a report like any other. Its
+ * time is the time it took to fail; a job never begun took none.
  */
 function notStarted(spec: BatchSpec, scenarioId: number, status: Status, error: string, elapsedMs = 0): Report {
   const outcome: Outcome = {

@@ -51,7 +51,6 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
   const startedAt = spec.startedAt ?? ports.now()
   const deadline = startedAt + spec.timeoutMs
   let job = spec.job
-  let outcome: Outcome | undefined
   // The finished job being saved, once saving began: a failure then ends in its own words.
   let saving: Outcome | undefined
   let projectId = spec.projectId
@@ -68,7 +67,7 @@ export async function runJob(spec: JobSpec, ports: JobPorts): Promise<Report> {
     projectId = projectOf(started, spec.projectId, ports.log)
     const scope = tenantScope(projectId, job)
     if (scope) ports.log(`Progress requests name ${scope.param} ${scope.id} as their tenant.`)
-    outcome = await pollUntilDone(
+    const outcome = await pollUntilDone(
       {
         progressId: started.progressId,
         startedAt,
@@ -210,8 +209,8 @@ async function startJob(job: Job, ports: JobPorts, deadline: number, agentInput:
     extra_instructions: INPUT.extraInstructions
   })
   for (const key of Object.keys(job.requestBody)) fieldInputs[key] = INPUT.requestBody
-  // An improve job has its text by now: given, or read from the scenario.
-  if (job.mode === 'improve') {
+  // The text is optional: an improve job with agent-id alone (no text, no scenario) sends none.
+  if (job.mode === 'improve' && job.currentInstructions !== undefined) {
     body.current_instructions = job.currentInstructions
     fieldInputs.current_instructions = job.currentInstructionsInput ?? INPUT.scenarioId
   }

@@ -120,13 +120,23 @@ export function batchOutputValues(batch: BatchReport, results: BatchResult[], in
   }
 }
 
-/** GitHub's most for one output: an expression that reads a larger one fails the step that uses it. */
+/**
+ * GitHub's most for outputs (1 MB; a job's outputs together may hold no more): an expression that reads
+ * a larger value fails the step that uses it.
+ */
 export const OUTPUT_LIMIT_BYTES = 1_000_000
+
+/**
+ * The size GitHub counts: it measures outputs in UTF-16, two bytes a character; UTF-8 takes more for
+ * some text, so the larger of the two.
+ */
+export function outputSize(value: string): number {
+  return Math.max(2 * value.length, Buffer.byteLength(value, 'utf8'))
+}
 
 /** Where the whole of a value can be found when its output is too large to hold it. */
 const ELSEWHERE: Partial<Record<string, string>> = {
-  [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`,
-  [OUTPUT.results]: `the folder the ${OUTPUT.instructionsDir} output names holds each scenario's text`
+  [OUTPUT.instructions]: `the file the ${OUTPUT.instructionsFile} output names holds the whole text`
 }
 
 /**
@@ -134,13 +144,13 @@ const ELSEWHERE: Partial<Record<string, string>> = {
  * for one output. Never a cut value: half a JSON text or half the instructions would pass for the whole.
  */
 export function fitOutput(name: string, value: string): { value: string; warning?: string } {
-  const bytes = Buffer.byteLength(value, 'utf8')
+  const bytes = outputSize(value)
   if (bytes <= OUTPUT_LIMIT_BYTES) return { value }
   const elsewhere = ELSEWHERE[name]
   return {
     value: '',
     warning:
-      `The ${name} output is left empty: it would hold ${bytes.toLocaleString('en-US')} bytes, more than ` +
-      `GitHub's ${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} for one output${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
+      `The ${name} output is left empty: it would take ${bytes.toLocaleString('en-US')} bytes, more than the ` +
+      `${OUTPUT_LIMIT_BYTES.toLocaleString('en-US')} GitHub allows${elsewhere === undefined ? '.' : `; ${elsewhere}.`}`
   }
 }
