@@ -92,6 +92,24 @@ describe('fatal answers', () => {
     expectKeySafe(result)
   })
 
+  test('an error body that is the key many times over: no piece of it in any quote of the body', async () => {
+    const result = await run({ inputs: fastInputs(ctx.fake, 'echo-key-many'), debug: true })
+
+    expect(result.code).toBe(1)
+    expectNotCompletedOutputs(result, 'failed')
+    expect(progressRequests(ctx.fake)[0]?.response?.body).toContain(KEY.repeat(400))
+    // The debug line quotes the body's head; each hidden key is shorter than the key, and text from past
+    // the head, where a key is cut in two, must not move into it.
+    const debug = result.stdout.split('\n').filter(line => line.startsWith('::debug::HTTP 400'))
+    expect(debug).toHaveLength(1)
+    const piece = KEY.slice(0, 6)
+    const shown = result.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(shown.filter(line => line.includes(piece))).toEqual([])
+    for (const value of Object.values(result.outputs)) expect(value).not.toContain(piece)
+    expect(result.summary).not.toContain(piece)
+    expectKeySafe(result)
+  })
+
   test('a redirect to another host: an error, and the other host never gets the key', async () => {
     const result = await run({ inputs: fastInputs(ctx.fake, 'redirect-other-host'), debug: true })
 

@@ -107,6 +107,7 @@
 //   no-text              completed, but with no instructions anywhere
 //   echo-key             400 whose detail repeats the X-CEKURA-API-KEY it received
 //   echo-key-failed      failed job whose error repeats the X-CEKURA-API-KEY it received
+//   echo-key-many        400 whose detail is the X-CEKURA-API-KEY it received, 400 times in a row
 //   tricky-text          completed with instructions full of backticks, </pre>, <details>, pipes, @mentions
 //   long-text            completed with ~200 lines (~20 KB) of instructions
 //   huge-text            completed with instructions of about 1.2 MiB
@@ -677,6 +678,7 @@ export const NAMED_JOBS = {
       detail: `API key ${ctx.key} has no access to progress ${ctx.progressId}.`
     })
   ),
+  'echo-key-many': jobs.always(ctx => replies.http(400, { detail: ctx.key.repeat(400) })),
   'echo-key-failed': jobs.first(
     replies.inProgress(),
     1,
