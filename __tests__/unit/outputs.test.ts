@@ -1,7 +1,18 @@
 import { isAbsolute, join, sep } from 'node:path'
 import { tmpdir } from 'node:os'
-import { fitOutput, instructionsFilePath, OUTPUT, OUTPUT_LIMIT_BYTES, outputSize, outputValues } from '../../src/report/outputs.js'
-import type { Outcome } from '../../src/base/types.js'
+import type { Outcome, Report } from '../../src/base/types.js'
+import { type BatchReport, summarise } from '../../src/job/batch.js'
+import {
+  batchOutputValues,
+  batchResults,
+  fitOutput,
+  instructionsDirParent,
+  instructionsFilePath,
+  OUTPUT,
+  OUTPUT_LIMIT_BYTES,
+  outputSize,
+  outputValues
+} from '../../src/report/outputs.js'
 
 const FILE = '/home/runner/work/_temp/cekura-instructions/p-1.txt'
 
@@ -178,5 +189,111 @@ describe('fitOutput', () => {
         'the file the instructions-file output names holds the whole text.'
     )
     expect(fitOutput(OUTPUT.expectedOutcome, big).warning).toMatch(/GitHub allows\.$/)
+  })
+})
+
+describe('the outputs of a batch', () => {
+  const job = { mode: 'improve' as const, extraInstructions: 'Shorter.', requestBody: {} }
+  const report = (scenarioId: number | undefined, overrides: Partial<Outcome>, extra: Partial<Report> = {}): Report => ({
+    mode: 'improve',
+    ...(scenarioId === undefined ? {} : { scenarioId }),
+    outcome: outcome({ progressId: `p-${scenarioId}`, ...overrides }),
+    ...extra
+  })
+  const batchOf = (reports: Report[], apply = true): BatchReport => summarise(reports, { apply, concurrency: 2, job }, 61_250)
+  const files: Record<number, string> = { 101: '/t/batch-x/101.txt', 103: '/t/batch-x/103.txt' }
+
+  it('results: one object per scenario in order, a file only for a completed job, times in seconds with one decimal', () => {
+    const batch = batchOf([
+      report(101, { elapsedMs: 12_250, polls: 4 }, { applied: true, projectId: 5 }),
+      report(102, { status: 'failed', instructions: '', error: 'Quota\nexceeded.', elapsedMs: 999 }, { applied: false, projectId: 5 }),
+      report(103, { status: 'timed-out', instructions: '', error: 'Too slow.', elapsedMs: 12_349 }, { applied: false, projectId: 5 })
+    ])
+    expect(batchResults(batch, id => files[id])).toStrictEqual([
+      {
+        scenario_id: 101,
+        progress_id: 'p-101',
+        status: 'completed',
+        error: '',
+        applied: true,
+        instructions_file: '/t/batch-x/101.txt',
+        polls: 4,
+        elapsed_seconds: 12.3
+      },
+      {
+        scenario_id: 102,
+        progress_id: 'p-102',
+        status: 'failed',
+        error: 'Quota exceeded.',
+        applied: false,
+        instructions_file: '',
+        polls: 4,
+        elapsed_seconds: 1
+      },
+      {
+        scenario_id: 103,
+        progress_id: 'p-103',
+        status: 'timed-out',
+        error: 'Too slow.',
+        applied: false,
+        instructions_file: '',
+        polls: 4,
+        elapsed_seconds: 12.3
+      }
+    ])
+  })
+
+  it('results: a completed job whose file could not be written, and a report without a scenario, are still there', () => {
+    const batch = batchOf([report(104, {}), report(undefined, { status: 'failed', error: 'x' })], false)
+    const results = batchResults(batch, () => undefined)
+    expect(results.map(result => [result.scenario_id, result.instructions_file, result.applied])).toEqual([
+      [104, '', false],
+      [0, '', false]
+    ])
+  })
+
+  it('every output: the batch-wide ones filled, the per-job ones empty, results as JSON', () => {
+    const batch = batchOf([report(101, {}, { applied: true, projectId: 5 }), report(102, {}, { applied: true, projectId: 5 })])
+    const results = batchResults(batch, id => files[id])
+    const values = batchOutputValues(batch, results, '/t/batch-x')
+    expect(values).toStrictEqual({
+      status: 'completed',
+      'progress-id': '',
+      instructions: '',
+      'expected-outcome': '',
+      'instructions-file': '',
+      result: '',
+      error: '',
+      polls: '8',
+      'elapsed-seconds': '61.3',
+      mode: 'improve',
+      'project-id': '5',
+      'scenario-id': '',
+      applied: 'true',
+      results: JSON.stringify(results),
+      'instructions-dir': '/t/batch-x'
+    })
+  })
+
+  it('project-id only when every job that names a project names the same one; the error on one line', () => {
+    const mixed = batchOf([report(101, {}, { projectId: 5 }), report(102, { status: 'failed', error: 'a\nb' }, { projectId: 6 })], false)
+    const values = batchOutputValues(
+      mixed,
+      batchResults(mixed, () => undefined),
+      ''
+    )
+    expect(values['project-id']).toBe('')
+    expect(values.error).toBe('1 of 2 jobs failed: 102 (a b)')
+    expect(values.error).not.toContain('\n')
+    const none = batchOf([report(101, {})], false)
+    expect(batchOutputValues(none, [], '')['project-id']).toBe('')
+    const some = batchOf([report(101, {}, { projectId: 7 }), report(102, {})], false)
+    expect(batchOutputValues(some, [], '')['project-id']).toBe('7')
+  })
+
+  it('puts the folder of a batch under RUNNER_TEMP, or the system temp folder without one', () => {
+    expect(instructionsDirParent('/runner/temp')).toBe(join('/runner/temp', 'cekura-instructions'))
+    expect(instructionsDirParent(undefined)).toBe(join(tmpdir(), 'cekura-instructions'))
+    expect(instructionsDirParent('')).toBe(join(tmpdir(), 'cekura-instructions'))
   })
 })
