@@ -266,3 +266,205 @@ describe('inertText', () => {
     expect(inertText('', 4)).toBe('')
   })
 })
+
+// The whole page for small batches, word for word: every heading, row, label and link the reader sees
+// (mutation testing found words and rows that a change could drop without any test noticing).
+const SUMMARYONE = `## Cekura scenario instructions: batch of 1 scenario, ✅ completed
+
+| | |
+| --- | --- |
+| Mode | improve, one job per scenario |
+| Scenarios | 1 scenario: 1 completed |
+| Concurrency | 3 |
+| Elapsed | 1m 01s |
+| Polls | 3 |
+| API host | <code>api&#x2E;cekura&#x2E;ai</code> |
+
+### Request
+
+<pre>
+Ask for the booking reference first.</pre>
+
+### Scenarios
+
+| Scenario | Status | Saved | Time | Polls | Error |
+| ---: | --- | --- | ---: | ---: | --- |
+| 201 | ✅ completed | – | 12.3s | 3 |  |
+
+<details><summary>Scenario 201: ✅ completed (1 line added, 1 removed)</summary>
+
+Progress id: <code>p-201</code>
+
+\`\`\`diff
+@@ line 1 → 1 @@
+-Old text of 201.
++New text of 201.
+ Be polite.
+\`\`\`
+
+</details>
+`
+
+const COMMENTONE = `<!-- cekura-instructions-action:default -->
+<!-- cekura-instructions-action content=FINGERPRINT -->
+## Cekura scenario instructions: batch of 1 scenario, ✅ completed
+
+| | |
+| --- | --- |
+| Mode | improve, one job per scenario |
+| Scenarios | 1 scenario: 1 completed |
+| Concurrency | 3 |
+| Elapsed | 1m 01s |
+| Polls | 3 |
+| Workflow run | [run 123456](https://github.com/example-org/example-repo/actions/runs/123456) |
+
+### Request
+
+<pre>
+Ask for the booking reference first.</pre>
+
+### Scenarios
+
+| Scenario | Status | Saved | Time | Polls | Error |
+| ---: | --- | --- | ---: | ---: | --- |
+| 201 | ✅ completed | – | 12.3s | 3 |  |
+
+<details><summary>Scenario 201: ✅ completed (1 line added, 1 removed)</summary>
+
+Progress id: <code>p-201</code>
+
+\`\`\`diff
+@@ line 1 → 1 @@
+-Old text of 201.
++New text of 201.
+ Be polite.
+\`\`\`
+
+</details>
+
+<sub>Posted by the Cekura Scenario Instructions action from [the workflow run](https://github.com/example-org/example-repo/actions/runs/123456); later runs update this comment in place.</sub>
+`
+
+const COMMENTTWO = `<!-- cekura-instructions-action:h -->
+<!-- cekura-instructions-action content=FINGERPRINT -->
+## Cekura scenario instructions (<code>h</code>): batch of 2 scenarios, ❌ failed
+
+| | |
+| --- | --- |
+| Mode | improve, one job per scenario |
+| Scenarios | 2 scenarios: 1 completed, 1 failed |
+| Concurrency | 3 |
+| Elapsed | 1m 01s |
+| Polls | 6 |
+| Saved to the scenarios | no: 1 of 2 |
+
+### Error
+
+<pre>
+1 of 2 jobs failed: 102 (Quota exceeded.)</pre>
+
+### Request
+
+<pre>
+Ask for the booking reference first.</pre>
+
+### Scenarios
+
+| Scenario | Status | Saved | Time | Polls | Error |
+| ---: | --- | --- | ---: | ---: | --- |
+| 101 | ✅ completed | yes | 12.3s | 3 |  |
+| 102 | ❌ failed | no | 12.3s | 3 | <code>Quota exceeded&#x2E;</code> |
+
+<details><summary>Scenario 101: ✅ completed, saved (1 line added, 1 removed)</summary>
+
+Progress id: <code>p-101</code>
+
+\`\`\`diff
+@@ line 1 → 1 @@
+-Old text of 101.
++New text of 101.
+ Be polite.
+\`\`\`
+
+</details>
+
+<details><summary>Scenario 102: ❌ failed, not saved</summary>
+
+Progress id: <code>p-102</code>
+
+<pre>
+Quota exceeded.</pre>
+
+</details>
+
+<sub>Posted by the Cekura Scenario Instructions action from the workflow run; later runs update this comment in place.</sub>
+`
+
+describe('the whole page, word for word', () => {
+  const fingerprintless = (text: string): string => text.replace(/content=[0-9a-f]{16}/, 'content=FINGERPRINT')
+
+  it('the summary of one completed scenario, apply off', () => {
+    const one = batch([report(201, 'completed')], false)
+    expect(renderBatchSummary(one, { apiHost: 'api.cekura.ai', instructionsDir: '/t/d' })).toBe(SUMMARYONE)
+  })
+
+  it('the comment of the same batch, with the run linked', () => {
+    const one = batch([report(201, 'completed')], false)
+    expect(fingerprintless(renderBatchComment(one, { header: '', runUrl: RUN_URL }))).toBe(COMMENTONE)
+  })
+
+  it('the comment of a batch with one saved and one failed scenario, under a header and without a run link', () => {
+    const two = batch(
+      [report(101, 'completed', { applied: true }), report(102, 'failed', { error: 'Quota exceeded.', applied: false })],
+      true
+    )
+    expect(fingerprintless(renderBatchComment(two, { header: 'h' }))).toBe(COMMENTTWO)
+  })
+
+  it('a section without a progress id or an error is its title over an empty body', () => {
+    const quiet: Report = {
+      ...report(301, 'cancelled'),
+      outcome: outcome({ status: 'cancelled', progressId: '', instructions: '', error: '' })
+    }
+    expect(scenarioSection(quiet, 10_000)).toBe('<details><summary>Scenario 301: 🚫 cancelled</summary>\n\n\n\n</details>\n')
+  })
+
+  it('a diff with no room for a single line says so instead of an empty block', () => {
+    const section = scenarioSection(report(401, 'completed', { before: lines('old', 50), after: lines('new', 50) }), 10)
+    expect(section).toContain('The diff does not fit on this page; compare the texts themselves.')
+    expect(section).not.toContain('```')
+  })
+
+  it('says "yes, all" when every scenario was saved', () => {
+    const all = batch([report(101, 'completed', { applied: true }), report(102, 'completed', { applied: true })], true)
+    expect(renderBatchSummary(all, { apiHost: 'h', instructionsDir: '/t/d' })).toContain('\n| Saved to the scenarios | yes, all |\n')
+  })
+
+  it('shows a job without a scenario id with an empty cell and a ? in its title', () => {
+    const unnamed: Report = { ...report(1, 'failed', { error: 'boom' }), scenarioId: undefined }
+    const page = renderBatchSummary(batch([unnamed], false), { apiHost: 'h', instructionsDir: '/t/d' })
+    expect(page).toContain('\n|  | ❌ failed | – | 12.3s | 3 | <code>boom</code> |\n')
+    expect(page).toContain('<details><summary>Scenario ?: ❌ failed</summary>')
+  })
+
+  it("cuts a long error in a scenario's section at a third of its room, at least 200 and at most 4,000 bytes, marked", () => {
+    const long = 'e'.repeat(10_000)
+    const shownIn = (maxBytes: number): number =>
+      /<pre>\n(e+) …<\/pre>/.exec(scenarioSection(report(5, 'failed', { error: long }), maxBytes))?.[1]?.length ?? 0
+    expect(shownIn(3000)).toBe(1000)
+    expect(shownIn(300)).toBe(200)
+    expect(shownIn(60_000)).toBe(4000)
+  })
+
+  it('names 150 left-out scenarios and counts the rest', () => {
+    const ids = Array.from({ length: 153 }, (_, i) => i + 1)
+    const note = omittedNote(ids, 'a limit', 'Look elsewhere.')
+    expect(note).toBe(
+      `> [!NOTE]\n> Not shown here for lack of room (a limit): the sections of scenarios ${ids.slice(0, 150).join(', ')} and 3 more. Look elsewhere.\n`
+    )
+    expect(omittedNote([7], 'a limit', 'Look elsewhere.')).toBe(
+      '> [!NOTE]\n> Not shown here for lack of room (a limit): the section of scenario 7. Look elsewhere.\n'
+    )
+    expect(omittedNote([], 'a limit', 'Look elsewhere.')).toBe('')
+  })
+})
