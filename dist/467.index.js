@@ -46,7 +46,7 @@ const LIMIT = 'GitHub limits a comment to 65,536 characters';
 const MARKER_NAME = 'cekura-instructions-action';
 /** Percent-encodes what could end the HTML comment early (`>`, `!`, line breaks) and what the default key uses (`;`). */
 function encodeKey(key) {
-    return Array.from(key, char => /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
+    return Array.from(key, char => /[A-Za-z0-9 ._~:/@+=,()-]/.test(char)
         ? char
         : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')).join('');
 }

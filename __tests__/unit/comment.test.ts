@@ -136,6 +136,30 @@ describe('commentKey', () => {
     }
   })
 
+  it('keeps the ids of legs and the digest as they are: a later run finds its earlier comment by them', () => {
+    // Pinned values: a change to the digest or to the canonical form would orphan every matrix comment.
+    expect(digest('')).toBe('811c9dc55ad1e806')
+    expect(digest('a')).toBe('e40c292c5f71123d')
+    expect(digest('linux')).toBe('ecbb951df444f9cc')
+    expect(commentKey({ header: '', job: 'j', matrix: ' {"os":"ubuntu-latest","node":24} ' }).marker).toBe(
+      `<!-- ${MARKER_NAME}:default;job=j;leg=f37d2f74d6a36f96 -->`
+    )
+    expect(commentKey({ header: '', matrix: 'linux' })).toEqual({
+      marker: `<!-- ${MARKER_NAME}:default;leg=ecbb951df444f9cc -->`,
+      legacyMarkers: [LEGACY],
+      label: 'linux',
+      matrixLeg: true
+    })
+  })
+
+  it('takes a JSON string as its text, and a JSON list or number as written', () => {
+    expect(commentKey({ header: '', job: 'j', matrix: '"linux"' }).label).toBe('linux')
+    const list = commentKey({ header: '', job: 'j', matrix: '[1, 2]' })
+    expect(list.label).toBe('[1, 2]')
+    expect(list.marker).toBe(`<!-- ${MARKER_NAME}:default;job=j;leg=${digest('[1,2]')} -->`)
+    expect(commentKey({ header: '', job: 'j', matrix: '7' }).label).toBe('7')
+  })
+
   it('takes a plain value as the leg itself', () => {
     const key = commentKey({ header: '', job: 'j', matrix: 'ubuntu-latest' })
     expect(key.label).toBe('ubuntu-latest')

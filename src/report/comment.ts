@@ -63,7 +63,7 @@ export interface CommentContext {
 /** Percent-encodes what could end the HTML comment early (`>`, `!`, line breaks) and what the default key uses (`;`). */
 function encodeKey(key: string): string {
   return Array.from(key, char =>
-    /^[A-Za-z0-9 ._~:/@+=,()-]$/.test(char)
+    /[A-Za-z0-9 ._~:/@+=,()-]/.test(char)
       ? char
       : Array.from(Buffer.from(char, 'utf8'), byte => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')
   ).join('')
