@@ -1,7 +1,7 @@
 // Markdown blocks at the edges mutation testing found unpinned: a text that fills its budget exactly,
 // the collapse thresholds, and the exact form of a section with and without its note.
 
-import { fitShown, isLong, textSection } from '../../src/report/markdown.js'
+import { fitShown, inlineCode, isLong, printable, textSection } from '../../src/report/markdown.js'
 
 const OPTIONS = { whereWhole: 'the `instructions` output', limit: 'GitHub limits a job summary to 1 MiB' }
 
@@ -43,5 +43,31 @@ describe('textSection', () => {
     expect(textSection('Instructions', 'x\n'.repeat(40), 10_000, OPTIONS)).toContain(
       '<details><summary>Instructions (41 lines, 80 characters)</summary>'
     )
+  })
+})
+
+describe('inlineCode, at every edge of its fence and padding', () => {
+  it.each([
+    ['', ''],
+    ['a b', '`a b`'],
+    ['a``b', '```a``b```'],
+    ['`a', '`` `a ``'],
+    ['a`', '`` a` ``'],
+    [' a', '`  a `'],
+    ['a ', '` a  `'],
+    ['  ', '`  `'],
+    ['\n', '` `'],
+    ['x\r\ny', '`x y`']
+  ])('%j is %j', (text, code) => {
+    expect(inlineCode(text)).toBe(code)
+  })
+})
+
+describe('printable', () => {
+  it('turns a lone CR into a line break, other controls and lone surrogates into U+FFFD, and keeps tab, LF and pairs', () => {
+    expect(printable('a\rb\r\nc')).toBe('a\nb\nc')
+    expect(printable('a\u0007b\u001bc')).toBe('a\uFFFDb\uFFFDc')
+    expect(printable('a\ud800b\udc00c')).toBe('a\uFFFDb\uFFFDc')
+    expect(printable('tab\tline\n😀')).toBe('tab\tline\n😀')
   })
 })

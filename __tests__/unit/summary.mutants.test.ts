@@ -94,3 +94,23 @@ describe('the summary budget', () => {
     expect(markdown).toContain('Cut here: the diff is longer than this page can hold')
   })
 })
+
+describe('the note of status words the action does not know', () => {
+  const failed = (unknownStatuses?: string[]): Report => ({
+    mode: 'poll',
+    outcome: outcome({ status: 'timed-out', instructions: '', error: 'Too slow.', ...(unknownStatuses ? { unknownStatuses } : {}) })
+  })
+  const note = (report: Report): string | undefined =>
+    renderSummary(report, CONTEXT)
+      .split('\n')
+      .find(line => line.startsWith('> Cekura sent'))
+
+  it('names one word as a status word, several as status words, and none not at all', () => {
+    expect(note(failed(['mulling']))).toBe(
+      '> Cekura sent a status word this action does not know: <code>mulling</code>. The action took the job to be still running.'
+    )
+    expect(note(failed(['mulling', 'pondering']))).toMatch(/^> Cekura sent status words this action does not know: /)
+    expect(note(failed([]))).toBeUndefined()
+    expect(note(failed())).toBeUndefined()
+  })
+})
