@@ -3,7 +3,7 @@
 // improve job's comment with its notes.
 
 import type { Report } from '../../src/base/types.js'
-import { commentMarker, renderComment, workflowRunUrl, type CommentContext } from '../../src/report/comment.js'
+import { commentKey, commentMarker, renderComment, workflowRunUrl, type CommentContext } from '../../src/report/comment.js'
 import { improveReport, outcome } from './fixtures.js'
 
 const RUN = 'https://github.com/o/r/actions/runs/9'
@@ -117,5 +117,27 @@ describe('the comment of an improve job', () => {
     const failed: Report = { ...report, outcome: outcome({ status: 'failed', instructions: '', error: 'E'.repeat(5000) }) }
     const error = parts(renderComment(failed, context)).find(part => part.startsWith('### Error')) as string
     expect(error).toBe(`### Error\n\n<pre>\n${'E'.repeat(4000)} …</pre>\n`)
+  })
+})
+
+describe('the footer names the job only when no header names the comment', () => {
+  const footer = (context: CommentContext): string =>
+    renderComment({ outcome: outcome(), mode: 'poll' }, context).trimEnd().split('\n').at(-1) ?? ''
+
+  it.each<[string, CommentContext, string]>([
+    ['no header, a job', { header: ' ', job: 'build', runUrl: RUN }, 'from job <code>build</code> of [the workflow run]'],
+    ['no header, a job with spaces around it', { header: '', job: ' build ' }, 'from job <code>build</code> of the workflow run'],
+    ['no header, a blank job', { header: '', job: '  ', runUrl: RUN }, 'from [the workflow run]'],
+    ['a header and a job', { header: 'staging', job: 'build', runUrl: RUN }, 'from [the workflow run]']
+  ])('%s', (_name, context, words) => {
+    expect(footer(context)).toContain(`<sub>Posted by the Cekura Scenario Instructions action ${words}`)
+  })
+})
+
+describe('the title names a matrix leg with its spaces folded', () => {
+  it('trims and folds the white space of a leg name', () => {
+    const key = commentKey({ header: '', job: 'j', matrix: '{"os":"  linux   22  "}' })
+    const title = renderComment({ outcome: outcome(), mode: 'poll' }, { header: '', key }).split('\n')[2]
+    expect(title).toBe('## Cekura scenario instructions (<code>os&#x3A; linux 22</code>): ✅ completed')
   })
 })
