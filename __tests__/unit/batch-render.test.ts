@@ -456,6 +456,15 @@ describe('the whole page, word for word', () => {
     expect(shownIn(60_000)).toBe(4000)
   })
 
+  it('keeps outside text of exactly the limit whole, trimmed and on one line, and cuts one character more', () => {
+    expect(inertText('  abcde\n', 5)).toBe(inertText('abcde', 5))
+    expect(inertText('abcde', 5)).toContain('abcde')
+    expect(inertText('abcde', 5)).not.toContain('…')
+    expect(inertText('abcdef', 5)).toContain('abcd…')
+    expect(inertText('a\nb', 5)).toContain('a b')
+    expect(inertText(' \n ', 5)).toBe('')
+  })
+
   it('names 150 left-out scenarios and counts the rest', () => {
     const ids = Array.from({ length: 153 }, (_, i) => i + 1)
     const note = omittedNote(ids, 'a limit', 'Look elsewhere.')
