@@ -78,6 +78,14 @@ describe('the result holds only what the answer said', () => {
     })
   })
 
+  it('only a status that starts with needs_ waits for a person', () => {
+    expect(readProgress({ status: 'no_needs_left' })).toStrictEqual({
+      state: 'running',
+      rawStatus: 'no_needs_left',
+      unknownStatus: 'no_needs_left'
+    })
+  })
+
   it('a blank status is no unknown status', () => {
     expect(readProgress({ status: '  ' })).toStrictEqual({ state: 'running', rawStatus: '  ' })
   })

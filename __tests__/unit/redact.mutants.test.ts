@@ -19,6 +19,8 @@ describe('every spelling of each character', () => {
 
   it('the \\u escape of every character, in either case', () => {
     expect(redactor('AbC')('\\u0041\\u0062\\u0043')).toBe(REDACTED)
+    // A character outside the BMP is escaped as its two surrogates, one after the other.
+    expect(redactor('a😀b')('a\\ud83d\\uDE00b')).toBe(REDACTED)
     expect(redactor('k-1')('\\u006B\\u002d\\u0031')).toBe(REDACTED)
   })
 
@@ -44,6 +46,13 @@ describe('base64', () => {
     expect(redactor(secret)(standard)).not.toContain(standard.slice(0, 8))
     expect(redactor(secret)(urlSafe)).not.toContain(urlSafe.slice(0, 8))
     expect(redactor(secret)(urlSafe).startsWith(REDACTED)).toBe(true)
+  })
+
+  it('hides a URL-safe form with - and _ inside it whole', () => {
+    const secret = '???>>>???>>>'
+    const urlSafe = Buffer.from(secret).toString('base64url')
+    expect(urlSafe).toBe('Pz8_Pj4-Pz8_Pj4-')
+    expect(redactor(secret)(urlSafe)).toBe(REDACTED)
   })
 })
 
