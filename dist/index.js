@@ -29106,8 +29106,9 @@ function modeFromInputs(read) {
         return modeOf(key => read(DECLARATIONS[key].name).trim());
     }
     catch {
-        return undefined;
+        // Inputs that name no valid mode, or cannot be read: none.
     }
+    return undefined;
 }
 /** What a batch (scenario-ids) cannot be combined with, and why. */
 const NOT_IN_BATCH = [

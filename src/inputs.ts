@@ -235,8 +235,9 @@ export function modeFromInputs(read: (name: string) => string): Mode | undefined
   try {
     return modeOf(key => read(DECLARATIONS[key].name).trim())
   } catch {
-    return undefined
+    // Inputs that name no valid mode, or cannot be read: none.
   }
+  return undefined
 }
 
 /** What a batch (scenario-ids) cannot be combined with, and why. */

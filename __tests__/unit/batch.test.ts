@@ -317,6 +317,10 @@ describe('runBatch, job by job', () => {
     const timeoutMs = 600_000
     const exactly = await w.run(spec([11], { timeoutMs, startedAt: w.clock.now() - (timeoutMs - MIN_RETRY_TIME_MS) }))
     expect(exactly.reports[0]?.outcome.status).toBe('timed-out')
+    expect(exactly.reports[0]?.outcome.error).toBe(
+      'The timeout (10m) ran out before this job was started: the jobs before it took the time. ' +
+        'Raise the timeout input, or the concurrency input to run more jobs at once.'
+    )
     expect(exactly.reports[0]?.outcome.elapsedMs).toBe(0)
     expect(w.sim.stats.requests).toBe(0)
     const more = await w.run(spec([11], { timeoutMs, startedAt: w.clock.now() - (timeoutMs - MIN_RETRY_TIME_MS) + 1 }))
@@ -346,6 +350,8 @@ describe('runBatch, job by job', () => {
 
   it('a bug in one job is logged under its scenario, and its report keeps the time the job took to fail', async () => {
     const w = world(() => ({ ms: 3000 }))
+    // The job starts 5 s into the clock, so its time is told from its own start.
+    await w.clock.run(w.clock.sleep(5000))
     const lines: string[] = []
     w.ports.log = line => lines.push(line)
     w.ports.client = {

@@ -111,6 +111,11 @@ describe('outputValues', () => {
 })
 
 describe('instructionsFilePath', () => {
+  it('names the same file for a step left out and an empty step', () => {
+    expect(instructionsFilePath('p-1', '/t')).toBe(instructionsFilePath('p-1', '/t', ''))
+    expect(instructionsFilePath('p-1', '/t')).not.toBe(instructionsFilePath('p-1', '/t', 'step-2'))
+  })
+
   it('is an absolute path under RUNNER_TEMP', () => {
     const path = instructionsFilePath('3f2a-uuid', '/home/runner/work/_temp')
     expect(path).toMatch(/^\/home\/runner\/work\/_temp\/cekura-instructions\/3f2a-uuid-[0-9a-f]{12}\.txt$/)
