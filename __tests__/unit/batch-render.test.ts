@@ -465,6 +465,20 @@ describe('the whole page, word for word', () => {
     expect(inertText(' \n ', 5)).toBe('')
   })
 
+  it('shows a request of 10,000 characters whole, and cuts one of 100,000, naming where it is whole and the limit', () => {
+    const asked = (request: string): BatchReport => ({ ...batch([report(101, 'completed')], false), extraInstructions: request })
+    const summary = (request: string): string => renderBatchSummary(asked(request), { apiHost: 'h', instructionsDir: '/t/d' })
+    const comment = (request: string): string => renderBatchComment(asked(request), { header: '', runUrl: RUN_URL })
+    expect(summary('r'.repeat(10_000))).toContain(`<pre>\n${'r'.repeat(10_000)}</pre>`)
+    const cutSummary = summary('r'.repeat(100_000))
+    expect(cutSummary).not.toContain('r'.repeat(70_000))
+    expect(cutSummary).toContain('the extra-instructions input')
+    expect(cutSummary).toContain('GitHub limits a job summary to 1 MiB')
+    const cutComment = comment('r'.repeat(100_000))
+    expect(cutComment).toContain('the extra-instructions input')
+    expect(cutComment).toContain('GitHub limits a comment to 65,536 characters')
+  })
+
   it('names 150 left-out scenarios and counts the rest', () => {
     const ids = Array.from({ length: 153 }, (_, i) => i + 1)
     const note = omittedNote(ids, 'a limit', 'Look elsewhere.')
