@@ -269,7 +269,9 @@ describe('inertText', () => {
 
 // The whole page for small batches, word for word: every heading, row, label and link the reader sees
 // (mutation testing found words and rows that a change could drop without any test noticing).
-const SUMMARYONE = `## Cekura scenario instructions: batch of 1 scenario, ✅ completed
+/** What the summary and the comment of one completed scenario share: the title and facts before the
+ * last row, and everything after the table. */
+const ONE_HEAD = `## Cekura scenario instructions: batch of 1 scenario, ✅ completed
 
 | | |
 | --- | --- |
@@ -278,8 +280,8 @@ const SUMMARYONE = `## Cekura scenario instructions: batch of 1 scenario, ✅ co
 | Concurrency | 3 |
 | Elapsed | 1m 01s |
 | Polls | 3 |
-| API host | <code>api&#x2E;cekura&#x2E;ai</code> |
-
+`
+const ONE_BODY = `
 ### Request
 
 <pre>
@@ -305,44 +307,14 @@ Progress id: <code>p-201</code>
 </details>
 `
 
+const SUMMARYONE = `${ONE_HEAD}| API host | <code>api&#x2E;cekura&#x2E;ai</code> |
+${ONE_BODY}`
+
 const COMMENTONE = `<!-- cekura-instructions-action:default -->
 <!-- cekura-instructions-action content=FINGERPRINT -->
-## Cekura scenario instructions: batch of 1 scenario, ✅ completed
-
-| | |
-| --- | --- |
-| Mode | improve, one job per scenario |
-| Scenarios | 1 scenario: 1 completed |
-| Concurrency | 3 |
-| Elapsed | 1m 01s |
-| Polls | 3 |
-| Workflow run | [run 123456](https://github.com/example-org/example-repo/actions/runs/123456) |
-
-### Request
-
-<pre>
-Ask for the booking reference first.</pre>
-
-### Scenarios
-
-| Scenario | Status | Saved | Time | Polls | Error |
-| ---: | --- | --- | ---: | ---: | --- |
-| 201 | ✅ completed | – | 12.3s | 3 |  |
-
-<details><summary>Scenario 201: ✅ completed (1 line added, 1 removed)</summary>
-
-Progress id: <code>p-201</code>
-
-\`\`\`diff
-@@ line 1 → 1 @@
--Old text of 201.
-+New text of 201.
- Be polite.
-\`\`\`
-
-</details>
-
-<sub>Posted by the Cekura Scenario Instructions action from [the workflow run](https://github.com/example-org/example-repo/actions/runs/123456); later runs update this comment in place.</sub>
+${ONE_HEAD}| Workflow run | [run 123456](${RUN_URL}) |
+${ONE_BODY}
+<sub>Posted by the Cekura Scenario Instructions action from [the workflow run](${RUN_URL}); later runs update this comment in place.</sub>
 `
 
 const COMMENTTWO = `<!-- cekura-instructions-action:h -->
