@@ -31035,7 +31035,8 @@ function unknownStatusNote(words) {
 const batch_summary_SIDE_TEXT_BYTES = 64 * 1024;
 /** No one scenario's section takes more than this, however few there are. */
 const SECTION_BYTES = 192 * 1024;
-const ERROR_CHARS = 200;
+/** A table row's error: the words are in the scenario's section too. */
+const ERROR_CELL = { chars: 200, bytes: 800 };
 const LIMIT = 'GitHub limits a job summary to 1 MiB';
 /**
  * The job summary of a batch, as Markdown: the facts, the error, the request, one table of the
@@ -31047,7 +31048,8 @@ function renderBatchSummary(batch, context) {
     if (batch.error !== '')
         head.push(`### Error\n\n${(0,markdown/* preBlock */.DI)((0,markdown/* fitEscaped */.Px)(batch.error, batch_summary_SIDE_TEXT_BYTES).text)}\n`);
     head.push((0,markdown/* textSection */.V_)('Request', batch.extraInstructions, batch_summary_SIDE_TEXT_BYTES, { whereWhole: 'the extra-instructions input', limit: LIMIT }));
-    head.push(`### Scenarios\n\n${(0,batch_sections/* batchTable */.Fu)(batch, ERROR_CHARS)}`);
+    head.push(`### Scenarios\n\n${(0,batch_sections/* batchTable */.Fu)(batch, ERROR_CELL)}`);
+    // Stryker disable next-line StringLiteral: the few separator bytes are well inside the 16 KiB margin under GitHub's limit
     const used = Buffer.byteLength(head.join('\n'));
     const { sections, omitted } = (0,batch_sections/* fitSections */.WK)(batch.reports, SUMMARY_LIMIT_BYTES - used - batch_sections/* OMITTED_NOTE_BYTES */.sO, SECTION_BYTES);
     const where = `The new texts are in the files of the \`instructions-dir\` output (${(0,markdown/* cellText */.Ie)(context.instructionsDir)}), one per completed ` +
@@ -31405,15 +31407,31 @@ const same = text => text;
 const MIN_SECTION_BYTES = 400;
 /** Room kept for the note that names the scenarios left out. */
 const OMITTED_NOTE_BYTES = 2000;
-/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
-function inertText(text, maxChars) {
-    const line = (0,_base_text_js__WEBPACK_IMPORTED_MODULE_3__/* .oneLine */ .TN)(text).trim();
-    const cut = line.length > maxChars
-        ? `${Array.from(line)
-            .slice(0, maxChars - 1)
-            .join('')}…`
-        : line;
-    return cut === '' ? '' : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(cut);
+/**
+ * Outside text for a table cell or a line of prose, on one line and cut to `maxChars` characters, and
+ * further until the cell takes at most `maxBytes` (each mark a cell escapes takes six bytes shown): see
+ * cellText.
+ */
+function inertText(text, maxChars, maxBytes = Number.POSITIVE_INFINITY) {
+    const chars = Array.from((0,_base_text_js__WEBPACK_IMPORTED_MODULE_3__/* .oneLine */ .TN)(text).trim());
+    if (chars.length === 0)
+        return '';
+    const cell = (keep) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(keep < chars.length ? `${chars.slice(0, keep).join('')}…` : chars.join(''));
+    const fits = (keep) => Buffer.byteLength(cell(keep)) <= maxBytes;
+    let keep = chars.length > maxChars ? maxChars - 1 : chars.length;
+    if (!fits(keep)) {
+        // The most characters that fit: each one kept only adds to the cell.
+        let over = keep;
+        keep = 0;
+        while (over - keep > 1) {
+            const middle = Math.floor((keep + over) / 2);
+            if (fits(middle))
+                keep = middle;
+            else
+                over = middle;
+        }
+    }
+    return cell(keep);
 }
 /** "3 scenarios: 2 completed, 1 failed". */
 function tally(batch) {
@@ -31450,7 +31468,7 @@ function batchFacts(batch, apiHost) {
     return `${rows.join('\n')}\n`;
 }
 /** One row per scenario, in the order given: scenario, status, saved, time, polls, one-line error. */
-function batchTable(batch, errorChars, show = same) {
+function batchTable(batch, errorCell, show = same) {
     const rows = [
         '| Scenario | Status | Saved | Time | Polls | Error |',
         '| ---: | --- | --- | ---: | ---: | --- |',
@@ -31458,7 +31476,7 @@ function batchTable(batch, errorChars, show = same) {
             const { outcome } = report;
             const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no';
             return (`| ${report.scenarioId ?? ''} | ${_sections_js__WEBPACK_IMPORTED_MODULE_2__/* .STATUS_LABEL */ ._P[outcome.status]} | ${saved} | ${(0,_base_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(outcome.elapsedMs)} | ` +
-                `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`);
+                `${outcome.polls} | ${inertText(show(outcome.error), errorCell.chars, errorCell.bytes)} |`);
         })
     ];
     return `${rows.join('\n')}\n`;

@@ -100,21 +100,31 @@ describe('renderBatchSummary', () => {
     expect(unescapeHtml(decoded)).toContain(HOSTILE.replace(/\s+/g, ' ').slice(0, 60))
   })
 
-  it('stays under 1 MiB with 100 scenarios of huge diffs, naming the sections that do not fit and where to look', () => {
+  it('stays under 1 MiB with 100 scenarios of huge diffs, showing every one cut to its share', () => {
     const rendered = renderBatchSummary(huge(100, 200), { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/d' })
     expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES)
     expect(count(rendered, /^\| 1\d{3} \|/m)).toBe(100)
-    const shown = count(rendered, /<details><summary>Scenario/)
-    expect(shown).toBeGreaterThan(20)
-    const note = /Not shown here for lack of room \(GitHub limits a job summary to 1 MiB\): the sections of scenarios ([\d, ]+)\./.exec(
-      rendered
-    )
-    if (shown < 100) {
-      expect(note).not.toBeNull()
-      expect((note?.[1] ?? '').split(', ')).toHaveLength(100 - shown)
-      expect(rendered).toContain('instructions-dir')
-    }
+    expect(count(rendered, /<details><summary>Scenario 1\d{3}: ✅ completed \(200 lines added, 200 removed\)<\/summary>/)).toBe(100)
+    expect(rendered).not.toContain('Not shown here')
     expect(count(rendered, '<details>')).toBe(count(rendered, '</details>'))
+  })
+
+  it('names the sections that do not fit, and where to read them, in a batch larger than inputs allow', () => {
+    const many = batch(
+      Array.from({ length: 3000 }, (_, i) => report(10_000 + i, 'completed', { before: lines('old', 10), after: lines('new', 10) }))
+    )
+    const rendered = renderBatchSummary(many, { apiHost: 'api.cekura.ai', instructionsDir: '/tmp/d|x' })
+    expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES)
+    const shown = count(rendered, /<details><summary>Scenario/)
+    expect(shown).toBeGreaterThan(100)
+    const firstLeft = 10_000 + shown
+    const ids = Array.from({ length: 150 }, (_, i) => firstLeft + i).join(', ')
+    expect(
+      rendered.endsWith(
+        `> [!NOTE]\n> Not shown here for lack of room (GitHub limits a job summary to 1 MiB): the sections of scenarios ${ids} and ${3000 - shown - 150} more. ` +
+          'The new texts are in the files of the `instructions-dir` output (<code>/tmp/d&#x7C;x</code>), one per completed scenario, and each error in the `results` output.\n'
+      )
+    ).toBe(true)
   })
 })
 
@@ -217,6 +227,23 @@ describe('renderBatchComment', () => {
     expect(count(rendered, '<details>')).toBe(count(rendered, '</details>'))
     expect(rendered).toMatch(/<sub>Posted by the Cekura Scenario Instructions action/)
   })
+
+  it('stays within the limit when a hundred errors, the error and the request are all marks a cell escapes', () => {
+    const marks = '|<&>`*_[]~@#'.repeat(400)
+    const failed = batch(Array.from({ length: 100 }, (_, i) => report(1000 + i, 'failed', { error: marks })))
+    const rendered = renderBatchComment({ ...failed, error: marks, extraInstructions: marks }, { header: 'h', runUrl: RUN_URL })
+    expect(rendered.length).toBeLessThanOrEqual(COMMENT_LIMIT_CHARS)
+    expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(COMMENT_TARGET_BYTES)
+    expect(count(rendered, /^\| 1\d{3} \| ❌ failed \|/m)).toBe(100)
+    const shown = count(rendered, /<details><summary>Scenario/)
+    expect(shown).toBeGreaterThan(0)
+    expect(shown).toBeLessThan(100)
+    const ids = Array.from({ length: 100 - shown }, (_, i) => 1000 + shown + i).join(', ')
+    expect(rendered).toContain(
+      `> [!NOTE]\n> Not shown here for lack of room (GitHub limits a comment to 65,536 characters): the sections of scenarios ${ids}. ` +
+        `Every scenario's diff is in the job summary of [the workflow run](${RUN_URL}), and the new texts in the files of the step's \`instructions-dir\` output.\n`
+    )
+  })
 })
 
 describe('fitSections', () => {
@@ -264,6 +291,31 @@ describe('inertText', () => {
     )
     expect(inertText('abcdef', 4)).toBe('<code>abc…</code>')
     expect(inertText('', 4)).toBe('')
+  })
+
+  it('counts characters, not UTF-16 units: sixty emoji are whole under a limit of 100', () => {
+    expect(inertText('😀'.repeat(60), 100)).toBe(`<code>${'😀'.repeat(60)}</code>`)
+    expect(inertText('😀'.repeat(101), 100)).toBe(`<code>${'😀'.repeat(99)}…</code>`)
+  })
+
+  // <code> and </code> take 13 bytes, the mark 3 and each escaped pipe 6: ten pipes cut take 76.
+  it.each([
+    [76, 10],
+    [75, 9],
+    [22, 1],
+    [21, 0]
+  ])('cuts a cell of escaped marks to at most %d bytes (%d pipes kept, marked)', (maxBytes, kept) => {
+    const cell = inertText('|'.repeat(50), 100, maxBytes)
+    expect(cell).toBe(`<code>${'&#x7C;'.repeat(kept)}…</code>`)
+    expect(Buffer.byteLength(cell)).toBeLessThanOrEqual(maxBytes)
+  })
+
+  it('keeps a text whole when it fits both limits exactly, and cuts it by bytes below that', () => {
+    expect(inertText('||||', 100, 37)).toBe('<code>&#x7C;&#x7C;&#x7C;&#x7C;</code>')
+    expect(inertText('||||', 4, 37)).toBe('<code>&#x7C;&#x7C;&#x7C;&#x7C;</code>')
+    expect(inertText('||||', 100, 36)).toBe('<code>&#x7C;&#x7C;&#x7C;…</code>')
+    expect(inertText('||||', 100, 33)).toBe('<code>&#x7C;&#x7C;…</code>')
+    expect(inertText('||||', 3, 1000)).toBe('<code>&#x7C;&#x7C;…</code>')
   })
 })
 

@@ -18,16 +18,28 @@ export const MIN_SECTION_BYTES = 400
 /** Room kept for the note that names the scenarios left out. */
 export const OMITTED_NOTE_BYTES = 2000
 
-/** Outside text for a table cell or a line of prose, on one line and cut to `maxChars`: see cellText. */
-export function inertText(text: string, maxChars: number): string {
-  const line = oneLine(text).trim()
-  const cut =
-    line.length > maxChars
-      ? `${Array.from(line)
-          .slice(0, maxChars - 1)
-          .join('')}…`
-      : line
-  return cut === '' ? '' : cellText(cut)
+/**
+ * Outside text for a table cell or a line of prose, on one line and cut to `maxChars` characters, and
+ * further until the cell takes at most `maxBytes` (each mark a cell escapes takes six bytes shown): see
+ * cellText.
+ */
+export function inertText(text: string, maxChars: number, maxBytes = Number.POSITIVE_INFINITY): string {
+  const chars = Array.from(oneLine(text).trim())
+  if (chars.length === 0) return ''
+  const cell = (keep: number): string => cellText(keep < chars.length ? `${chars.slice(0, keep).join('')}…` : chars.join(''))
+  const fits = (keep: number): boolean => Buffer.byteLength(cell(keep)) <= maxBytes
+  let keep = chars.length > maxChars ? maxChars - 1 : chars.length
+  if (!fits(keep)) {
+    // The most characters that fit: each one kept only adds to the cell.
+    let over = keep
+    keep = 0
+    while (over - keep > 1) {
+      const middle = Math.floor((keep + over) / 2)
+      if (fits(middle)) keep = middle
+      else over = middle
+    }
+  }
+  return cell(keep)
 }
 
 /** "3 scenarios: 2 completed, 1 failed". */
@@ -67,7 +79,7 @@ export function batchFacts(batch: BatchReport, apiHost: string | undefined): str
 }
 
 /** One row per scenario, in the order given: scenario, status, saved, time, polls, one-line error. */
-export function batchTable(batch: BatchReport, errorChars: number, show: Show = same): string {
+export function batchTable(batch: BatchReport, errorCell: { chars: number; bytes: number }, show: Show = same): string {
   const rows = [
     '| Scenario | Status | Saved | Time | Polls | Error |',
     '| ---: | --- | --- | ---: | ---: | --- |',
@@ -76,7 +88,7 @@ export function batchTable(batch: BatchReport, errorChars: number, show: Show = 
       const saved = report.applied === undefined ? '–' : report.applied ? 'yes' : 'no'
       return (
         `| ${report.scenarioId ?? ''} | ${STATUS_LABEL[outcome.status]} | ${saved} | ${formatDuration(outcome.elapsedMs)} | ` +
-        `${outcome.polls} | ${inertText(show(outcome.error), errorChars)} |`
+        `${outcome.polls} | ${inertText(show(outcome.error), errorCell.chars, errorCell.bytes)} |`
       )
     })
   ]
