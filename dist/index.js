@@ -31419,18 +31419,8 @@ function inertText(text, maxChars, maxBytes = Number.POSITIVE_INFINITY) {
     const cell = (keep) => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .cellText */ .Ie)(keep < chars.length ? `${chars.slice(0, keep).join('')}…` : chars.join(''));
     const fits = (keep) => Buffer.byteLength(cell(keep)) <= maxBytes;
     let keep = chars.length > maxChars ? maxChars - 1 : chars.length;
-    if (!fits(keep)) {
-        // The most characters that fit: each one kept only adds to the cell.
-        let over = keep;
-        keep = 0;
-        while (over - keep > 1) {
-            const middle = Math.floor((keep + over) / 2);
-            if (fits(middle))
-                keep = middle;
-            else
-                over = middle;
-        }
-    }
+    while (keep > 0 && !fits(keep))
+        keep -= 1;
     return cell(keep);
 }
 /** "3 scenarios: 2 completed, 1 failed". */

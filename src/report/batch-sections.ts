@@ -29,16 +29,7 @@ export function inertText(text: string, maxChars: number, maxBytes = Number.POSI
   const cell = (keep: number): string => cellText(keep < chars.length ? `${chars.slice(0, keep).join('')}…` : chars.join(''))
   const fits = (keep: number): boolean => Buffer.byteLength(cell(keep)) <= maxBytes
   let keep = chars.length > maxChars ? maxChars - 1 : chars.length
-  if (!fits(keep)) {
-    // The most characters that fit: each one kept only adds to the cell.
-    let over = keep
-    keep = 0
-    while (over - keep > 1) {
-      const middle = Math.floor((keep + over) / 2)
-      if (fits(middle)) keep = middle
-      else over = middle
-    }
-  }
+  while (keep > 0 && !fits(keep)) keep -= 1
   return cell(keep)
 }
 
