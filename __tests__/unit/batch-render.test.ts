@@ -317,6 +317,10 @@ describe('inertText', () => {
     expect(inertText('||||', 100, 33)).toBe('<code>&#x7C;&#x7C;…</code>')
     expect(inertText('||||', 3, 1000)).toBe('<code>&#x7C;&#x7C;…</code>')
   })
+
+  it('gives the mark alone when not even one character fits', () => {
+    expect(inertText('||||', 100, 10)).toBe('<code>…</code>')
+  })
 })
 
 // The whole page for small batches, word for word: every heading, row, label and link the reader sees
